@@ -1,0 +1,40 @@
+import { buildModel } from "./model/build-model.js";
+import type { AppModel } from "./model/app-model.js";
+import { renderApp, type RenderedApp } from "./render/render-app.js";
+import { type Diagnostic, type Result } from "./spec/diagnostic.js";
+import { loadSpec, type LoadSpecOptions, validateSpecData } from "./spec/load-spec.js";
+import type { AppSpecInput } from "./spec/schema.js";
+import type { SourceLocator } from "./spec/source.js";
+
+/**
+ * Types a spec written in TypeScript: `export default defineApp({ app: "shop", services: {...} })`.
+ * It returns the spec unchanged; validation happens in `renderSpec`.
+ */
+export function defineApp<const T extends AppSpecInput>(spec: T): T {
+  return spec;
+}
+
+/** Spec text (or a spec object) to the app model: parse, validate, normalize, build the graph. */
+export function loadApp(input: string | AppSpecInput, options: LoadSpecOptions = {}): Result<AppModel> {
+  const loaded =
+    typeof input === "string" ? loadSpec(input, options) : validateSpecData(structuredClone(input) as unknown, undefined, options.env);
+  if (!loaded.ok) return loaded;
+  const model = buildModel(loaded.value.spec, loaded.value.env);
+  const diagnostics = [...loaded.diagnostics, ...locateAll(model.diagnostics, loaded.value.locator)];
+  return model.ok ? { ok: true, value: model.value, diagnostics } : { ok: false, diagnostics };
+}
+
+/** Spec text (or object) to rendered objects, in one call. Every diagnostic carries its position. */
+export function renderSpec(input: string | AppSpecInput, options: LoadSpecOptions = {}): Result<RenderedApp> {
+  const app = loadApp(input, options);
+  if (!app.ok) return app;
+  const rendered = renderApp(app.value);
+  const locator = typeof input === "string" ? loadSpec(input, options) : undefined;
+  const located = locator?.ok === true ? locateAll(rendered.diagnostics, locator.value.locator) : rendered.diagnostics;
+  const diagnostics = [...app.diagnostics, ...located];
+  return rendered.ok ? { ok: true, value: rendered.value, diagnostics } : { ok: false, diagnostics };
+}
+
+function locateAll(diagnostics: readonly Diagnostic[], locator: SourceLocator): Diagnostic[] {
+  return diagnostics.map((d) => (d.position ? d : { ...d, position: locator.locate(d.path) }));
+}

@@ -1,0 +1,119 @@
+import type { AppModel, Backing, Resources } from "../model/app-model.js";
+import { error, type Diagnostic } from "../spec/diagnostic.js";
+import type { BackingType } from "../spec/schema.js";
+import { didYouMean } from "../spec/suggest.js";
+import { cassandra } from "./cassandra.js";
+import { elasticsearch } from "./elasticsearch.js";
+import { type ExternalBacking, resolveExternal } from "./external.js";
+import { kafka } from "./kafka.js";
+import { minio } from "./minio.js";
+import { mongodb } from "./mongodb.js";
+import { mysql } from "./mysql.js";
+import { nats } from "./nats.js";
+import { postgresql } from "./postgresql.js";
+import { rabbitmq } from "./rabbitmq.js";
+import { redis } from "./redis.js";
+import { tarantool } from "./tarantool.js";
+import type { BackingPreset, BackingRuntime } from "./types.js";
+import { zookeeper } from "./zookeeper.js";
+
+/** Every preset of the catalog, by type. */
+export const PRESETS: Readonly<Record<Exclude<BackingType, "external">, BackingPreset>> = {
+  cassandra,
+  elasticsearch,
+  kafka,
+  minio,
+  mongodb,
+  mysql,
+  nats,
+  postgresql,
+  rabbitmq,
+  redis,
+  tarantool,
+  zookeeper,
+};
+
+/** A backing service resolved against the catalog. */
+export type ResolvedBacking = BackingRuntime | ExternalBacking;
+
+/** True for a service outside the cluster (nothing to run). */
+export function isExternal(b: ResolvedBacking): b is ExternalBacking {
+  return b.type === "external";
+}
+
+/** Finds the catalog version a user's version means: exact, or the only one it prefixes (`7` -> `7.0`). */
+export function matchVersion(preset: BackingPreset, version: string | undefined): string | undefined {
+  if (version === undefined) return preset.defaultVersion;
+  if (version in preset.versions) return version;
+  const prefixed = Object.keys(preset.versions).filter((v) => v.startsWith(`${version}.`));
+  return prefixed.length === 1 ? prefixed[0] : undefined;
+}
+
+/** Checks the backing services against the catalog: versions, replica counts, URLs. */
+export function checkBackings(model: AppModel): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const b of model.backings) {
+    if (b.type === "external") {
+      if (b.url !== undefined && !URL.canParse(b.url))
+        out.push(error("catalog/invalid-url", ["backing", b.name, "url"], `'${b.url}' is not a URL`, "write scheme://host[:port][/path], e.g. https://api.example.com"));
+      continue;
+    }
+    const preset = PRESETS[b.type];
+    if (matchVersion(preset, b.version) === undefined) {
+      const known = Object.keys(preset.versions);
+      out.push(
+        error(
+          "catalog/unknown-version",
+          ["backing", b.name, "version"],
+          `${b.type} version '${b.version ?? ""}' is not in the catalog${didYouMean(b.version ?? "", known)}`,
+          `available: ${known.join(", ")} (default ${preset.defaultVersion})`,
+        ),
+      );
+    }
+    if (b.replicas > preset.maxReplicas)
+      out.push(
+        error(
+          "catalog/replicas-not-supported",
+          ["backing", b.name, "replicas"],
+          preset.maxReplicas === 1 ? `the ${b.type} preset runs a single instance` : `the ${b.type} preset runs at most ${preset.maxReplicas} replicas`,
+          preset.maxReplicas === 1 ? "remove 'replicas', or use an operator for a replicated cluster" : `use at most ${preset.maxReplicas}`,
+        ),
+      );
+  }
+  return out;
+}
+
+/** Resolves every backing service of the model (call `checkBackings` first). */
+export function resolveBackings(model: AppModel): ReadonlyMap<string, ResolvedBacking> {
+  const out = new Map<string, ResolvedBacking>();
+  for (const b of model.backings) out.set(b.name, resolveBacking(b, model));
+  return out;
+}
+
+function resolveBacking(b: Backing, model: AppModel): ResolvedBacking {
+  if (b.type === "external") return resolveExternal(b, model);
+  const preset = PRESETS[b.type];
+  const version = matchVersion(preset, b.version) ?? preset.defaultVersion;
+  const image = preset.versions[version] ?? "";
+  const resources = mergeResources(preset.defaultResources, b.resources);
+  const storage = b.storage ?? preset.defaultStorage;
+  const built = preset.build({ backing: b, model, version, image, storage, resources, monitoring: model.monitoring.serviceMonitor });
+  return {
+    ...built,
+    name: b.name,
+    type: b.type,
+    version,
+    image: built.image ?? image,
+    storage,
+    ...(b.storageClass === undefined ? {} : { storageClass: b.storageClass }),
+    resources,
+    replicas: b.replicas,
+  };
+}
+
+function mergeResources(base: Resources, over: Backing["resources"]): Resources {
+  return {
+    requests: { cpu: over?.requests?.cpu ?? base.requests.cpu, memory: over?.requests?.memory ?? base.requests.memory },
+    limits: { cpu: over?.limits?.cpu ?? base.limits.cpu, memory: over?.limits?.memory ?? base.limits.memory },
+  };
+}

@@ -1,0 +1,37 @@
+import { APP_USER, credentialsSecretName, env, execProbe, probeSet, secretEnv, standardExports } from "./helpers.js";
+import type { BackingPreset } from "./types.js";
+
+/** Tarantool 2.11 (official image), single instance with an `app` user. */
+export const tarantool: BackingPreset = {
+  type: "tarantool",
+  versions: { "2.11": "tarantool/tarantool:2.11.5" },
+  defaultVersion: "2.11",
+  defaultStorage: "10Gi",
+  defaultResources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+  maxReplicas: 1,
+  summary: "Tarantool 2.11 (official image), single instance with a password-protected user",
+  build({ backing, model }) {
+    const secret = credentialsSecretName(backing.name);
+    const port = { name: "iproto", port: 3301 };
+    return {
+      ports: [port],
+      env: [
+        env("TARANTOOL_USER_NAME", APP_USER),
+        secretEnv("TARANTOOL_USER_PASSWORD", secret, "password"),
+        env("TARANTOOL_MEMTX_MEMORY", String(512 * 1024 * 1024)),
+      ],
+      ...probeSet(execProbe(["tarantool_is_up"], 3), { tcpSocket: { port: "iproto" }, timeoutSeconds: 3 }),
+      dataPath: "/var/lib/tarantool",
+      writablePaths: ["/tmp"],
+      readOnlyRootFilesystem: false,
+      writableRootReason: "the Tarantool 2.x entrypoint writes its control socket and generated config under /var/run/tarantool and /etc/tarantool",
+      user: { uid: 1000, gid: 1000, fsGroup: 1000 },
+      publishNotReadyAddresses: false,
+      secrets: [{ name: secret, keys: ["password"], source: "generated" }],
+      exports: standardExports(backing, model, port, (v) => `tarantool://${v.user}:${v.password}@${v.host}:${v.port}`, {
+        user: APP_USER,
+        password: { key: "password" },
+      }),
+    };
+  },
+};

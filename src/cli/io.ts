@@ -1,0 +1,40 @@
+import { readFile } from "node:fs/promises";
+
+/** Where the CLI writes: stdout for results, stderr for diagnostics and progress. Injected for tests. */
+export interface Terminal {
+  out(text: string): void;
+  err(text: string): void;
+  readonly color: boolean;
+}
+
+/** The process's own terminal. */
+export function processTerminal(): Terminal {
+  return {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    color: process.stderr.isTTY && process.env.NO_COLOR === undefined,
+  };
+}
+
+/** An input problem the user can fix (exit code 2). */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** Reads a spec file, or stdin for `-`, with a clear error when it is missing. */
+export async function readSpecFile(path: string): Promise<string> {
+  if (path === "-") {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  }
+  try {
+    return await readFile(path, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT")
+      throw new UsageError(`${path}: no such file; pass the spec's path, or run \`kubeship init\` to write a starter kubeship.yaml`, { cause: e });
+    if (code === "EISDIR") throw new UsageError(`${path} is a directory; pass the spec file inside it`, { cause: e });
+    throw new UsageError(`${path}: cannot read (${code ?? "error"})`, { cause: e });
+  }
+}

@@ -1,0 +1,104 @@
+import { Command, CommanderError, Option } from "commander";
+import { writeFile, access } from "node:fs/promises";
+import { renderSpec } from "../app.js";
+import { emitStream, emitYamlFiles } from "../emit/yaml.js";
+import { OutputError, writeTree } from "../io/write-tree.js";
+import { formatDiagnostics } from "../report/format-diagnostics.js";
+import type { Diagnostic } from "../spec/diagnostic.js";
+import { specJsonSchema } from "../spec/schema.js";
+import { starterSpec } from "../spec/starter.js";
+import { processTerminal, readSpecFile, type Terminal, UsageError } from "./io.js";
+import { VERSION } from "./version.js";
+
+/** Exit codes: 0 success, 1 the command ran and failed (findings, a failed deploy), 2 bad input or usage. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** Runs the CLI with arguments (without `node` and the script) and returns the exit code. */
+export async function main(argv: readonly string[], term: Terminal = processTerminal()): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = new Command("kubeship")
+    .description("One spec file in, every Kubernetes object a careful operator would write out.")
+    .version(VERSION, "-V, --version")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => term.out(s), writeErr: (s) => term.err(s) })
+    .showSuggestionAfterError(true);
+
+  program
+    .command("render")
+    .description("render the spec into Kubernetes manifests (no cluster needed)")
+    .argument("[spec]", "the app spec file, or - for stdin", "kubeship.yaml")
+    .option("-e, --env <name>", "merge the environments.<name> overlay")
+    .option("-o, --output <dir>", "write one file per object into this directory; - for one stream on stdout", "-")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["yaml"]).default("yaml"))
+    .action(async (specPath: string, opts: { env?: string; output: string; format: string }) => {
+      code = await renderCommand(term, specPath, opts);
+    });
+
+  program
+    .command("schema")
+    .description("print the spec's JSON Schema (for editor completion)")
+    .action(() => {
+      term.out(`${JSON.stringify(specJsonSchema(), null, 2)}\n`);
+    });
+
+  program
+    .command("init")
+    .description("write a commented starter spec")
+    .argument("[file]", "where to write it", "kubeship.yaml")
+    .option("--app <name>", "the app name", "my-app")
+    .option("--force", "overwrite an existing file")
+    .action(async (file: string, opts: { app: string; force?: boolean }) => {
+      if (opts.force !== true && (await exists(file))) throw new UsageError(`${file} already exists; pass --force to overwrite it`);
+      await writeFile(file, starterSpec(opts.app));
+      term.err(`wrote ${file}; render it with: kubeship render ${file}\n`);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (e) {
+    return handleError(e, term);
+  }
+}
+
+async function renderCommand(term: Terminal, specPath: string, opts: { env?: string; output: string; format: string }): Promise<number> {
+  const text = await readSpecFile(specPath);
+  const file = specPath === "-" ? "<stdin>" : specPath;
+  const result = renderSpec(text, opts.env === undefined ? { file } : { file, env: opts.env });
+  report(term, result.diagnostics, new Map([[file, text]]));
+  if (!result.ok) return EXIT.usage;
+  const { objects } = result.value;
+  if (opts.output === "-") term.out(emitStream(objects));
+  else {
+    await writeTree(opts.output, emitYamlFiles(objects));
+    term.err(`rendered ${objects.length} objects into ${opts.output}\n`);
+  }
+  return EXIT.ok;
+}
+
+function report(term: Terminal, diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): void {
+  if (diagnostics.length > 0) term.err(`${formatDiagnostics(diagnostics, { sources, color: term.color })}\n`);
+}
+
+function handleError(e: unknown, term: Terminal): number {
+  if (e instanceof CommanderError) {
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (e instanceof UsageError || e instanceof OutputError) {
+    term.err(`kubeship: ${e.message}\n`);
+    return EXIT.usage;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  term.err(`kubeship: internal error: ${message}\nThis is a bug in kubeship; please report it with the command you ran.\n`);
+  return EXIT.failed;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

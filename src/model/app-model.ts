@@ -1,0 +1,113 @@
+import type { BackingType } from "../spec/schema.js";
+import type { DependencyGraph } from "./graph.js";
+
+/** How a workload talks on its port. */
+export type Protocol = "http" | "grpc" | "tcp";
+
+/** One probe: an HTTP GET, a gRPC health check, a TCP connect or a command. */
+export type ProbeCheck =
+  | { readonly kind: "http"; readonly path: string }
+  | { readonly kind: "grpc" }
+  | { readonly kind: "tcp" }
+  | { readonly kind: "exec"; readonly command: readonly string[] };
+
+/** The probes of a workload's main container. */
+export interface Health {
+  readonly readiness?: ProbeCheck;
+  readonly liveness?: ProbeCheck;
+  readonly startup?: ProbeCheck;
+}
+
+/** CPU and memory quantities. */
+export interface ResourceAmounts {
+  readonly cpu: string;
+  readonly memory: string;
+}
+
+/** Resource requests and limits, complete after defaults. */
+export interface Resources {
+  readonly requests: ResourceAmounts;
+  readonly limits: ResourceAmounts;
+}
+
+/** HorizontalPodAutoscaler settings. */
+export interface Autoscale {
+  readonly min: number;
+  readonly max: number;
+  /** Target average CPU utilization in % of requests. */
+  readonly cpu?: number;
+  /** Target average memory utilization in % of requests. */
+  readonly memory?: number;
+}
+
+/** What kind of workload a node is. */
+export type WorkloadKind = "service" | "worker" | "job" | "cronjob";
+
+/** A workload built from the user's image, with every default applied. */
+export interface Workload {
+  readonly name: string;
+  readonly kind: WorkloadKind;
+  readonly image: string;
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  /** Plain env entries, values as strings. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Names of generated secret values injected as env. */
+  readonly secrets: readonly string[];
+  readonly uses: readonly string[];
+  readonly port?: number;
+  readonly protocol: Protocol;
+  readonly route?: string;
+  readonly health: Health;
+  readonly metrics?: { readonly port: number; readonly path: string };
+  /** Desired replicas (services and workers). */
+  readonly replicas: number;
+  readonly autoscale?: Autoscale;
+  readonly resources: Resources;
+  readonly schedule?: string;
+  readonly before: readonly string[];
+  readonly backoffLimit: number;
+  /** activeDeadlineSeconds of a job. */
+  readonly timeout: number;
+}
+
+/** A backing service as the user asked for it; the catalog fills in its own defaults. */
+export interface Backing {
+  readonly name: string;
+  readonly type: BackingType;
+  readonly version?: string;
+  readonly storage?: string;
+  readonly storageClass?: string;
+  readonly replicas: number;
+  readonly database?: string;
+  readonly buckets: readonly string[];
+  readonly topics: readonly string[];
+  readonly keyspace?: string;
+  readonly resources?: { readonly requests?: Partial<ResourceAmounts>; readonly limits?: Partial<ResourceAmounts> };
+  readonly uses: readonly string[];
+  readonly url?: string;
+  readonly secrets: readonly string[];
+}
+
+/** The normalized application: every default applied, one dependency graph. */
+export interface AppModel {
+  readonly app: string;
+  readonly namespace: string;
+  readonly environment?: string;
+  readonly domain?: string;
+  readonly ingress: {
+    readonly className: string;
+    readonly tls?: string;
+    /** Where the ingress controller runs; undefined: allow any namespace in. */
+    readonly controllerNamespace?: string;
+    readonly annotations: Readonly<Record<string, string>>;
+  };
+  readonly config: Readonly<Record<string, string>>;
+  /** Services, workers and jobs, sorted by name. */
+  readonly workloads: readonly Workload[];
+  /** Backing services, sorted by name. */
+  readonly backings: readonly Backing[];
+  readonly monitoring: { readonly serviceMonitor: boolean; readonly alerts: boolean; readonly dashboard: boolean };
+  readonly security: { readonly networkPolicies: boolean; readonly podSecurity: "restricted" | "baseline" };
+  readonly graph: DependencyGraph;
+}

@@ -1,0 +1,215 @@
+import { type Diagnostic, type DocPath, resultOf, type Result } from "../spec/diagnostic.js";
+import type { AppSpec, AutoscaleSpec, HealthSpec, ResourcesSpec } from "../spec/schema.js";
+import type { AppModel, Autoscale, Backing, Health, ProbeCheck, Protocol, Resources, Workload } from "./app-model.js";
+import {
+  completeAutoscale,
+  DEFAULT_INGRESS_CLASS,
+  DEFAULT_JOB_BACKOFF_LIMIT,
+  DEFAULT_JOB_TIMEOUT_SECONDS,
+  DEFAULT_REPLICAS,
+  DEFAULT_WORKLOAD_RESOURCES,
+  INGRESS_CONTROLLER_NAMESPACES,
+} from "./defaults.js";
+import { cycleDiagnostics, DependencyGraph, type DependencyEdge, type GraphNode } from "./graph.js";
+
+/**
+ * Normalizes a validated spec into the app model: every default applied, env values as strings,
+ * sorted collections, and one dependency graph (refused when it has a cycle).
+ */
+export function buildModel(spec: AppSpec, environment?: string): Result<AppModel> {
+  const d = spec.defaults ?? {};
+  const workloads: Workload[] = [];
+  const common = (name: string, w: { image: string; command?: string[] | undefined; args?: string[] | undefined; env?: Record<string, string | number | boolean> | undefined; secrets?: string[] | undefined; uses?: string[] | undefined; resources?: ResourcesSpec | undefined }) => ({
+    name,
+    image: w.image,
+    ...(w.command === undefined ? {} : { command: w.command }),
+    ...(w.args === undefined ? {} : { args: w.args }),
+    env: stringRecord(w.env),
+    secrets: [...(w.secrets ?? [])].sort(),
+    uses: [...new Set(w.uses ?? [])],
+    resources: mergeResources(DEFAULT_WORKLOAD_RESOURCES, d.resources, w.resources),
+  });
+  const scaling = (w: { replicas?: number | undefined; autoscale?: AutoscaleSpec | undefined }) => {
+    const a = w.autoscale ?? d.autoscale;
+    const autoscale: Autoscale | undefined = a === undefined || a === false ? undefined : completeAutoscale(a);
+    return { replicas: w.replicas ?? d.replicas ?? autoscale?.min ?? DEFAULT_REPLICAS, ...(autoscale ? { autoscale } : {}) };
+  };
+  const none = { before: [], backoffLimit: DEFAULT_JOB_BACKOFF_LIMIT, timeout: DEFAULT_JOB_TIMEOUT_SECONDS };
+
+  for (const [name, s] of sorted(spec.services)) {
+    const protocol: Protocol = s.protocol ?? "http";
+    workloads.push({
+      ...common(name, s),
+      kind: "service",
+      port: s.port,
+      protocol,
+      ...(s.route === undefined ? {} : { route: s.route }),
+      health: serviceHealth(s.health, protocol),
+      ...(s.metrics ? { metrics: { port: s.metrics.port, path: s.metrics.path ?? "/metrics" } } : {}),
+      ...scaling(s),
+      ...none,
+    });
+  }
+  for (const [name, w] of sorted(spec.workers)) {
+    workloads.push({
+      ...common(name, w),
+      kind: "worker",
+      protocol: "tcp",
+      health: typeof w.health === "object" && w.health.exec ? allProbes({ kind: "exec", command: w.health.exec }) : {},
+      ...(w.metrics ? { metrics: { port: w.metrics.port, path: w.metrics.path ?? "/metrics" } } : {}),
+      ...scaling(w),
+      ...none,
+    });
+  }
+  for (const [name, j] of sorted(spec.jobs)) {
+    workloads.push({
+      ...common(name, j),
+      kind: j.schedule === undefined ? "job" : "cronjob",
+      protocol: "tcp",
+      health: {},
+      replicas: 1,
+      ...(j.schedule === undefined ? {} : { schedule: j.schedule }),
+      before: [...new Set(j.before ?? [])].sort(),
+      backoffLimit: j.backoffLimit ?? DEFAULT_JOB_BACKOFF_LIMIT,
+      timeout: j.timeout ?? DEFAULT_JOB_TIMEOUT_SECONDS,
+    });
+  }
+  workloads.sort((a, b) => compare(a.name, b.name));
+
+  const backings: Backing[] = sorted(spec.backing).map(([name, b]) => ({
+    name,
+    type: b.type,
+    ...(b.version === undefined ? {} : { version: String(b.version) }),
+    ...(b.storage === undefined ? {} : { storage: String(b.storage) }),
+    ...(b.storageClass === undefined ? {} : { storageClass: b.storageClass }),
+    replicas: b.replicas ?? 1,
+    ...(b.database === undefined ? {} : { database: b.database }),
+    buckets: [...new Set(b.buckets ?? [])].sort(),
+    topics: [...new Set(b.topics ?? [])].sort(),
+    ...(b.keyspace === undefined ? {} : { keyspace: b.keyspace }),
+    ...(b.resources === undefined ? {} : { resources: stringResources(b.resources) }),
+    uses: [...new Set(b.uses ?? [])].sort(),
+    ...(b.url === undefined ? {} : { url: b.url }),
+    secrets: [...(b.secrets ?? [])].sort(),
+  }));
+
+  const graph = buildGraph(spec, workloads, backings);
+  const diagnostics: Diagnostic[] = cycleDiagnostics(graph);
+  const model: AppModel = {
+    app: spec.app,
+    namespace: spec.namespace ?? spec.app,
+    ...(environment === undefined ? {} : { environment }),
+    ...(spec.domain === undefined ? {} : { domain: spec.domain }),
+    ingress: {
+      className: spec.ingress?.className ?? DEFAULT_INGRESS_CLASS,
+      ...(spec.ingress?.tls === undefined ? {} : { tls: spec.ingress.tls }),
+      ...controllerNamespace(spec.ingress?.controllerNamespace, spec.ingress?.className ?? DEFAULT_INGRESS_CLASS),
+      annotations: sortRecord(spec.ingress?.annotations ?? {}),
+    },
+    config: stringRecord(spec.config),
+    workloads,
+    backings,
+    monitoring: {
+      serviceMonitor: spec.monitoring?.serviceMonitor ?? false,
+      alerts: spec.monitoring?.alerts ?? false,
+      dashboard: spec.monitoring?.dashboard ?? false,
+    },
+    security: {
+      networkPolicies: spec.security?.networkPolicies ?? false,
+      podSecurity: spec.security?.podSecurity ?? "restricted",
+    },
+    graph,
+  };
+  return resultOf(model, diagnostics);
+}
+
+function controllerNamespace(explicit: string | undefined, className: string): { controllerNamespace?: string } {
+  const ns = explicit ?? INGRESS_CONTROLLER_NAMESPACES[className];
+  return ns === undefined ? {} : { controllerNamespace: ns };
+}
+
+function buildGraph(spec: AppSpec, workloads: readonly Workload[], backings: readonly Backing[]): DependencyGraph {
+  const nodes: GraphNode[] = [
+    ...workloads.map((w) => ({ name: w.name, kind: w.kind })),
+    ...backings.map((b) => ({ name: b.name, kind: "backing" as const })),
+  ];
+  const edges: DependencyEdge[] = [];
+  const sectionOf = (w: Workload): string => (w.kind === "service" ? "services" : w.kind === "worker" ? "workers" : "jobs");
+  for (const w of workloads) {
+    const declared = sectionUses(spec, sectionOf(w), w.name);
+    for (const dep of w.uses) edges.push({ dependent: w.name, dependency: dep, reason: "uses", path: [sectionOf(w), w.name, "uses", declared.indexOf(dep)] });
+    w.before.forEach((target) => {
+      const i = (spec.jobs?.[w.name]?.before ?? []).indexOf(target);
+      edges.push({ dependent: target, dependency: w.name, reason: "before", path: ["jobs", w.name, "before", i] });
+    });
+  }
+  for (const b of backings)
+    b.uses.forEach((dep) => {
+      edges.push({ dependent: b.name, dependency: dep, reason: "uses", path: ["backing", b.name, "uses", (spec.backing?.[b.name]?.uses ?? []).indexOf(dep)] as DocPath });
+    });
+  return new DependencyGraph(nodes, edges);
+}
+
+function sectionUses(spec: AppSpec, section: string, name: string): string[] {
+  const s = section === "services" ? spec.services : section === "workers" ? spec.workers : spec.jobs;
+  return s?.[name]?.uses ?? [];
+}
+
+function serviceHealth(h: HealthSpec | undefined, protocol: Protocol): Health {
+  if (h === undefined) return allProbes(protocol === "grpc" ? { kind: "grpc" } : { kind: "tcp" });
+  if (typeof h === "string") return allProbes({ kind: "http", path: h });
+  if (h.exec) return allProbes({ kind: "exec", command: h.exec });
+  if (h.grpc === true) return allProbes({ kind: "grpc" });
+  if (h.tcp === true) return allProbes({ kind: "tcp" });
+  const http = (p: string | undefined): ProbeCheck | undefined => (p === undefined ? undefined : { kind: "http", path: p });
+  const readiness = http(h.readiness ?? h.liveness ?? h.startup);
+  // A liveness probe must not depend on the app's dependencies; without a path it only checks the port.
+  const liveness = http(h.liveness) ?? { kind: "tcp" };
+  const startup = http(h.startup ?? h.liveness);
+  return { ...(readiness ? { readiness } : {}), liveness, ...(startup ? { startup } : {}) };
+}
+
+function allProbes(check: ProbeCheck): Health {
+  return { readiness: check, liveness: check, startup: check };
+}
+
+/** Field-by-field merge: the workload's own value, else `defaults`, else the built-in default. */
+function mergeResources(base: Resources, ...layers: (ResourcesSpec | undefined)[]): Resources {
+  let r = base;
+  for (const layer of layers) {
+    if (layer === undefined) continue;
+    const s = stringResources(layer);
+    r = {
+      requests: { cpu: s.requests?.cpu ?? r.requests.cpu, memory: s.requests?.memory ?? r.requests.memory },
+      limits: { cpu: s.limits?.cpu ?? r.limits.cpu, memory: s.limits?.memory ?? r.limits.memory },
+    };
+  }
+  return r;
+}
+
+function stringResources(r: ResourcesSpec): { requests?: { cpu?: string; memory?: string }; limits?: { cpu?: string; memory?: string } } {
+  const side = (x: { cpu?: string | number | undefined; memory?: string | number | undefined } | undefined) =>
+    x === undefined
+      ? undefined
+      : { ...(x.cpu === undefined ? {} : { cpu: String(x.cpu) }), ...(x.memory === undefined ? {} : { memory: String(x.memory) }) };
+  const requests = side(r.requests);
+  const limits = side(r.limits);
+  return { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) };
+}
+
+function stringRecord(r: Record<string, string | number | boolean> | undefined): Record<string, string> {
+  return sortRecord(Object.fromEntries(Object.entries(r ?? {}).map(([k, v]) => [k, String(v)])));
+}
+
+function sortRecord<T>(r: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => compare(a, b)));
+}
+
+function sorted<T>(r: Record<string, T> | undefined): [string, T][] {
+  return Object.entries(r ?? {}).sort(([a], [b]) => compare(a, b));
+}
+
+/** Code-point order, the same on every machine and locale. */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

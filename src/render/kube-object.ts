@@ -1,0 +1,49 @@
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+
+/** Kubernetes ObjectMeta, as kubernetes-models types it. */
+export type IObjectMeta = NonNullable<IConfigMap["metadata"]>;
+
+/** Any Kubernetes object kubeship renders: typed builders return specific kinds, all of this shape. */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: IObjectMeta & { readonly name: string };
+  readonly [field: string]: unknown;
+}
+
+/** Narrows a typed kubernetes-models object (whose metadata is optional) to a `KubeObject`. */
+export function toObject<T extends { apiVersion: string; kind: string; metadata?: IObjectMeta }>(o: T & { metadata: { name: string } }): KubeObject {
+  return o as unknown as KubeObject;
+}
+
+/** The apply order of kinds: what others need comes first (the namespace, then config, then workloads). */
+export const KIND_ORDER: readonly string[] = [
+  "Namespace",
+  "ServiceAccount",
+  "Secret",
+  "ConfigMap",
+  "NetworkPolicy",
+  "Service",
+  "StatefulSet",
+  "Job",
+  "Deployment",
+  "CronJob",
+  "HorizontalPodAutoscaler",
+  "PodDisruptionBudget",
+  "Ingress",
+  "ServiceMonitor",
+  "PrometheusRule",
+];
+
+/** Sorts objects by apply order, then by name: the stable order of every output. */
+export function sortObjects(objects: readonly KubeObject[]): KubeObject[] {
+  const rank = (k: string): number => {
+    const i = KIND_ORDER.indexOf(k);
+    return i === -1 ? KIND_ORDER.length : i;
+  };
+  return [...objects].sort((a, b) => rank(a.kind) - rank(b.kind) || cmp(a.kind, b.kind) || cmp(a.metadata.name, b.metadata.name));
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

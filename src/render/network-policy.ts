@@ -1,0 +1,107 @@
+import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import type { INetworkPolicyEgressRule, INetworkPolicyIngressRule, INetworkPolicyPort } from "kubernetes-models/networking.k8s.io/v1";
+import { isExternal } from "../catalog/catalog.js";
+import type { AppModel } from "../model/app-model.js";
+import { hasSeparateMetricsPort, type RenderContext, workloadNamed } from "./context.js";
+import { NAME_LABEL, objectLabels, selectorLabels } from "./labels.js";
+import { INIT_JOB_SUFFIX } from "./job.js";
+
+type NamedPolicy = INetworkPolicy & { metadata: { name: string } };
+
+/** Cluster DNS, which every pod needs: kube-dns (CoreDNS) pods in kube-system. */
+export const DNS_PEER = {
+  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+  podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+} as const;
+
+const tcp = (port: number | string): INetworkPolicyPort => ({ protocol: "TCP", port });
+
+/**
+ * NetworkPolicies from the dependency graph: deny everything by default, allow DNS, then for each
+ * pod group exactly the `uses` edges in both directions (ingress on the target, egress on the
+ * source), the ingress controller to routed services, metrics scrapes, cluster peers, and init jobs.
+ * https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+export function renderNetworkPolicies(ctx: RenderContext): NamedPolicy[] {
+  const { model } = ctx;
+  const out: NamedPolicy[] = [
+    policy(model, `${model.app}-default-deny`, {}, [], []),
+    policy(model, `${model.app}-allow-dns`, {}, undefined, [{ to: [DNS_PEER], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] }]),
+  ];
+  for (const w of model.workloads) {
+    const ingress: INetworkPolicyIngressRule[] = [];
+    const ports = w.port === undefined ? [] : [tcp(w.port)];
+    const dependents = model.graph.dependentsOf(w.name, "uses");
+    if (ports.length > 0 && dependents.length > 0) ingress.push({ from: dependents.map((d) => podsOf(model, d)), ports });
+    if (w.route !== undefined && w.port !== undefined) ingress.push({ from: [controllerPeer(model)], ports: [tcp(w.port)] });
+    if (w.metrics !== undefined) ingress.push({ from: [{ namespaceSelector: {} }], ports: [tcp(hasSeparateMetricsPort(w) || w.port === undefined ? w.metrics.port : w.port)] });
+    out.push(policy(model, w.name, selectorLabels(model, w.name), ingress, egressTo(ctx, model.graph.dependenciesOf(w.name, "uses"))));
+  }
+  for (const b of ctx.backings.values()) {
+    if (isExternal(b)) continue;
+    const ingress: INetworkPolicyIngressRule[] = [];
+    const clientPorts = b.ports.filter((p) => p.name !== b.metrics?.port.name || p === b.ports[0]).map((p) => tcp(p.port));
+    const users = model.graph.dependentsOf(b.name, "uses").map((d) => podsOf(model, d));
+    if (b.init !== undefined) users.push(podsOf(model, `${b.name}${INIT_JOB_SUFFIX}`));
+    if (users.length > 0) ingress.push({ from: users, ports: clientPorts });
+    if (b.metrics !== undefined) ingress.push({ from: [{ namespaceSelector: {} }], ports: [tcp(b.metrics.port.port)] });
+    const egress = egressTo(ctx, model.graph.dependenciesOf(b.name, "uses"));
+    if (b.replicas > 1) {
+      // Members of a cluster talk to each other on every port (replication, gossip, quorum).
+      ingress.push({ from: [podsOf(model, b.name)] });
+      egress.push({ to: [podsOf(model, b.name)] });
+    }
+    out.push(policy(model, b.name, selectorLabels(model, b.name), ingress, egress));
+    if (b.init !== undefined) {
+      const name = `${b.name}${INIT_JOB_SUFFIX}`;
+      out.push(policy(model, name, selectorLabels(model, name), [], egressTo(ctx, [b.name])));
+    }
+  }
+  return out;
+}
+
+function egressTo(ctx: RenderContext, targets: readonly string[]): INetworkPolicyEgressRule[] {
+  const rules: INetworkPolicyEgressRule[] = [];
+  for (const t of targets) {
+    const b = ctx.backings.get(t);
+    if (b !== undefined && isExternal(b)) rules.push({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(b.port)] });
+    else if (b !== undefined) rules.push({ to: [podsOf(ctx.model, t)], ports: b.ports.map((p) => tcp(p.port)) });
+    else {
+      const w = workloadNamed(ctx.model, t);
+      if (w?.port !== undefined) rules.push({ to: [podsOf(ctx.model, t)], ports: [tcp(w.port)] });
+    }
+  }
+  return rules;
+}
+
+function podsOf(model: AppModel, name: string): { podSelector: { matchLabels: Record<string, string> } } {
+  return { podSelector: { matchLabels: { [NAME_LABEL]: name, ...selectorLabels(model, name) } } };
+}
+
+function controllerPeer(model: AppModel): { namespaceSelector: { matchLabels?: Record<string, string> } } {
+  const ns = model.ingress.controllerNamespace;
+  return ns === undefined ? { namespaceSelector: {} } : { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } };
+}
+
+function policy(
+  model: AppModel,
+  name: string,
+  matchLabels: Record<string, string>,
+  ingress: INetworkPolicyIngressRule[] | undefined,
+  egress: INetworkPolicyEgressRule[] | undefined,
+): NamedPolicy {
+  const policyTypes: ("Ingress" | "Egress")[] = [];
+  if (ingress !== undefined) policyTypes.push("Ingress");
+  if (egress !== undefined) policyTypes.push("Egress");
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name, namespace: model.namespace, labels: objectLabels(model, name, "network-policy") },
+    spec: {
+      podSelector: Object.keys(matchLabels).length > 0 ? { matchLabels } : {},
+      policyTypes,
+      ...(ingress !== undefined ? { ingress } : {}),
+      ...(egress !== undefined ? { egress } : {}),
+    },
+  };
+}

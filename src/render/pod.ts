@@ -1,0 +1,69 @@
+import type { IContainer, IPodSpec, IPodTemplateSpec, ITopologySpreadConstraint } from "kubernetes-models/v1";
+import type { Workload } from "../model/app-model.js";
+import { configMapName, hasSeparateMetricsPort, type RenderContext, servicePortName } from "./context.js";
+import { CONFIG_HASH_ANNOTATION, imageTag, objectLabels, selectorLabels } from "./labels.js";
+import { workloadProbes } from "./probes.js";
+import { containerSecurityContext, workloadPodSecurityContext } from "./security-context.js";
+import { workloadEnv } from "./wiring.js";
+
+/** Size limit of the writable /tmp every workload gets (the root filesystem is read-only). */
+export const TMP_SIZE_LIMIT = "256Mi";
+
+/** Seconds a service keeps serving after it is told to stop, while endpoints drain from load balancers. */
+export const PRE_STOP_SLEEP_SECONDS = 5;
+
+/** Spread a workload's pods over nodes and zones when it can, without blocking scheduling when it cannot. */
+export function topologySpread(selector: Record<string, string>): ITopologySpreadConstraint[] {
+  return [
+    { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+    { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+  ];
+}
+
+/** The main container of a service, worker or job. */
+export function workloadContainer(ctx: RenderContext, w: Workload): IContainer {
+  const ports: NonNullable<IContainer["ports"]> = [];
+  if (w.port !== undefined) ports.push({ name: servicePortName(w), containerPort: w.port, protocol: "TCP" });
+  if (w.metrics !== undefined && (w.port === undefined || hasSeparateMetricsPort(w)))
+    ports.push({ name: "metrics", containerPort: w.metrics.port, protocol: "TCP" });
+  const env = workloadEnv(ctx, w);
+  const hasConfig = Object.keys(ctx.model.config).length > 0;
+  return {
+    name: w.name,
+    image: w.image,
+    imagePullPolicy: "IfNotPresent",
+    ...(w.command ? { command: [...w.command] } : {}),
+    ...(w.args ? { args: [...w.args] } : {}),
+    ...(ports.length > 0 ? { ports } : {}),
+    ...(hasConfig ? { envFrom: [{ configMapRef: { name: configMapName(ctx.model) } }] } : {}),
+    ...(env.length > 0 ? { env } : {}),
+    resources: {
+      requests: { cpu: w.resources.requests.cpu, memory: w.resources.requests.memory },
+      limits: { cpu: w.resources.limits.cpu, memory: w.resources.limits.memory },
+    },
+    ...workloadProbes(w),
+    ...(w.kind === "service" ? { lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SLEEP_SECONDS } } } } : {}),
+    securityContext: containerSecurityContext(ctx.model),
+    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+  };
+}
+
+/** The pod template of a service, worker or job. */
+export function workloadPodTemplate(ctx: RenderContext, w: Workload, extra: Partial<IPodSpec> = {}): IPodTemplateSpec {
+  const long = w.kind === "service" || w.kind === "worker";
+  return {
+    metadata: {
+      labels: objectLabels(ctx.model, w.name, w.kind === "cronjob" ? "job" : w.kind, imageTag(w.image)),
+      annotations: { [CONFIG_HASH_ANNOTATION]: ctx.configHash },
+    },
+    spec: {
+      serviceAccountName: w.name,
+      automountServiceAccountToken: false,
+      securityContext: workloadPodSecurityContext(ctx.model),
+      ...(long ? { topologySpreadConstraints: topologySpread(selectorLabels(ctx.model, w.name)) } : {}),
+      containers: [workloadContainer(ctx, w)],
+      volumes: [{ name: "tmp", emptyDir: { sizeLimit: TMP_SIZE_LIMIT } }],
+      ...extra,
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
+import type { Workload } from "../model/app-model.js";
+import type { RenderContext } from "./context.js";
+import { objectLabels } from "./labels.js";
+
+/** Error ratio above which a service alerts (5% of requests failing for 5 minutes). */
+export const ERROR_RATE_THRESHOLD = 0.05;
+/** p95 latency in seconds above which a service alerts. */
+export const LATENCY_P95_SECONDS = 0.5;
+/** Free space ratio below which a volume alerts. */
+export const PVC_FREE_RATIO = 0.15;
+
+type Rule = { alert: string; expr: string; for: string; labels: Record<string, string>; annotations: Record<string, string> };
+
+/**
+ * The app's alerts: per-service error rate and p95 latency (from the usual HTTP and gRPC server
+ * metrics), pods not running, HPA pinned at max, volumes filling up. Pod, HPA and volume alerts
+ * read kube-state-metrics and kubelet metrics, which every prometheus-operator stack scrapes.
+ */
+export function renderPrometheusRule(ctx: RenderContext): IPrometheusRule & { metadata: { name: string } } {
+  const { model } = ctx;
+  const ns = model.namespace;
+  const rules: Rule[] = [];
+  for (const w of model.workloads.filter((x) => x.kind === "service" && x.metrics !== undefined)) rules.push(...serviceRules(ns, w));
+  rules.push({
+    alert: "KubeshipPodNotRunning",
+    expr: `sum by (namespace, pod) (kube_pod_status_phase{namespace="${ns}", phase=~"Pending|Failed|Unknown"}) > 0`,
+    for: "10m",
+    labels: { severity: "warning" },
+    annotations: {
+      summary: "Pod {{ $labels.pod }} is not running",
+      description: "Pod {{ $labels.pod }} in {{ $labels.namespace }} has not been running for 10 minutes. Run `kubeship status` or `kubectl describe pod {{ $labels.pod }} -n {{ $labels.namespace }}`.",
+    },
+  });
+  rules.push({
+    alert: "KubeshipContainerRestarting",
+    expr: `increase(kube_pod_container_status_restarts_total{namespace="${ns}"}[15m]) > 3`,
+    for: "0m",
+    labels: { severity: "warning" },
+    annotations: {
+      summary: "Container {{ $labels.container }} of {{ $labels.pod }} restarts often",
+      description: "More than 3 restarts in 15 minutes: read `kubectl logs {{ $labels.pod }} -c {{ $labels.container }} --previous -n {{ $labels.namespace }}`.",
+    },
+  });
+  if (model.workloads.some((w) => w.autoscale !== undefined))
+    rules.push({
+      alert: "KubeshipHpaAtMax",
+      expr: `kube_horizontalpodautoscaler_status_current_replicas{namespace="${ns}"} >= kube_horizontalpodautoscaler_spec_max_replicas{namespace="${ns}"}`,
+      for: "15m",
+      labels: { severity: "warning" },
+      annotations: {
+        summary: "{{ $labels.horizontalpodautoscaler }} is at its maximum replicas",
+        description: "The autoscaler has been at max for 15 minutes: raise `autoscale.max` or the resources, or find what drives the load.",
+      },
+    });
+  if (model.backings.some((b) => b.type !== "external"))
+    rules.push({
+      alert: "KubeshipVolumeFillingUp",
+      expr: `kubelet_volume_stats_available_bytes{namespace="${ns}"} / kubelet_volume_stats_capacity_bytes{namespace="${ns}"} < ${PVC_FREE_RATIO}`,
+      for: "10m",
+      labels: { severity: "warning" },
+      annotations: {
+        summary: "Volume {{ $labels.persistentvolumeclaim }} is almost full",
+        description: `Less than ${PVC_FREE_RATIO * 100}% free. Raise the backing's \`storage\` (the StorageClass must allow expansion) or clean up data.`,
+      },
+    });
+  return {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "PrometheusRule",
+    metadata: { name: `${model.app}-alerts`, namespace: ns, labels: objectLabels(model, `${model.app}-alerts`, "monitoring") },
+    spec: { groups: [{ name: `${model.app}.rules`, rules }] },
+  };
+}
+
+function serviceRules(ns: string, w: Workload): Rule[] {
+  const sel = `namespace="${ns}", service="${w.name}"`;
+  const grpc = w.protocol === "grpc";
+  const errors = grpc
+    ? `sum(rate(grpc_server_handled_total{${sel}, grpc_code=~"Unknown|Internal|Unavailable|DataLoss|DeadlineExceeded"}[5m])) / sum(rate(grpc_server_handled_total{${sel}}[5m]))`
+    : `sum(rate(http_requests_total{${sel}, status=~"5.."}[5m])) / sum(rate(http_requests_total{${sel}}[5m]))`;
+  const latency = grpc
+    ? `histogram_quantile(0.95, sum by (le) (rate(grpc_server_handling_seconds_bucket{${sel}}[5m])))`
+    : `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${sel}}[5m])))`;
+  const title = camel(w.name);
+  return [
+    {
+      alert: `${title}HighErrorRate`,
+      expr: `${errors} > ${ERROR_RATE_THRESHOLD}`,
+      for: "5m",
+      labels: { severity: "critical", service: w.name },
+      annotations: {
+        summary: `${w.name}: more than ${ERROR_RATE_THRESHOLD * 100}% of requests fail`,
+        description: `Check recent rollouts (\`kubeship history\`) and logs (\`kubectl logs -l app.kubernetes.io/name=${w.name} -n ${ns}\`).`,
+      },
+    },
+    {
+      alert: `${title}HighLatencyP95`,
+      expr: `${latency} > ${LATENCY_P95_SECONDS}`,
+      for: "10m",
+      labels: { severity: "warning", service: w.name },
+      annotations: {
+        summary: `${w.name}: p95 latency above ${LATENCY_P95_SECONDS * 1000} ms`,
+        description: "Look at CPU throttling, the HPA and the latency of the backing services it uses.",
+      },
+    },
+  ];
+}
+
+function camel(name: string): string {
+  return name
+    .split("-")
+    .map((p) => (p === "" ? "" : p[0]?.toUpperCase() + p.slice(1)))
+    .join("");
+}

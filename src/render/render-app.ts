@@ -1,0 +1,75 @@
+import { checkBackings, isExternal, resolveBackings } from "../catalog/catalog.js";
+import type { SecretRequirement } from "../catalog/types.js";
+import type { AppModel } from "../model/app-model.js";
+import { resultOf, type Result } from "../spec/diagnostic.js";
+import { renderConfigMap } from "./config-map.js";
+import { type RenderContext, renderContext } from "./context.js";
+import { renderDashboard } from "./dashboard.js";
+import { renderDeployment } from "./deployment.js";
+import { renderHpa } from "./horizontal-pod-autoscaler.js";
+import { renderIngresses } from "./ingress.js";
+import { renderCronJob, renderInitJob, renderJob } from "./job.js";
+import { type KubeObject, sortObjects, toObject } from "./kube-object.js";
+import { renderNamespace, SHARED_NAMESPACES } from "./namespace.js";
+import { renderNetworkPolicies } from "./network-policy.js";
+import { renderPdb } from "./pod-disruption-budget.js";
+import { renderPrometheusRule } from "./prometheus-rule.js";
+import { requiredSecrets } from "./secret.js";
+import { metricsPortName } from "./context.js";
+import { renderBackingServices, renderWorkloadService } from "./service.js";
+import { renderServiceAccount } from "./service-account.js";
+import { renderServiceMonitor } from "./service-monitor.js";
+import { BACKING_COMPONENT, renderStatefulSet } from "./stateful-set.js";
+
+/** The outcome of rendering: the objects, and the Secrets they need (created at deploy time, never rendered). */
+export interface RenderedApp {
+  readonly model: AppModel;
+  /** Sorted in apply order, then by name. */
+  readonly objects: readonly KubeObject[];
+  readonly secrets: readonly SecretRequirement[];
+}
+
+/** Renders the app model into Kubernetes objects. Pure; fails only on catalog errors (unknown versions, replicas). */
+export function renderApp(model: AppModel): Result<RenderedApp> {
+  const diagnostics = checkBackings(model);
+  if (diagnostics.some((d) => d.severity === "error")) return { ok: false, diagnostics };
+  const ctx = renderContext(model, resolveBackings(model));
+  return resultOf({ model, objects: sortObjects(renderObjects(ctx)), secrets: requiredSecrets(ctx) }, diagnostics);
+}
+
+function renderObjects(ctx: RenderContext): KubeObject[] {
+  const { model } = ctx;
+  const out: KubeObject[] = [];
+  if (!SHARED_NAMESPACES.includes(model.namespace)) out.push(toObject(renderNamespace(model)));
+  if (Object.keys(model.config).length > 0) out.push(toObject(renderConfigMap(ctx)));
+
+  for (const w of model.workloads) {
+    out.push(toObject(renderServiceAccount(model, w.name, w.kind === "cronjob" ? "job" : w.kind)));
+    if (w.kind === "job") out.push(toObject(renderJob(ctx, w)));
+    else if (w.kind === "cronjob") out.push(toObject(renderCronJob(ctx, w)));
+    else {
+      out.push(toObject(renderDeployment(ctx, w)));
+      const svc = renderWorkloadService(ctx, w);
+      if (svc) out.push(toObject(svc));
+      if (w.autoscale) out.push(toObject(renderHpa(ctx, w, w.autoscale)));
+      if ((w.autoscale?.min ?? w.replicas) >= 2) out.push(toObject(renderPdb(ctx, w.name, w.kind)));
+      if (w.metrics && model.monitoring.serviceMonitor) out.push(toObject(renderServiceMonitor(ctx, w.name, w.kind, metricsPortName(w), w.metrics.path)));
+    }
+  }
+
+  for (const b of ctx.backings.values()) {
+    if (isExternal(b)) continue;
+    out.push(toObject(renderServiceAccount(model, b.name, BACKING_COMPONENT)));
+    out.push(toObject(renderStatefulSet(ctx, b)));
+    for (const s of renderBackingServices(ctx, b)) out.push(toObject(s));
+    if (b.replicas >= 2) out.push(toObject(renderPdb(ctx, b.name, BACKING_COMPONENT)));
+    if (b.init) out.push(toObject(renderInitJob(ctx, b, b.init)));
+    if (b.metrics && model.monitoring.serviceMonitor) out.push(toObject(renderServiceMonitor(ctx, b.name, BACKING_COMPONENT, b.metrics.port.name, b.metrics.path)));
+  }
+
+  out.push(...renderIngresses(ctx).map(toObject));
+  if (model.security.networkPolicies) out.push(...renderNetworkPolicies(ctx).map(toObject));
+  if (model.monitoring.alerts) out.push(toObject(renderPrometheusRule(ctx)));
+  if (model.monitoring.dashboard) out.push(toObject(renderDashboard(ctx)));
+  return out;
+}

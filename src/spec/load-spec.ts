@@ -1,0 +1,154 @@
+import type { z } from "zod";
+import { type Diagnostic, type DocPath, formatPath, hasErrors, type Result } from "./diagnostic.js";
+import { checkSpec } from "./check-spec.js";
+import { isPlainObject, mergeOverlay } from "./merge.js";
+import { appSpec, type AppSpec } from "./schema.js";
+import { codeLocator, parseYamlSource, type SourceLocator } from "./source.js";
+import { didYouMean } from "./suggest.js";
+import { issuesToDiagnostics } from "./zod-issues.js";
+
+/** Options of `loadSpec`. */
+export interface LoadSpecOptions {
+  /** The file name used in diagnostics. @default "kubeship.yaml" */
+  readonly file?: string;
+  /** The environment overlay to merge (`environments.NAME`). */
+  readonly env?: string;
+}
+
+/** A validated spec, with the environment overlay already merged. */
+export interface LoadedSpec {
+  readonly spec: AppSpec;
+  /** The environment that was merged, if any. */
+  readonly env?: string;
+  readonly locator: SourceLocator;
+}
+
+/**
+ * Parses and validates spec text in one pass: YAML syntax, schema, cross-field rules, and every
+ * environment overlay (all of them, so a typo in `prod` is caught while rendering `dev`). Every
+ * diagnostic carries its file, line and column. Pure: the caller reads the file.
+ */
+export function loadSpec(text: string, options: LoadSpecOptions = {}): Result<LoadedSpec> {
+  const file = options.file ?? "kubeship.yaml";
+  const parsed = parseYamlSource(text, file);
+  if (parsed.diagnostics.length > 0) return { ok: false, diagnostics: parsed.diagnostics };
+  return validateSpecData(parsed.data, parsed.locator, options.env);
+}
+
+/** Validates a spec given as data (from YAML, or built in code with `defineApp`). */
+export function validateSpecData(data: unknown, locator: SourceLocator = codeLocator("<code>"), env?: string): Result<LoadedSpec> {
+  const diagnostics: Diagnostic[] = [];
+  if (!isPlainObject(data)) {
+    const d: Diagnostic = {
+      code: "spec/not-a-mapping",
+      severity: "error",
+      path: [],
+      message: data === undefined || data === null ? "the spec is empty" : "the spec must be a mapping of fields",
+      hint: "start with 'app: my-app' (see `kubeship init`)",
+    };
+    return { ok: false, diagnostics: [locate(d, locator, undefined)] };
+  }
+  const base = checkOne(data);
+  for (const d of base.diagnostics) diagnostics.push(locate(d, locator, undefined));
+  const seen = new Set(base.diagnostics.map(key));
+
+  const envs = isPlainObject(data.environments) ? data.environments : {};
+  let selected: AppSpec | undefined = env === undefined ? base.spec : undefined;
+  for (const [name, overlay] of Object.entries(envs)) {
+    if (!isPlainObject(overlay)) continue; // the schema already reported it
+    const merged = mergeOverlay(withoutEnvironments(data), overlay);
+    const result = checkOne(merged);
+    for (const d of result.diagnostics) {
+      if (seen.has(key(d))) continue;
+      diagnostics.push(locate({ ...d, message: `${d.message} (in environment '${name}')` }, locator, name));
+    }
+    if (name === env) selected = result.spec;
+  }
+  if (env !== undefined && !(env in envs)) {
+    const names = Object.keys(envs);
+    diagnostics.push({
+      code: "spec/unknown-environment",
+      severity: "error",
+      path: ["environments"],
+      message: `unknown environment '${env}'${didYouMean(env, names)}`,
+      hint: names.length > 0 ? `defined: ${names.join(", ")}` : "add it under 'environments'",
+      position: locator.locate(["environments"], { key: true }),
+    });
+  }
+  if (hasErrors(diagnostics) || selected === undefined) return { ok: false, diagnostics };
+  return { ok: true, value: env === undefined ? { spec: selected, locator } : { spec: selected, env, locator }, diagnostics };
+}
+
+function withoutEnvironments(data: Record<string, unknown>): Record<string, unknown> {
+  const { environments: _dropped, ...rest } = data;
+  return rest;
+}
+
+function checkOne(data: unknown): { spec?: AppSpec; diagnostics: Diagnostic[] } {
+  const parsed = appSpec.safeParse(data);
+  if (parsed.success) {
+    const diagnostics = checkSpec(parsed.data);
+    return hasErrors(diagnostics) ? { diagnostics } : { spec: parsed.data, diagnostics };
+  }
+  const diagnostics = issuesToDiagnostics(parsed.error.issues, appSpec as z.ZodType, data);
+  // Report the cross-field errors too, in the same pass: drop each invalid value and check the rest.
+  const pruned = pruneInvalid(data);
+  if (pruned !== undefined) {
+    const reported = new Set(diagnostics.map((d) => formatPath(d.path)));
+    for (const d of checkSpec(pruned)) if (!reported.has(formatPath(d.path))) diagnostics.push(d);
+  }
+  return { diagnostics };
+}
+
+/** Removes invalid values until the rest parses (a few rounds at most), or gives up. */
+function pruneInvalid(data: unknown): AppSpec | undefined {
+  let current: unknown = structuredClone(data);
+  for (let round = 0; round < 6; round++) {
+    const parsed = appSpec.safeParse(current);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) {
+      const path = issue.path as (string | number)[];
+      if (issue.code === "unrecognized_keys") for (const k of issue.keys) removeAt(current, [...path, k]);
+      else if (valueAtPath(current, path) === undefined) removeAt(current, path.slice(0, -1));
+      else removeAt(current, path);
+    }
+  }
+  return undefined;
+}
+
+function valueAtPath(data: unknown, path: DocPath): unknown {
+  let cur = data;
+  for (const part of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string | number, unknown>)[part];
+  }
+  return cur;
+}
+
+function removeAt(data: unknown, path: DocPath): void {
+  if (path.length === 0) return;
+  const parent = valueAtPath(data, path.slice(0, -1));
+  const last = path[path.length - 1];
+  if (Array.isArray(parent) && typeof last === "number") parent.splice(last, 1, undefined);
+  else if (isPlainObject(parent) && last !== undefined) Reflect.deleteProperty(parent, last);
+}
+
+function key(d: Diagnostic): string {
+  return `${d.code}|${formatPath(d.path)}|${d.message}`;
+}
+
+function locate(d: Diagnostic, locator: SourceLocator, env: string | undefined): Diagnostic {
+  const unknownField = d.code === "spec/unknown-field";
+  let path: DocPath = d.path;
+  if (env !== undefined) {
+    // Point at the overlay when it set this value (or its nearest ancestor), else at the base.
+    const inOverlay = ["environments", env, ...d.path];
+    for (let n = inOverlay.length; n > 2; n--) {
+      if (locator.has(inOverlay.slice(0, n))) {
+        path = inOverlay.slice(0, n);
+        break;
+      }
+    }
+  }
+  return { ...d, position: locator.locate(path, { key: unknownField }) };
+}

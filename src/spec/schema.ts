@@ -1,0 +1,242 @@
+import { z } from "zod";
+
+/**
+ * The app spec schema (contract: shared/design/spec.md). It is the single source of truth for the
+ * validator and for the JSON Schema that `kubeship schema` prints. Cross-field rules (references,
+ * name lengths, type-specific options) live in `check-spec.ts`, because JSON Schema cannot say them.
+ */
+
+const QUANTITY = /^[+]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A Kubernetes resource quantity such as `250m`, `1`, `512Mi`. */
+export const quantity = z
+  .union([z.string().regex(QUANTITY, "a Kubernetes quantity such as 250m, 1, 512Mi"), z.number().positive()])
+  .describe("A Kubernetes quantity: 250m, 0.5, 512Mi, 10Gi");
+
+const resourceList = z
+  .object({ cpu: quantity.optional(), memory: quantity.optional() })
+  .strict()
+  .describe("CPU and memory");
+
+/** Requests and limits of a container. */
+export const resources = z
+  .object({ requests: resourceList.optional(), limits: resourceList.optional() })
+  .strict()
+  .describe("Resource requests and limits: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/");
+
+const percent = z.number().int().min(1).max(1000);
+
+/** HorizontalPodAutoscaler settings, or `false` to turn autoscaling off. */
+export const autoscale = z
+  .union([
+    z.literal(false),
+    z
+      .object({
+        min: z.number().int().min(1).describe("minReplicas"),
+        max: z.number().int().min(1).describe("maxReplicas"),
+        cpu: percent.optional().describe("target average CPU utilization, % of requests"),
+        memory: percent.optional().describe("target average memory utilization, % of requests"),
+      })
+      .strict(),
+  ])
+  .describe("HorizontalPodAutoscaler (autoscaling/v2), or false");
+
+const envValue = z.union([z.string(), z.number(), z.boolean()]);
+const envMap = z.record(z.string().regex(ENV_NAME, "an environment variable name"), envValue);
+const secretNames = z.array(z.string().regex(ENV_NAME, "an environment variable name"));
+const names = z.array(z.string());
+const path = z.string().startsWith("/", "an HTTP path starting with /");
+
+/** How a workload's health is checked. */
+export const health = z
+  .union([
+    path,
+    z
+      .object({
+        readiness: path.optional(),
+        liveness: path.optional(),
+        startup: path.optional(),
+        grpc: z.boolean().optional().describe("use the gRPC health checking protocol"),
+        tcp: z.boolean().optional().describe("only check that the port accepts connections"),
+        exec: z.array(z.string()).min(1).optional().describe("a command that exits 0 when healthy"),
+      })
+      .strict(),
+  ])
+  .describe("An HTTP path, or { readiness, liveness, startup } paths, or { grpc: true } | { tcp: true } | { exec: [...] }");
+
+const metrics = z
+  .object({
+    port: z.number().int().min(1).max(65535),
+    path: path.optional().describe("@default /metrics"),
+  })
+  .strict()
+  .describe("Prometheus metrics endpoint, scraped by a ServiceMonitor");
+
+const workloadBase = {
+  image: z.string().min(1).describe("Container image, pinned by tag or digest"),
+  uses: names.optional().describe("Backing services and services this workload talks to"),
+  env: envMap.optional(),
+  secrets: secretNames.optional().describe("Generated secret values (random, stable across deploys), injected as env"),
+  command: z.array(z.string()).optional(),
+  args: z.array(z.string()).optional(),
+  replicas: z.number().int().min(0).optional(),
+  autoscale: autoscale.optional(),
+  resources: resources.optional(),
+  health: health.optional(),
+};
+
+/** A long-running workload that listens on a port. */
+export const service = z
+  .object({
+    ...workloadBase,
+    port: z.number().int().min(1).max(65535).describe("Container port and Service port"),
+    protocol: z.enum(["http", "grpc", "tcp"]).optional().describe("@default http"),
+    route: path.optional().describe("Ingress path prefix on `domain`"),
+    metrics: metrics.optional(),
+  })
+  .strict();
+
+/** A long-running workload with no port (queue consumers, Celery). */
+export const worker = z
+  .object({ ...workloadBase, metrics: metrics.optional() })
+  .strict();
+
+/** Run-to-completion work: migrations, one-off tasks, cron. */
+export const job = z
+  .object({
+    image: z.string().min(1),
+    command: z.array(z.string()).optional(),
+    args: z.array(z.string()).optional(),
+    uses: names.optional(),
+    env: envMap.optional(),
+    secrets: secretNames.optional(),
+    resources: resources.optional(),
+    before: names.optional().describe("Workloads that roll out only after this job completed"),
+    schedule: z.string().min(1).optional().describe("Cron schedule: makes it a CronJob"),
+    backoffLimit: z.number().int().min(0).optional().describe("@default 2"),
+    timeout: z.number().int().min(1).optional().describe("activeDeadlineSeconds @default 600"),
+  })
+  .strict();
+
+/** Backing service types in the catalog. */
+export const BACKING_TYPES = [
+  "postgresql",
+  "mysql",
+  "mongodb",
+  "redis",
+  "kafka",
+  "zookeeper",
+  "cassandra",
+  "elasticsearch",
+  "minio",
+  "tarantool",
+  "rabbitmq",
+  "nats",
+  "external",
+] as const;
+
+/** A stateful dependency provisioned from the catalog, or an external one. */
+export const backing = z
+  .object({
+    type: z.enum(BACKING_TYPES),
+    version: z.union([z.string(), z.number()]).optional().describe("Catalog default otherwise"),
+    storage: quantity.optional().describe("PersistentVolumeClaim size; catalog default otherwise"),
+    storageClass: z.string().optional().describe("StorageClass of the volume; the cluster default otherwise"),
+    replicas: z.number().int().min(1).optional(),
+    database: z.string().optional().describe("postgresql, mysql, mongodb: the database to create"),
+    buckets: names.optional().describe("minio: buckets to create"),
+    topics: names.optional().describe("kafka: topics to create"),
+    keyspace: z.string().optional().describe("cassandra: keyspace to create"),
+    resources: resources.optional(),
+    uses: names.optional().describe("Another backing (Kafka on ZooKeeper)"),
+    url: z.string().optional().describe("external: the service URL"),
+    secrets: secretNames.optional().describe("external: values supplied by the operator at deploy time"),
+  })
+  .strict();
+
+const ingress = z
+  .object({
+    className: z.string().optional().describe("@default nginx"),
+    tls: z.string().optional().describe("cert-manager ClusterIssuer: enables TLS on `domain`"),
+    annotations: z.record(z.string(), z.string()).optional(),
+    controllerNamespace: z
+      .string()
+      .optional()
+      .describe("Namespace of the ingress controller, allowed in by the NetworkPolicies @default by className: nginx -> ingress-nginx, traefik -> traefik"),
+  })
+  .strict();
+
+const defaults = z
+  .object({ replicas: z.number().int().min(0).optional(), resources: resources.optional(), autoscale: autoscale.optional() })
+  .strict();
+
+const monitoring = z
+  .object({
+    serviceMonitor: z.boolean().optional(),
+    alerts: z.boolean().optional(),
+    dashboard: z.boolean().optional(),
+  })
+  .strict();
+
+const security = z
+  .object({
+    networkPolicies: z.boolean().optional(),
+    podSecurity: z.enum(["restricted", "baseline"]).optional().describe("@default restricted"),
+  })
+  .strict();
+
+const sections = {
+  namespace: z.string().optional().describe("@default the app name"),
+  domain: z.string().optional().describe("Ingress host for every route"),
+  ingress: ingress.optional(),
+  config: envMap.optional().describe("Entries of the shared ConfigMap, injected into every workload"),
+  defaults: defaults.optional(),
+  services: z.record(z.string(), service).optional(),
+  workers: z.record(z.string(), worker).optional(),
+  jobs: z.record(z.string(), job).optional(),
+  backing: z.record(z.string(), backing).optional(),
+  monitoring: monitoring.optional(),
+  security: security.optional(),
+};
+
+/**
+ * An environment overlay: a partial spec merged over the base (objects merge by key, lists replace,
+ * `null` removes a key). Its top-level keys are checked here; the merged result is checked in full.
+ */
+export const environment = z
+  .object(Object.fromEntries(Object.keys(sections).map((k) => [k, z.unknown().optional()])))
+  .strict();
+
+/** The whole app spec. */
+export const appSpec = z
+  .object({
+    $schema: z.string().optional(),
+    app: z.string().describe("Name of the app and default namespace (DNS-1123 label)"),
+    ...sections,
+    environments: z.record(z.string(), environment).optional(),
+  })
+  .strict();
+
+export type AppSpec = z.output<typeof appSpec>;
+export type ServiceSpec = z.output<typeof service>;
+export type WorkerSpec = z.output<typeof worker>;
+export type JobSpec = z.output<typeof job>;
+export type BackingSpec = z.output<typeof backing>;
+export type BackingType = (typeof BACKING_TYPES)[number];
+export type HealthSpec = z.output<typeof health>;
+export type AutoscaleSpec = z.output<typeof autoscale>;
+export type ResourcesSpec = z.output<typeof resources>;
+export type EnvironmentSpec = z.output<typeof environment>;
+
+/** The input type accepted by `defineApp`: the spec as a TypeScript user writes it. */
+export type AppSpecInput = z.input<typeof appSpec>;
+
+/** The JSON Schema of the spec, for editors (`# yaml-language-server: $schema=...`). */
+export function specJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(appSpec, { target: "draft-7", io: "input", unrepresentable: "any" }),
+    $id: "https://kubeship.dev/schema/v1/kubeship.json",
+    title: "kubeship app spec v1",
+  };
+}

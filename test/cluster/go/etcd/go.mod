@@ -1,0 +1,3 @@
+module kubeship.test/etcd
+
+go 1.24.0

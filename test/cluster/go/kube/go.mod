@@ -1,0 +1,3 @@
+module kubeship.test/kube
+
+go 1.24.0

@@ -17,7 +17,9 @@ export function defineApp<const T extends AppSpecInput>(spec: T): T {
 /** Spec text (or a spec object) to the app model: parse, validate, normalize, build the graph. */
 export function loadApp(input: string | AppSpecInput, options: LoadSpecOptions = {}): Result<AppModel> {
   const loaded =
-    typeof input === "string" ? loadSpec(input, options) : validateSpecData(structuredClone(input) as unknown, undefined, options.env);
+    typeof input === "string"
+      ? loadSpec(input, options)
+      : validateSpecData(structuredClone(input), undefined, options.env);
   if (!loaded.ok) return loaded;
   const model = buildModel(loaded.value.spec, loaded.value.env);
   const diagnostics = [...loaded.diagnostics, ...locateAll(model.diagnostics, loaded.value.locator)];
@@ -30,7 +32,8 @@ export function renderSpec(input: string | AppSpecInput, options: LoadSpecOption
   if (!app.ok) return app;
   const rendered = renderApp(app.value);
   const locator = typeof input === "string" ? loadSpec(input, options) : undefined;
-  const located = locator?.ok === true ? locateAll(rendered.diagnostics, locator.value.locator) : rendered.diagnostics;
+  const located =
+    locator?.ok === true ? locateAll(rendered.diagnostics, locator.value.locator) : rendered.diagnostics;
   const diagnostics = [...app.diagnostics, ...located];
   return rendered.ok ? { ok: true, value: rendered.value, diagnostics } : { ok: false, diagnostics };
 }

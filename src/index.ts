@@ -4,7 +4,13 @@
  */
 export { defineApp, loadApp, renderSpec } from "./app.js";
 export { loadSpec, validateSpecData, type LoadSpecOptions, type LoadedSpec } from "./spec/load-spec.js";
-export { specJsonSchema, type AppSpec, type AppSpecInput, BACKING_TYPES, type BackingType } from "./spec/schema.js";
+export {
+  specJsonSchema,
+  type AppSpec,
+  type AppSpecInput,
+  BACKING_TYPES,
+  type BackingType,
+} from "./spec/schema.js";
 export type { Diagnostic, DocPath, Result, Severity, SourcePosition } from "./spec/diagnostic.js";
 export { formatPath } from "./spec/diagnostic.js";
 export { buildModel } from "./model/build-model.js";

@@ -1,4 +1,13 @@
-import { env, envPrefix, podHost, probeSet, shellProbe, shellQuote, standardExports, waitThen } from "./helpers.js";
+import {
+  env,
+  envPrefix,
+  podHost,
+  probeSet,
+  shellProbe,
+  shellQuote,
+  standardExports,
+  waitThen,
+} from "./helpers.js";
 import type { BackingPreset } from "./types.js";
 
 /** Cassandra from the official image: one node or a ring seeded by its first pod; keyspace created by a job. */
@@ -26,7 +35,11 @@ export const cassandra: BackingPreset = {
         env("MAX_HEAP_SIZE", "1024M"),
         env("HEAP_NEWSIZE", "256M"),
       ],
-      ...probeSet(shellProbe('cqlsh 127.0.0.1 9042 -e "SELECT release_version FROM system.local" >/dev/null', 15), { tcpSocket: { port: "cql" }, timeoutSeconds: 3 }, 120),
+      ...probeSet(
+        shellProbe('cqlsh 127.0.0.1 9042 -e "SELECT release_version FROM system.local" >/dev/null', 15),
+        { tcpSocket: { port: "cql" }, timeoutSeconds: 3 },
+        120,
+      ),
       dataPath: "/var/lib/cassandra",
       writablePaths: ["/tmp"],
       readOnlyRootFilesystem: false,
@@ -41,15 +54,31 @@ export const cassandra: BackingPreset = {
               command: [
                 "sh",
                 "-c",
-                waitThen(`${cql("DESCRIBE KEYSPACES")} >/dev/null 2>&1`, cql(`CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': ${rf}}`)),
+                waitThen(
+                  `${cql("DESCRIBE KEYSPACES")} >/dev/null 2>&1`,
+                  cql(
+                    `CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': ${rf}}`,
+                  ),
+                ),
               ],
               env: [env("HOME", "/tmp")],
             },
           }),
       secrets: [],
-      exports: standardExports(backing, model, port, (v) => `cassandra://${v.host}:${v.port}${keyspace === undefined ? "" : `/${keyspace}`}`, {
-        ...(keyspace === undefined ? {} : { database: keyspace, extra: [{ name: `${envPrefix(backing.name)}_KEYSPACE`, value: keyspace }] }),
-      }),
+      exports: standardExports(
+        backing,
+        model,
+        port,
+        (v) => `cassandra://${v.host}:${v.port}${keyspace === undefined ? "" : `/${keyspace}`}`,
+        {
+          ...(keyspace === undefined
+            ? {}
+            : {
+                database: keyspace,
+                extra: [{ name: `${envPrefix(backing.name)}_KEYSPACE`, value: keyspace }],
+              }),
+        },
+      ),
     };
   },
 };

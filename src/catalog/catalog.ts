@@ -55,7 +55,14 @@ export function checkBackings(model: AppModel): Diagnostic[] {
   for (const b of model.backings) {
     if (b.type === "external") {
       if (b.url !== undefined && !URL.canParse(b.url))
-        out.push(error("catalog/invalid-url", ["backing", b.name, "url"], `'${b.url}' is not a URL`, "write scheme://host[:port][/path], e.g. https://api.example.com"));
+        out.push(
+          error(
+            "catalog/invalid-url",
+            ["backing", b.name, "url"],
+            `'${b.url}' is not a URL`,
+            "write scheme://host[:port][/path], e.g. https://api.example.com",
+          ),
+        );
       continue;
     }
     const preset = PRESETS[b.type];
@@ -75,8 +82,12 @@ export function checkBackings(model: AppModel): Diagnostic[] {
         error(
           "catalog/replicas-not-supported",
           ["backing", b.name, "replicas"],
-          preset.maxReplicas === 1 ? `the ${b.type} preset runs a single instance` : `the ${b.type} preset runs at most ${preset.maxReplicas} replicas`,
-          preset.maxReplicas === 1 ? "remove 'replicas', or use an operator for a replicated cluster" : `use at most ${preset.maxReplicas}`,
+          preset.maxReplicas === 1
+            ? `the ${b.type} preset runs a single instance`
+            : `the ${b.type} preset runs at most ${preset.maxReplicas} replicas`,
+          preset.maxReplicas === 1
+            ? "remove 'replicas', or use an operator for a replicated cluster"
+            : `use at most ${preset.maxReplicas}`,
         ),
       );
   }
@@ -91,13 +102,21 @@ export function resolveBackings(model: AppModel): ReadonlyMap<string, ResolvedBa
 }
 
 function resolveBacking(b: Backing, model: AppModel): ResolvedBacking {
-  if (b.type === "external") return resolveExternal(b, model);
+  if (b.type === "external") return resolveExternal(b);
   const preset = PRESETS[b.type];
   const version = matchVersion(preset, b.version) ?? preset.defaultVersion;
   const image = preset.versions[version] ?? "";
   const resources = mergeResources(preset.defaultResources, b.resources);
   const storage = b.storage ?? preset.defaultStorage;
-  const built = preset.build({ backing: b, model, version, image, storage, resources, monitoring: model.monitoring.serviceMonitor });
+  const built = preset.build({
+    backing: b,
+    model,
+    version,
+    image,
+    storage,
+    resources,
+    monitoring: model.monitoring.serviceMonitor,
+  });
   return {
     ...built,
     name: b.name,
@@ -113,7 +132,10 @@ function resolveBacking(b: Backing, model: AppModel): ResolvedBacking {
 
 function mergeResources(base: Resources, over: Backing["resources"]): Resources {
   return {
-    requests: { cpu: over?.requests?.cpu ?? base.requests.cpu, memory: over?.requests?.memory ?? base.requests.memory },
+    requests: {
+      cpu: over?.requests?.cpu ?? base.requests.cpu,
+      memory: over?.requests?.memory ?? base.requests.memory,
+    },
     limits: { cpu: over?.limits?.cpu ?? base.limits.cpu, memory: over?.limits?.memory ?? base.limits.memory },
   };
 }

@@ -1,4 +1,12 @@
-import { credentialsSecretName, env, exporterSidecar, probeSet, secretEnv, shellProbe, standardExports } from "./helpers.js";
+import {
+  credentialsSecretName,
+  env,
+  exporterSidecar,
+  probeSet,
+  secretEnv,
+  shellProbe,
+  standardExports,
+} from "./helpers.js";
 import type { BackingPreset } from "./types.js";
 
 /** Elasticsearch from the official image: single node, security on (user `elastic`), HTTP without TLS inside the cluster. */
@@ -14,7 +22,8 @@ export const elasticsearch: BackingPreset = {
     const secret = credentialsSecretName(backing.name);
     const port = { name: "http", port: 9200 };
     const metricsPort = { name: "metrics", port: 9114 };
-    const health = 'curl -fsS -u "elastic:$ELASTIC_PASSWORD" "http://127.0.0.1:9200/_cluster/health?wait_for_status=yellow&timeout=2s" >/dev/null';
+    const health =
+      'curl -fsS -u "elastic:$ELASTIC_PASSWORD" "http://127.0.0.1:9200/_cluster/health?wait_for_status=yellow&timeout=2s" >/dev/null';
     return {
       ports: [port, { name: "transport", port: 9300 }],
       env: [
@@ -50,10 +59,16 @@ export const elasticsearch: BackingPreset = {
           }
         : {}),
       secrets: [{ name: secret, keys: ["password"], source: "generated" }],
-      exports: standardExports(backing, model, port, (v) => `http://${v.user}:${v.password}@${v.host}:${v.port}`, {
-        user: "elastic",
-        password: { key: "password" },
-      }),
+      exports: standardExports(
+        backing,
+        model,
+        port,
+        (v) => `http://${v.user}:${v.password}@${v.host}:${v.port}`,
+        {
+          user: "elastic",
+          password: { key: "password" },
+        },
+      ),
     };
   },
 };

@@ -1,4 +1,4 @@
-import type { AppModel, Backing } from "../model/app-model.js";
+import type { Backing } from "../model/app-model.js";
 import { credentialsSecretName, envPrefix } from "./helpers.js";
 import type { ExportedVar, SecretRequirement } from "./types.js";
 
@@ -29,7 +29,7 @@ const DEFAULT_PORTS: Readonly<Record<string, number>> = {
 };
 
 /** Resolves an external backing: host and port from its URL, its secrets supplied at deploy time. */
-export function resolveExternal(backing: Backing, _model: AppModel): ExternalBacking {
+export function resolveExternal(backing: Backing): ExternalBacking {
   const url = backing.url ?? "";
   let host = url;
   let port = 443;

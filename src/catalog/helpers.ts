@@ -38,7 +38,10 @@ export function env(name: string, value: string): IEnvVar {
 }
 
 /** The pod's own name, for engines that derive their identity from the StatefulSet ordinal. */
-export const POD_NAME_ENV: IEnvVar = { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } };
+export const POD_NAME_ENV: IEnvVar = {
+  name: "POD_NAME",
+  valueFrom: { fieldRef: { fieldPath: "metadata.name" } },
+};
 
 /** An exec probe. */
 export function execProbe(command: string[], timeoutSeconds = 5): IProbe {
@@ -51,7 +54,11 @@ export function shellProbe(script: string, timeoutSeconds = 5): IProbe {
 }
 
 /** Readiness/liveness/startup timing for stateful engines: patient start-up, quick readiness. */
-export function probeSet(readiness: IProbe, liveness: IProbe = readiness, startupFailures = 60): { readiness: IProbe; liveness: IProbe; startup: IProbe } {
+export function probeSet(
+  readiness: IProbe,
+  liveness: IProbe = readiness,
+  startupFailures = 60,
+): { readiness: IProbe; liveness: IProbe; startup: IProbe } {
   return {
     readiness: { ...readiness, periodSeconds: 10, failureThreshold: 3, successThreshold: 1 },
     liveness: { ...liveness, periodSeconds: 20, failureThreshold: 6, successThreshold: 1 },
@@ -76,13 +83,20 @@ export function standardExports(
     { name: `${p}_PORT`, value: String(port.port) },
   ];
   if (options.user !== undefined) out.push({ name: `${p}_USER`, value: options.user });
-  if (options.password) out.push({ name: `${p}_PASSWORD`, secret: { name: secret, key: options.password.key } });
+  if (options.password)
+    out.push({ name: `${p}_PASSWORD`, secret: { name: secret, key: options.password.key } });
   if (options.database !== undefined) out.push({ name: `${p}_DATABASE`, value: options.database });
   out.push(...(options.extra ?? []));
   // Kubernetes expands $(VAR) from variables defined earlier in the list: URL comes last.
   out.push({
     name: `${p}_URL`,
-    value: url({ host, port: port.port, user: `$(${p}_USER)`, password: `$(${p}_PASSWORD)`, database: options.database ?? "" }),
+    value: url({
+      host,
+      port: port.port,
+      user: `$(${p}_USER)`,
+      password: `$(${p}_PASSWORD)`,
+      database: options.database ?? "",
+    }),
   });
   return out;
 }

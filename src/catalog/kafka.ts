@@ -29,10 +29,13 @@ export const kafka: BackingPreset = {
   defaultStorage: "10Gi",
   defaultResources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
   maxReplicas: 5,
-  summary: "Kafka: KRaft by default (apache/kafka), ZooKeeper mode with `uses: [zookeeper]` (cp-kafka); topics created by a job; kafka-exporter",
+  summary:
+    "Kafka: KRaft by default (apache/kafka), ZooKeeper mode with `uses: [zookeeper]` (cp-kafka); topics created by a job; kafka-exporter",
   build(ctx) {
     const { backing, model } = ctx;
-    const zk = backing.uses.map((u) => model.backings.find((b) => b.name === u)).find((b) => b?.type === "zookeeper");
+    const zk = backing.uses
+      .map((u) => model.backings.find((b) => b.name === u))
+      .find((b) => b?.type === "zookeeper");
     const port = { name: "kafka", port: 9092 };
     const controller = { name: "controller", port: 9093 };
     const n = backing.replicas;
@@ -62,7 +65,11 @@ export const kafka: BackingPreset = {
             env("KAFKA_ZOOKEEPER_CONNECT", `${serviceHost(zk.name, model)}:2181`),
             env("KAFKA_LISTENERS", "PLAINTEXT://0.0.0.0:9092"),
           ],
-          command: ["sh", "-c", `export KAFKA_BROKER_ID=\${POD_NAME##*-} KAFKA_ADVERTISED_LISTENERS=${advertise}; exec /etc/confluent/docker/run`],
+          command: [
+            "sh",
+            "-c",
+            `export KAFKA_BROKER_ID=\${POD_NAME##*-} KAFKA_ADVERTISED_LISTENERS=${advertise}; exec /etc/confluent/docker/run`,
+          ],
         }
       : {
           ports: [port, controller],
@@ -79,25 +86,55 @@ export const kafka: BackingPreset = {
               Array.from({ length: n }, (_, i) => `${i}@${podHost(backing.name, i, model)}:9093`).join(","),
             ),
           ],
-          command: ["sh", "-c", `export KAFKA_NODE_ID=\${POD_NAME##*-} KAFKA_ADVERTISED_LISTENERS=${advertise}; exec /etc/kafka/docker/run`],
+          command: [
+            "sh",
+            "-c",
+            `export KAFKA_NODE_ID=\${POD_NAME##*-} KAFKA_ADVERTISED_LISTENERS=${advertise}; exec /etc/kafka/docker/run`,
+          ],
         };
     const bootstrap = `${serviceHost(backing.name, model)}:9092`;
     const metricsPort = { name: "metrics", port: 9308 };
     return {
       ...(zkMode ? { image: ZOOKEEPER_MODE_IMAGES[ctx.version] ?? ctx.image } : {}),
       ...runtime,
-      ...probeSet(execProbe([`${bin}kafka-broker-api-versions${suffix}`, "--bootstrap-server", "127.0.0.1:9092"], 20), { tcpSocket: { port: "kafka" }, timeoutSeconds: 3 }, 90),
+      ...probeSet(
+        execProbe([`${bin}kafka-broker-api-versions${suffix}`, "--bootstrap-server", "127.0.0.1:9092"], 20),
+        { tcpSocket: { port: "kafka" }, timeoutSeconds: 3 },
+        90,
+      ),
       dataPath: "/var/lib/kafka/data",
       writablePaths: ["/tmp"],
       readOnlyRootFilesystem: false,
-      writableRootReason: "the Kafka images write their generated server.properties under their own config directory at start",
+      writableRootReason:
+        "the Kafka images write their generated server.properties under their own config directory at start",
       user: { uid: 1000, gid: 1000, fsGroup: 1000 },
       // Brokers and controllers must reach each other before any of them is ready.
       publishNotReadyAddresses: true,
       ...(ctx.monitoring
-        ? { metrics: { port: metricsPort, path: "/metrics", sidecar: exporterSidecar("danielqsj/kafka-exporter:v1.8.0", metricsPort, [], ["--kafka.server=127.0.0.1:9092"]) } }
+        ? {
+            metrics: {
+              port: metricsPort,
+              path: "/metrics",
+              sidecar: exporterSidecar(
+                "danielqsj/kafka-exporter:v1.8.0",
+                metricsPort,
+                [],
+                ["--kafka.server=127.0.0.1:9092"],
+              ),
+            },
+          }
         : {}),
-      ...(backing.topics.length > 0 ? { init: topicsJob(ctx, zkMode ? ZOOKEEPER_MODE_IMAGES[ctx.version] ?? ctx.image : ctx.image, `${bin}kafka-topics${suffix}`, bootstrap, rf) } : {}),
+      ...(backing.topics.length > 0
+        ? {
+            init: topicsJob(
+              ctx,
+              zkMode ? (ZOOKEEPER_MODE_IMAGES[ctx.version] ?? ctx.image) : ctx.image,
+              `${bin}kafka-topics${suffix}`,
+              bootstrap,
+              rf,
+            ),
+          }
+        : {}),
       secrets: [],
       exports: standardExports(backing, model, port, (v) => `kafka://${v.host}:${v.port}`, {
         extra: [{ name: `${envPrefix(backing.name)}_BOOTSTRAP_SERVERS`, value: bootstrap }],
@@ -106,9 +143,18 @@ export const kafka: BackingPreset = {
   },
 };
 
-function topicsJob(ctx: PresetContext, image: string, tool: string, bootstrap: string, rf: string): BackingInit {
+function topicsJob(
+  ctx: PresetContext,
+  image: string,
+  tool: string,
+  bootstrap: string,
+  rf: string,
+): BackingInit {
   const create = ctx.backing.topics
-    .map((t) => `${tool} --bootstrap-server ${bootstrap} --create --if-not-exists --topic ${shellQuote([t])} --partitions 3 --replication-factor ${rf}`)
+    .map(
+      (t) =>
+        `${tool} --bootstrap-server ${bootstrap} --create --if-not-exists --topic ${shellQuote([t])} --partitions 3 --replication-factor ${rf}`,
+    )
     .join(" && ");
   return {
     image,

@@ -1,4 +1,14 @@
-import { credentialsSecretName, env, envPrefix, probeSet, secretEnv, serviceHost, shellQuote, standardExports, waitThen } from "./helpers.js";
+import {
+  credentialsSecretName,
+  env,
+  envPrefix,
+  probeSet,
+  secretEnv,
+  serviceHost,
+  shellQuote,
+  standardExports,
+  waitThen,
+} from "./helpers.js";
 import type { BackingPreset } from "./types.js";
 
 const MC_IMAGE = "minio/mc:RELEASE.2024-11-17T19-35-25Z";
@@ -27,7 +37,10 @@ export const minio: BackingPreset = {
         env("MINIO_PROMETHEUS_AUTH_TYPE", "public"),
       ],
       command: ["minio", "server", "/data", "--address", ":9000", "--console-address", ":9001"],
-      ...probeSet({ httpGet: { path: "/minio/health/ready", port: "s3" }, timeoutSeconds: 3 }, { httpGet: { path: "/minio/health/live", port: "s3" }, timeoutSeconds: 3 }),
+      ...probeSet(
+        { httpGet: { path: "/minio/health/ready", port: "s3" }, timeoutSeconds: 3 },
+        { httpGet: { path: "/minio/health/live", port: "s3" }, timeoutSeconds: 3 },
+      ),
       dataPath: "/data",
       writablePaths: ["/tmp"],
       readOnlyRootFilesystem: true,
@@ -46,7 +59,10 @@ export const minio: BackingPreset = {
                   `${mc} mb --ignore-existing ${shellQuote(backing.buckets.map((b) => `target/${b}`))}`,
                 ),
               ],
-              env: [env("MINIO_ROOT_USER", "kubeship-admin"), secretEnv("MINIO_ROOT_PASSWORD", secret, "password")],
+              env: [
+                env("MINIO_ROOT_USER", "kubeship-admin"),
+                secretEnv("MINIO_ROOT_PASSWORD", secret, "password"),
+              ],
             },
           }
         : {}),

@@ -1,4 +1,14 @@
-import { APP_USER, credentialsSecretName, databaseName, env, execProbe, exporterSidecar, probeSet, secretEnv, standardExports } from "./helpers.js";
+import {
+  APP_USER,
+  credentialsSecretName,
+  databaseName,
+  env,
+  execProbe,
+  exporterSidecar,
+  probeSet,
+  secretEnv,
+  standardExports,
+} from "./helpers.js";
 import type { BackingPreset } from "./types.js";
 
 /** MongoDB from the official image, with authentication on (a root user `app`). */
@@ -46,11 +56,17 @@ export const mongodb: BackingPreset = {
           }
         : {}),
       secrets: [{ name: secret, keys: ["password"], source: "generated" }],
-      exports: standardExports(backing, model, port, (v) => `mongodb://${v.user}:${v.password}@${v.host}:${v.port}/${v.database}?authSource=admin`, {
-        user: APP_USER,
-        password: { key: "password" },
-        database: db,
-      }),
+      exports: standardExports(
+        backing,
+        model,
+        port,
+        (v) => `mongodb://${v.user}:${v.password}@${v.host}:${v.port}/${v.database}?authSource=admin`,
+        {
+          user: APP_USER,
+          password: { key: "password" },
+          database: db,
+        },
+      ),
     };
   },
 };

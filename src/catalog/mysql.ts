@@ -1,4 +1,14 @@
-import { APP_USER, credentialsSecretName, databaseName, env, exporterSidecar, probeSet, secretEnv, shellProbe, standardExports } from "./helpers.js";
+import {
+  APP_USER,
+  credentialsSecretName,
+  databaseName,
+  env,
+  exporterSidecar,
+  probeSet,
+  secretEnv,
+  shellProbe,
+  standardExports,
+} from "./helpers.js";
 import type { BackingPreset } from "./types.js";
 
 /** MySQL from the official image; database and an `app` user created on first start. */
@@ -24,7 +34,9 @@ export const mysql: BackingPreset = {
         env("MYSQL_DATABASE", db),
       ],
       // During initialisation the entrypoint runs a server without networking: TCP answers only once it is really up.
-      ...probeSet(shellProbe('MYSQL_PWD="$MYSQL_ROOT_PASSWORD" mysql -h 127.0.0.1 -u root -e "SELECT 1" >/dev/null')),
+      ...probeSet(
+        shellProbe('MYSQL_PWD="$MYSQL_ROOT_PASSWORD" mysql -h 127.0.0.1 -u root -e "SELECT 1" >/dev/null'),
+      ),
       dataPath: "/var/lib/mysql",
       writablePaths: ["/tmp", "/var/run/mysqld", "/var/lib/mysql-files"],
       readOnlyRootFilesystem: true,
@@ -45,11 +57,17 @@ export const mysql: BackingPreset = {
           }
         : {}),
       secrets: [{ name: secret, keys: ["password", "root-password"], source: "generated" }],
-      exports: standardExports(backing, model, port, (v) => `mysql://${v.user}:${v.password}@${v.host}:${v.port}/${v.database}`, {
-        user: APP_USER,
-        password: { key: "password" },
-        database: db,
-      }),
+      exports: standardExports(
+        backing,
+        model,
+        port,
+        (v) => `mysql://${v.user}:${v.password}@${v.host}:${v.port}/${v.database}`,
+        {
+          user: APP_USER,
+          password: { key: "password" },
+          database: db,
+        },
+      ),
     };
   },
 };

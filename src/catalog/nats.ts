@@ -13,7 +13,9 @@ export const nats: BackingPreset = {
   build({ backing, model, monitoring }) {
     const port = { name: "client", port: 4222 };
     const n = backing.replicas;
-    const routes = Array.from({ length: n }, (_, i) => `nats://${podHost(backing.name, i, model)}:6222`).join(",");
+    const routes = Array.from({ length: n }, (_, i) => `nats://${podHost(backing.name, i, model)}:6222`).join(
+      ",",
+    );
     const metricsPort = { name: "metrics", port: 7777 };
     return {
       ports: [port, { name: "monitor", port: 8222 }, ...(n > 1 ? [{ name: "cluster", port: 6222 }] : [])],
@@ -24,16 +26,41 @@ export const nats: BackingPreset = {
         "/data",
         "--http_port",
         "8222",
-        ...(n > 1 ? ["--name", "$(POD_NAME)", "--cluster_name", model.app, "--cluster", "nats://0.0.0.0:6222", "--routes", routes] : []),
+        ...(n > 1
+          ? [
+              "--name",
+              "$(POD_NAME)",
+              "--cluster_name",
+              model.app,
+              "--cluster",
+              "nats://0.0.0.0:6222",
+              "--routes",
+              routes,
+            ]
+          : []),
       ],
-      ...probeSet({ httpGet: { path: "/healthz?js-enabled-only=true", port: "monitor" }, timeoutSeconds: 3 }, { httpGet: { path: "/healthz?js-enabled-only=true", port: "monitor" }, timeoutSeconds: 3 }),
+      ...probeSet(
+        { httpGet: { path: "/healthz?js-enabled-only=true", port: "monitor" }, timeoutSeconds: 3 },
+        { httpGet: { path: "/healthz?js-enabled-only=true", port: "monitor" }, timeoutSeconds: 3 },
+      ),
       dataPath: "/data",
       writablePaths: ["/tmp"],
       readOnlyRootFilesystem: true,
       user: { uid: 1000, gid: 1000, fsGroup: 1000 },
       publishNotReadyAddresses: n > 1,
       ...(monitoring
-        ? { metrics: { port: metricsPort, path: "/metrics", sidecar: exporterSidecar("natsio/prometheus-nats-exporter:0.15.0", metricsPort, [], ["-varz", "-connz", "-jsz=all", "http://127.0.0.1:8222"]) } }
+        ? {
+            metrics: {
+              port: metricsPort,
+              path: "/metrics",
+              sidecar: exporterSidecar(
+                "natsio/prometheus-nats-exporter:0.15.0",
+                metricsPort,
+                [],
+                ["-varz", "-connz", "-jsz=all", "http://127.0.0.1:8222"],
+              ),
+            },
+          }
         : {}),
       secrets: [],
       exports: standardExports(backing, model, port, (v) => `nats://${v.host}:${v.port}`),

@@ -1,4 +1,14 @@
-import { APP_USER, credentialsSecretName, databaseName, env, exporterSidecar, probeSet, secretEnv, shellProbe, standardExports } from "./helpers.js";
+import {
+  APP_USER,
+  credentialsSecretName,
+  databaseName,
+  env,
+  exporterSidecar,
+  probeSet,
+  secretEnv,
+  shellProbe,
+  standardExports,
+} from "./helpers.js";
 import type { BackingPreset } from "./types.js";
 
 /** PostgreSQL from the official image; the database and an `app` user are created on first start. */
@@ -44,11 +54,17 @@ export const postgresql: BackingPreset = {
           }
         : {}),
       secrets: [{ name: secret, keys: ["password"], source: "generated" }],
-      exports: standardExports(backing, model, port, (v) => `postgresql://${v.user}:${v.password}@${v.host}:${v.port}/${v.database}`, {
-        user: APP_USER,
-        password: { key: "password" },
-        database: db,
-      }),
+      exports: standardExports(
+        backing,
+        model,
+        port,
+        (v) => `postgresql://${v.user}:${v.password}@${v.host}:${v.port}/${v.database}`,
+        {
+          user: APP_USER,
+          password: { key: "password" },
+          database: db,
+        },
+      ),
     };
   },
 };

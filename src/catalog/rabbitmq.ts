@@ -1,4 +1,12 @@
-import { APP_USER, credentialsSecretName, env, execProbe, probeSet, secretEnv, standardExports } from "./helpers.js";
+import {
+  APP_USER,
+  credentialsSecretName,
+  env,
+  execProbe,
+  probeSet,
+  secretEnv,
+  standardExports,
+} from "./helpers.js";
 import type { BackingPreset } from "./types.js";
 
 /** RabbitMQ (official image with the management plugin), single node; built-in Prometheus plugin. */
@@ -17,19 +25,29 @@ export const rabbitmq: BackingPreset = {
     return {
       ports: [port, { name: "management", port: 15672 }, ...(monitoring ? [metricsPort] : [])],
       env: [env("RABBITMQ_DEFAULT_USER", APP_USER), secretEnv("RABBITMQ_DEFAULT_PASS", secret, "password")],
-      ...probeSet(execProbe(["rabbitmq-diagnostics", "-q", "check_port_connectivity"], 15), execProbe(["rabbitmq-diagnostics", "-q", "ping"], 15)),
+      ...probeSet(
+        execProbe(["rabbitmq-diagnostics", "-q", "check_port_connectivity"], 15),
+        execProbe(["rabbitmq-diagnostics", "-q", "ping"], 15),
+      ),
       dataPath: "/var/lib/rabbitmq",
       writablePaths: ["/tmp"],
       readOnlyRootFilesystem: false,
-      writableRootReason: "the RabbitMQ entrypoint writes generated configuration under /etc/rabbitmq at start",
+      writableRootReason:
+        "the RabbitMQ entrypoint writes generated configuration under /etc/rabbitmq at start",
       user: { uid: 999, gid: 999, fsGroup: 999 },
       publishNotReadyAddresses: false,
       ...(monitoring ? { metrics: { port: metricsPort, path: "/metrics" } } : {}),
       secrets: [{ name: secret, keys: ["password"], source: "generated" }],
-      exports: standardExports(backing, model, port, (v) => `amqp://${v.user}:${v.password}@${v.host}:${v.port}/`, {
-        user: APP_USER,
-        password: { key: "password" },
-      }),
+      exports: standardExports(
+        backing,
+        model,
+        port,
+        (v) => `amqp://${v.user}:${v.password}@${v.host}:${v.port}/`,
+        {
+          user: APP_USER,
+          password: { key: "password" },
+        },
+      ),
     };
   },
 };

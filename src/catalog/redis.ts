@@ -1,4 +1,12 @@
-import { credentialsSecretName, env, exporterSidecar, probeSet, secretEnv, shellProbe, standardExports } from "./helpers.js";
+import {
+  credentialsSecretName,
+  env,
+  exporterSidecar,
+  probeSet,
+  secretEnv,
+  shellProbe,
+  standardExports,
+} from "./helpers.js";
 import type { BackingPreset } from "./types.js";
 
 /** Redis from the official image: append-only persistence and a required password. */
@@ -37,10 +45,16 @@ export const redis: BackingPreset = {
           }
         : {}),
       secrets: [{ name: secret, keys: ["password"], source: "generated" }],
-      exports: standardExports(backing, model, port, (v) => `redis://${v.user}:${v.password}@${v.host}:${v.port}/0`, {
-        user: "default",
-        password: { key: "password" },
-      }),
+      exports: standardExports(
+        backing,
+        model,
+        port,
+        (v) => `redis://${v.user}:${v.password}@${v.host}:${v.port}/0`,
+        {
+          user: "default",
+          password: { key: "password" },
+        },
+      ),
     };
   },
 };

@@ -1,4 +1,12 @@
-import { APP_USER, credentialsSecretName, env, execProbe, probeSet, secretEnv, standardExports } from "./helpers.js";
+import {
+  APP_USER,
+  credentialsSecretName,
+  env,
+  execProbe,
+  probeSet,
+  secretEnv,
+  standardExports,
+} from "./helpers.js";
 import type { BackingPreset } from "./types.js";
 
 /** Tarantool 2.11 (official image), single instance with an `app` user. */
@@ -24,14 +32,21 @@ export const tarantool: BackingPreset = {
       dataPath: "/var/lib/tarantool",
       writablePaths: ["/tmp"],
       readOnlyRootFilesystem: false,
-      writableRootReason: "the Tarantool 2.x entrypoint writes its control socket and generated config under /var/run/tarantool and /etc/tarantool",
+      writableRootReason:
+        "the Tarantool 2.x entrypoint writes its control socket and generated config under /var/run/tarantool and /etc/tarantool",
       user: { uid: 1000, gid: 1000, fsGroup: 1000 },
       publishNotReadyAddresses: false,
       secrets: [{ name: secret, keys: ["password"], source: "generated" }],
-      exports: standardExports(backing, model, port, (v) => `tarantool://${v.user}:${v.password}@${v.host}:${v.port}`, {
-        user: APP_USER,
-        password: { key: "password" },
-      }),
+      exports: standardExports(
+        backing,
+        model,
+        port,
+        (v) => `tarantool://${v.user}:${v.password}@${v.host}:${v.port}`,
+        {
+          user: APP_USER,
+          password: { key: "password" },
+        },
+      ),
     };
   },
 };

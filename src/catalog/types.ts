@@ -97,6 +97,9 @@ export interface BackingPreset {
 }
 
 /** What a preset's `build` returns; the catalog adds the fields common to all. `image` overrides the version's. */
-export type BuiltRuntime = Omit<BackingRuntime, "name" | "type" | "version" | "image" | "storage" | "resources" | "replicas" | "storageClass"> & {
+export type BuiltRuntime = Omit<
+  BackingRuntime,
+  "name" | "type" | "version" | "image" | "storage" | "resources" | "replicas" | "storageClass"
+> & {
   readonly image?: string;
 };

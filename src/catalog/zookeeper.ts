@@ -1,4 +1,13 @@
-import { env, envPrefix, headlessName, POD_NAME_ENV, probeSet, serviceHost, shellProbe, standardExports } from "./helpers.js";
+import {
+  env,
+  envPrefix,
+  headlessName,
+  POD_NAME_ENV,
+  probeSet,
+  serviceHost,
+  shellProbe,
+  standardExports,
+} from "./helpers.js";
 import type { BackingPreset } from "./types.js";
 
 /** ZooKeeper from the official image: a single server or an ensemble, with its built-in Prometheus metrics. */
@@ -14,14 +23,22 @@ export const zookeeper: BackingPreset = {
     const port = { name: "client", port: 2181 };
     const n = backing.replicas;
     const domain = `${headlessName(backing.name)}.${model.namespace}.svc`;
-    const servers = Array.from({ length: n }, (_, i) => `server.${i + 1}=${backing.name}-${i}.${domain}:2888:3888;2181`).join(" ");
+    const servers = Array.from(
+      { length: n },
+      (_, i) => `server.${i + 1}=${backing.name}-${i}.${domain}:2888:3888;2181`,
+    ).join(" ");
     const metricsPort = { name: "metrics", port: 7000 };
     const extra = [
       "metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider",
       "metricsProvider.httpPort=7000",
     ];
     return {
-      ports: [port, { name: "follower", port: 2888 }, { name: "election", port: 3888 }, ...(monitoring ? [metricsPort] : [])],
+      ports: [
+        port,
+        { name: "follower", port: 2888 },
+        { name: "election", port: 3888 },
+        ...(monitoring ? [metricsPort] : []),
+      ],
       env: [
         POD_NAME_ENV,
         env("ZOO_SERVERS", servers),
@@ -32,7 +49,11 @@ export const zookeeper: BackingPreset = {
         ...(monitoring ? [env("ZOO_CFG_EXTRA", extra.join(" "))] : []),
       ],
       // The server id comes from the pod's ordinal: zookeeper-0 is server.1.
-      command: ["sh", "-c", 'export ZOO_MY_ID=$((${POD_NAME##*-} + 1)); exec /docker-entrypoint.sh zkServer.sh start-foreground'],
+      command: [
+        "sh",
+        "-c",
+        "export ZOO_MY_ID=$((${POD_NAME##*-} + 1)); exec /docker-entrypoint.sh zkServer.sh start-foreground",
+      ],
       ...probeSet(shellProbe("echo ruok | nc -w 2 127.0.0.1 2181 | grep -q imok", 5)),
       dataPath: "/data",
       writablePaths: ["/conf", "/logs", "/datalog", "/tmp"],
@@ -42,7 +63,9 @@ export const zookeeper: BackingPreset = {
       ...(monitoring ? { metrics: { port: metricsPort, path: "/metrics" } } : {}),
       secrets: [],
       exports: standardExports(backing, model, port, (v) => `zookeeper://${v.host}:${v.port}`, {
-        extra: [{ name: `${envPrefix(backing.name)}_CONNECT`, value: `${serviceHost(backing.name, model)}:2181` }],
+        extra: [
+          { name: `${envPrefix(backing.name)}_CONNECT`, value: `${serviceHost(backing.name, model)}:2181` },
+        ],
       }),
     };
   },

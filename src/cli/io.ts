@@ -33,8 +33,12 @@ export async function readSpecFile(path: string): Promise<string> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT")
-      throw new UsageError(`${path}: no such file; pass the spec's path, or run \`kubeship init\` to write a starter kubeship.yaml`, { cause: e });
-    if (code === "EISDIR") throw new UsageError(`${path} is a directory; pass the spec file inside it`, { cause: e });
+      throw new UsageError(
+        `${path}: no such file; pass the spec's path, or run \`kubeship init\` to write a starter kubeship.yaml`,
+        { cause: e },
+      );
+    if (code === "EISDIR")
+      throw new UsageError(`${path} is a directory; pass the spec file inside it`, { cause: e });
     throw new UsageError(`${path}: cannot read (${code ?? "error"})`, { cause: e });
   }
 }

@@ -20,7 +20,14 @@ export async function main(argv: readonly string[], term: Terminal = processTerm
     .description("One spec file in, every Kubernetes object a careful operator would write out.")
     .version(VERSION, "-V, --version")
     .exitOverride()
-    .configureOutput({ writeOut: (s) => term.out(s), writeErr: (s) => term.err(s) })
+    .configureOutput({
+      writeOut: (s) => {
+        term.out(s);
+      },
+      writeErr: (s) => {
+        term.err(s);
+      },
+    })
     .showSuggestionAfterError(true);
 
   program
@@ -28,7 +35,11 @@ export async function main(argv: readonly string[], term: Terminal = processTerm
     .description("render the spec into Kubernetes manifests (no cluster needed)")
     .argument("[spec]", "the app spec file, or - for stdin", "kubeship.yaml")
     .option("-e, --env <name>", "merge the environments.<name> overlay")
-    .option("-o, --output <dir>", "write one file per object into this directory; - for one stream on stdout", "-")
+    .option(
+      "-o, --output <dir>",
+      "write one file per object into this directory; - for one stream on stdout",
+      "-",
+    )
     .addOption(new Option("-f, --format <format>", "output format").choices(["yaml"]).default("yaml"))
     .action(async (specPath: string, opts: { env?: string; output: string; format: string }) => {
       code = await renderCommand(term, specPath, opts);
@@ -48,7 +59,8 @@ export async function main(argv: readonly string[], term: Terminal = processTerm
     .option("--app <name>", "the app name", "my-app")
     .option("--force", "overwrite an existing file")
     .action(async (file: string, opts: { app: string; force?: boolean }) => {
-      if (opts.force !== true && (await exists(file))) throw new UsageError(`${file} already exists; pass --force to overwrite it`);
+      if (opts.force !== true && (await exists(file)))
+        throw new UsageError(`${file} already exists; pass --force to overwrite it`);
       await writeFile(file, starterSpec(opts.app));
       term.err(`wrote ${file}; render it with: kubeship render ${file}\n`);
     });
@@ -61,7 +73,11 @@ export async function main(argv: readonly string[], term: Terminal = processTerm
   }
 }
 
-async function renderCommand(term: Terminal, specPath: string, opts: { env?: string; output: string; format: string }): Promise<number> {
+async function renderCommand(
+  term: Terminal,
+  specPath: string,
+  opts: { env?: string; output: string; format: string },
+): Promise<number> {
   const text = await readSpecFile(specPath);
   const file = specPath === "-" ? "<stdin>" : specPath;
   const result = renderSpec(text, opts.env === undefined ? { file } : { file, env: opts.env });
@@ -76,13 +92,18 @@ async function renderCommand(term: Terminal, specPath: string, opts: { env?: str
   return EXIT.ok;
 }
 
-function report(term: Terminal, diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): void {
+function report(
+  term: Terminal,
+  diagnostics: readonly Diagnostic[],
+  sources: ReadonlyMap<string, string>,
+): void {
   if (diagnostics.length > 0) term.err(`${formatDiagnostics(diagnostics, { sources, color: term.color })}\n`);
 }
 
 function handleError(e: unknown, term: Terminal): number {
   if (e instanceof CommanderError) {
-    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.ok;
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help")
+      return EXIT.ok;
     return EXIT.usage;
   }
   if (e instanceof UsageError || e instanceof OutputError) {
@@ -90,7 +111,9 @@ function handleError(e: unknown, term: Terminal): number {
     return EXIT.usage;
   }
   const message = e instanceof Error ? e.message : String(e);
-  term.err(`kubeship: internal error: ${message}\nThis is a bug in kubeship; please report it with the command you ran.\n`);
+  term.err(
+    `kubeship: internal error: ${message}\nThis is a bug in kubeship; please report it with the command you ran.\n`,
+  );
   return EXIT.failed;
 }
 

@@ -10,7 +10,10 @@ export const GENERATED_HEADER = "# Rendered by kubeship: edit the spec, not this
  * and the like would otherwise turn into booleans. No line folding, so long values stay on one line.
  */
 export function objectToYaml(object: unknown): string {
-  return new Document(object, { version: "1.1", aliasDuplicateObjects: false }).toString({ lineWidth: 0, minContentWidth: 0 });
+  return new Document(object, { version: "1.1", aliasDuplicateObjects: false }).toString({
+    lineWidth: 0,
+    minContentWidth: 0,
+  });
 }
 
 /** All objects as one multi-document stream, in the order given. */

@@ -18,7 +18,9 @@ export class OutputError extends Error {
 export async function writeTree(dir: string, tree: FileTree): Promise<void> {
   const existing = await listDir(dir);
   if (existing !== undefined && existing.length > 0 && !existing.includes(RENDER_MARKER))
-    throw new OutputError(`${dir} is not empty and was not written by kubeship; choose another -o directory or empty it`);
+    throw new OutputError(
+      `${dir} is not empty and was not written by kubeship; choose another -o directory or empty it`,
+    );
   const parent = dirname(dir);
   await mkdir(parent, { recursive: true });
   const staging = join(parent, `.${basename(dir)}.kubeship-${process.pid}`);
@@ -29,7 +31,10 @@ export async function writeTree(dir: string, tree: FileTree): Promise<void> {
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, content);
     }
-    await writeFile(join(staging, RENDER_MARKER), "This directory is written by kubeship render and replaced as a whole on the next render.\n");
+    await writeFile(
+      join(staging, RENDER_MARKER),
+      "This directory is written by kubeship render and replaced as a whole on the next render.\n",
+    );
     if (existing !== undefined) {
       const old = `${staging}.old`;
       await rename(dir, old);

@@ -83,7 +83,10 @@ export interface Backing {
   readonly buckets: readonly string[];
   readonly topics: readonly string[];
   readonly keyspace?: string;
-  readonly resources?: { readonly requests?: Partial<ResourceAmounts>; readonly limits?: Partial<ResourceAmounts> };
+  readonly resources?: {
+    readonly requests?: Partial<ResourceAmounts>;
+    readonly limits?: Partial<ResourceAmounts>;
+  };
   readonly uses: readonly string[];
   readonly url?: string;
   readonly secrets: readonly string[];
@@ -107,7 +110,13 @@ export interface AppModel {
   readonly workloads: readonly Workload[];
   /** Backing services, sorted by name. */
   readonly backings: readonly Backing[];
-  readonly monitoring: { readonly serviceMonitor: boolean; readonly alerts: boolean; readonly dashboard: boolean };
+  readonly monitoring: {
+    readonly serviceMonitor: boolean;
+    readonly alerts: boolean;
+    readonly dashboard: boolean;
+    /** Where Prometheus runs; undefined: any namespace may scrape metrics ports. */
+    readonly prometheusNamespace?: string;
+  };
   readonly security: { readonly networkPolicies: boolean; readonly podSecurity: "restricted" | "baseline" };
   readonly graph: DependencyGraph;
 }

@@ -1,6 +1,15 @@
 import { type Diagnostic, type DocPath, resultOf, type Result } from "../spec/diagnostic.js";
 import type { AppSpec, AutoscaleSpec, HealthSpec, ResourcesSpec } from "../spec/schema.js";
-import type { AppModel, Autoscale, Backing, Health, ProbeCheck, Protocol, Resources, Workload } from "./app-model.js";
+import type {
+  AppModel,
+  Autoscale,
+  Backing,
+  Health,
+  ProbeCheck,
+  Protocol,
+  Resources,
+  Workload,
+} from "./app-model.js";
 import {
   completeAutoscale,
   DEFAULT_INGRESS_CLASS,
@@ -19,7 +28,18 @@ import { cycleDiagnostics, DependencyGraph, type DependencyEdge, type GraphNode 
 export function buildModel(spec: AppSpec, environment?: string): Result<AppModel> {
   const d = spec.defaults ?? {};
   const workloads: Workload[] = [];
-  const common = (name: string, w: { image: string; command?: string[] | undefined; args?: string[] | undefined; env?: Record<string, string | number | boolean> | undefined; secrets?: string[] | undefined; uses?: string[] | undefined; resources?: ResourcesSpec | undefined }) => ({
+  const common = (
+    name: string,
+    w: {
+      image: string;
+      command?: string[] | undefined;
+      args?: string[] | undefined;
+      env?: Record<string, string | number | boolean> | undefined;
+      secrets?: string[] | undefined;
+      uses?: string[] | undefined;
+      resources?: ResourcesSpec | undefined;
+    },
+  ) => ({
     name,
     image: w.image,
     ...(w.command === undefined ? {} : { command: w.command }),
@@ -31,8 +51,12 @@ export function buildModel(spec: AppSpec, environment?: string): Result<AppModel
   });
   const scaling = (w: { replicas?: number | undefined; autoscale?: AutoscaleSpec | undefined }) => {
     const a = w.autoscale ?? d.autoscale;
-    const autoscale: Autoscale | undefined = a === undefined || a === false ? undefined : completeAutoscale(a);
-    return { replicas: w.replicas ?? d.replicas ?? autoscale?.min ?? DEFAULT_REPLICAS, ...(autoscale ? { autoscale } : {}) };
+    const autoscale: Autoscale | undefined =
+      a === undefined || a === false ? undefined : completeAutoscale(a);
+    return {
+      replicas: w.replicas ?? d.replicas ?? autoscale?.min ?? DEFAULT_REPLICAS,
+      ...(autoscale ? { autoscale } : {}),
+    };
   };
   const none = { before: [], backoffLimit: DEFAULT_JOB_BACKOFF_LIMIT, timeout: DEFAULT_JOB_TIMEOUT_SECONDS };
 
@@ -55,7 +79,10 @@ export function buildModel(spec: AppSpec, environment?: string): Result<AppModel
       ...common(name, w),
       kind: "worker",
       protocol: "tcp",
-      health: typeof w.health === "object" && w.health.exec ? allProbes({ kind: "exec", command: w.health.exec }) : {},
+      health:
+        typeof w.health === "object" && w.health.exec
+          ? allProbes({ kind: "exec", command: w.health.exec })
+          : {},
       ...(w.metrics ? { metrics: { port: w.metrics.port, path: w.metrics.path ?? "/metrics" } } : {}),
       ...scaling(w),
       ...none,
@@ -103,7 +130,10 @@ export function buildModel(spec: AppSpec, environment?: string): Result<AppModel
     ingress: {
       className: spec.ingress?.className ?? DEFAULT_INGRESS_CLASS,
       ...(spec.ingress?.tls === undefined ? {} : { tls: spec.ingress.tls }),
-      ...controllerNamespace(spec.ingress?.controllerNamespace, spec.ingress?.className ?? DEFAULT_INGRESS_CLASS),
+      ...controllerNamespace(
+        spec.ingress?.controllerNamespace,
+        spec.ingress?.className ?? DEFAULT_INGRESS_CLASS,
+      ),
       annotations: sortRecord(spec.ingress?.annotations ?? {}),
     },
     config: stringRecord(spec.config),
@@ -113,6 +143,9 @@ export function buildModel(spec: AppSpec, environment?: string): Result<AppModel
       serviceMonitor: spec.monitoring?.serviceMonitor ?? false,
       alerts: spec.monitoring?.alerts ?? false,
       dashboard: spec.monitoring?.dashboard ?? false,
+      ...(spec.monitoring?.prometheusNamespace === undefined
+        ? {}
+        : { prometheusNamespace: spec.monitoring.prometheusNamespace }),
     },
     security: {
       networkPolicies: spec.security?.networkPolicies ?? false,
@@ -123,29 +156,53 @@ export function buildModel(spec: AppSpec, environment?: string): Result<AppModel
   return resultOf(model, diagnostics);
 }
 
-function controllerNamespace(explicit: string | undefined, className: string): { controllerNamespace?: string } {
+function controllerNamespace(
+  explicit: string | undefined,
+  className: string,
+): { controllerNamespace?: string } {
   const ns = explicit ?? INGRESS_CONTROLLER_NAMESPACES[className];
   return ns === undefined ? {} : { controllerNamespace: ns };
 }
 
-function buildGraph(spec: AppSpec, workloads: readonly Workload[], backings: readonly Backing[]): DependencyGraph {
+function buildGraph(
+  spec: AppSpec,
+  workloads: readonly Workload[],
+  backings: readonly Backing[],
+): DependencyGraph {
   const nodes: GraphNode[] = [
     ...workloads.map((w) => ({ name: w.name, kind: w.kind })),
     ...backings.map((b) => ({ name: b.name, kind: "backing" as const })),
   ];
   const edges: DependencyEdge[] = [];
-  const sectionOf = (w: Workload): string => (w.kind === "service" ? "services" : w.kind === "worker" ? "workers" : "jobs");
+  const sectionOf = (w: Workload): string =>
+    w.kind === "service" ? "services" : w.kind === "worker" ? "workers" : "jobs";
   for (const w of workloads) {
     const declared = sectionUses(spec, sectionOf(w), w.name);
-    for (const dep of w.uses) edges.push({ dependent: w.name, dependency: dep, reason: "uses", path: [sectionOf(w), w.name, "uses", declared.indexOf(dep)] });
+    for (const dep of w.uses)
+      edges.push({
+        dependent: w.name,
+        dependency: dep,
+        reason: "uses",
+        path: [sectionOf(w), w.name, "uses", declared.indexOf(dep)],
+      });
     w.before.forEach((target) => {
       const i = (spec.jobs?.[w.name]?.before ?? []).indexOf(target);
-      edges.push({ dependent: target, dependency: w.name, reason: "before", path: ["jobs", w.name, "before", i] });
+      edges.push({
+        dependent: target,
+        dependency: w.name,
+        reason: "before",
+        path: ["jobs", w.name, "before", i],
+      });
     });
   }
   for (const b of backings)
     b.uses.forEach((dep) => {
-      edges.push({ dependent: b.name, dependency: dep, reason: "uses", path: ["backing", b.name, "uses", (spec.backing?.[b.name]?.uses ?? []).indexOf(dep)] as DocPath });
+      edges.push({
+        dependent: b.name,
+        dependency: dep,
+        reason: "uses",
+        path: ["backing", b.name, "uses", (spec.backing?.[b.name]?.uses ?? []).indexOf(dep)] as DocPath,
+      });
     });
   return new DependencyGraph(nodes, edges);
 }
@@ -161,7 +218,8 @@ function serviceHealth(h: HealthSpec | undefined, protocol: Protocol): Health {
   if (h.exec) return allProbes({ kind: "exec", command: h.exec });
   if (h.grpc === true) return allProbes({ kind: "grpc" });
   if (h.tcp === true) return allProbes({ kind: "tcp" });
-  const http = (p: string | undefined): ProbeCheck | undefined => (p === undefined ? undefined : { kind: "http", path: p });
+  const http = (p: string | undefined): ProbeCheck | undefined =>
+    p === undefined ? undefined : { kind: "http", path: p };
   const readiness = http(h.readiness ?? h.liveness ?? h.startup);
   // A liveness probe must not depend on the app's dependencies; without a path it only checks the port.
   const liveness = http(h.liveness) ?? { kind: "tcp" };
@@ -187,11 +245,19 @@ function mergeResources(base: Resources, ...layers: (ResourcesSpec | undefined)[
   return r;
 }
 
-function stringResources(r: ResourcesSpec): { requests?: { cpu?: string; memory?: string }; limits?: { cpu?: string; memory?: string } } {
-  const side = (x: { cpu?: string | number | undefined; memory?: string | number | undefined } | undefined) =>
+function stringResources(r: ResourcesSpec): {
+  requests?: { cpu?: string; memory?: string };
+  limits?: { cpu?: string; memory?: string };
+} {
+  const side = (
+    x: { cpu?: string | number | undefined; memory?: string | number | undefined } | undefined,
+  ) =>
     x === undefined
       ? undefined
-      : { ...(x.cpu === undefined ? {} : { cpu: String(x.cpu) }), ...(x.memory === undefined ? {} : { memory: String(x.memory) }) };
+      : {
+          ...(x.cpu === undefined ? {} : { cpu: String(x.cpu) }),
+          ...(x.memory === undefined ? {} : { memory: String(x.memory) }),
+        };
   const requests = side(r.requests);
   const limits = side(r.limits);
   return { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) };

@@ -25,7 +25,7 @@ export const DEFAULT_INGRESS_CLASS = "nginx";
 export const INGRESS_CONTROLLER_NAMESPACES: Readonly<Record<string, string>> = {
   nginx: "ingress-nginx",
   traefik: "traefik",
-  "haproxy": "haproxy-controller",
+  haproxy: "haproxy-controller",
 };
 
 /** Fills in the HPA target when none is given. */
@@ -35,7 +35,8 @@ export function completeAutoscale(a: {
   cpu?: number | undefined;
   memory?: number | undefined;
 }): Autoscale {
-  if (a.cpu === undefined && a.memory === undefined) return { min: a.min, max: a.max, cpu: DEFAULT_AUTOSCALE_CPU };
+  if (a.cpu === undefined && a.memory === undefined)
+    return { min: a.min, max: a.max, cpu: DEFAULT_AUTOSCALE_CPU };
   return {
     min: a.min,
     max: a.max,

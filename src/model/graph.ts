@@ -45,12 +45,20 @@ export class DependencyGraph {
 
   /** What `name` needs first, sorted by name. */
   dependenciesOf(name: string, reason?: DependencyEdge["reason"]): string[] {
-    return unique((this.deps.get(name) ?? []).filter((e) => reason === undefined || e.reason === reason).map((e) => e.dependency));
+    return unique(
+      (this.deps.get(name) ?? [])
+        .filter((e) => reason === undefined || e.reason === reason)
+        .map((e) => e.dependency),
+    );
   }
 
   /** What needs `name`, sorted by name. */
   dependentsOf(name: string, reason?: DependencyEdge["reason"]): string[] {
-    return unique((this.rdeps.get(name) ?? []).filter((e) => reason === undefined || e.reason === reason).map((e) => e.dependent));
+    return unique(
+      (this.rdeps.get(name) ?? [])
+        .filter((e) => reason === undefined || e.reason === reason)
+        .map((e) => e.dependent),
+    );
   }
 
   /** Cycles, each as a chain that starts and ends with the same name (`a -> b -> a`). */

@@ -8,7 +8,11 @@ export function renderConfigMap(ctx: RenderContext): IConfigMap & { metadata: { 
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
-    metadata: { name: configMapName(model), namespace: model.namespace, labels: objectLabels(model, configMapName(model), "config") },
+    metadata: {
+      name: configMapName(model),
+      namespace: model.namespace,
+      labels: objectLabels(model, configMapName(model), "config"),
+    },
     data: { ...model.config },
   };
 }

@@ -11,7 +11,10 @@ export interface RenderContext {
 }
 
 /** Builds the render context. */
-export function renderContext(model: AppModel, backings: ReadonlyMap<string, ResolvedBacking>): RenderContext {
+export function renderContext(
+  model: AppModel,
+  backings: ReadonlyMap<string, ResolvedBacking>,
+): RenderContext {
   return { model, backings, configHash: shortHash(JSON.stringify(model.config)) };
 }
 

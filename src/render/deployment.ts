@@ -13,12 +13,19 @@ export const REVISION_HISTORY_LIMIT = 5;
  * that a re-apply never resets what it scaled to.
  * https://kubernetes.io/docs/concepts/workloads/controllers/deployment/
  */
-export function renderDeployment(ctx: RenderContext, w: Workload): IDeployment & { metadata: { name: string } } {
+export function renderDeployment(
+  ctx: RenderContext,
+  w: Workload,
+): IDeployment & { metadata: { name: string } } {
   const { model } = ctx;
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name: w.name, namespace: model.namespace, labels: objectLabels(model, w.name, w.kind, imageTag(w.image)) },
+    metadata: {
+      name: w.name,
+      namespace: model.namespace,
+      labels: objectLabels(model, w.name, w.kind, imageTag(w.image)),
+    },
     spec: {
       ...(w.autoscale ? {} : { replicas: w.replicas }),
       revisionHistoryLimit: REVISION_HISTORY_LIMIT,

@@ -25,11 +25,23 @@ export const HPA_BEHAVIOR = {
 } as const;
 
 /** The autoscaling/v2 HPA of a service or worker. */
-export function renderHpa(ctx: RenderContext, w: Workload, a: Autoscale): IHorizontalPodAutoscaler & { metadata: { name: string } } {
+export function renderHpa(
+  ctx: RenderContext,
+  w: Workload,
+  a: Autoscale,
+): IHorizontalPodAutoscaler & { metadata: { name: string } } {
   const { model } = ctx;
   const metrics: NonNullable<NonNullable<IHorizontalPodAutoscaler["spec"]>["metrics"]> = [];
-  if (a.cpu !== undefined) metrics.push({ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: a.cpu } } });
-  if (a.memory !== undefined) metrics.push({ type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: a.memory } } });
+  if (a.cpu !== undefined)
+    metrics.push({
+      type: "Resource",
+      resource: { name: "cpu", target: { type: "Utilization", averageUtilization: a.cpu } },
+    });
+  if (a.memory !== undefined)
+    metrics.push({
+      type: "Resource",
+      resource: { name: "memory", target: { type: "Utilization", averageUtilization: a.memory } },
+    });
   return {
     apiVersion: "autoscaling/v2",
     kind: "HorizontalPodAutoscaler",
@@ -41,7 +53,10 @@ export function renderHpa(ctx: RenderContext, w: Workload, a: Autoscale): IHoriz
       metrics,
       behavior: {
         scaleUp: { ...HPA_BEHAVIOR.scaleUp, policies: HPA_BEHAVIOR.scaleUp.policies.map((p) => ({ ...p })) },
-        scaleDown: { ...HPA_BEHAVIOR.scaleDown, policies: HPA_BEHAVIOR.scaleDown.policies.map((p) => ({ ...p })) },
+        scaleDown: {
+          ...HPA_BEHAVIOR.scaleDown,
+          policies: HPA_BEHAVIOR.scaleDown.policies.map((p) => ({ ...p })),
+        },
       },
     },
   };

@@ -20,7 +20,11 @@ export function renderIngresses(ctx: RenderContext): (IIngress & { metadata: { n
   const routed = model.workloads.filter((w) => w.route !== undefined && w.port !== undefined);
   const groups: [string, Workload[], Record<string, string>][] = [
     [model.app, routed.filter((w) => w.protocol !== "grpc"), {}],
-    [`${model.app}-grpc`, routed.filter((w) => w.protocol === "grpc"), model.ingress.className === "nginx" ? { "nginx.ingress.kubernetes.io/backend-protocol": "GRPC" } : {}],
+    [
+      `${model.app}-grpc`,
+      routed.filter((w) => w.protocol === "grpc"),
+      model.ingress.className === "nginx" ? { "nginx.ingress.kubernetes.io/backend-protocol": "GRPC" } : {},
+    ],
   ];
   return groups
     .filter(([, ws]) => ws.length > 0)
@@ -29,7 +33,11 @@ export function renderIngresses(ctx: RenderContext): (IIngress & { metadata: { n
       if (model.ingress.tls !== undefined) annotations[CERT_MANAGER_ISSUER_ANNOTATION] = model.ingress.tls;
       const paths = [...ws]
         .sort((a, b) => ((a.route ?? "") < (b.route ?? "") ? -1 : 1))
-        .map((w) => ({ path: w.route ?? "/", pathType: "Prefix" as const, backend: { service: { name: w.name, port: { name: servicePortName(w) } } } }));
+        .map((w) => ({
+          path: w.route ?? "/",
+          pathType: "Prefix" as const,
+          backend: { service: { name: w.name, port: { name: servicePortName(w) } } },
+        }));
       const sorted = Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : 1)));
       return {
         apiVersion: "networking.k8s.io/v1",
@@ -42,7 +50,9 @@ export function renderIngresses(ctx: RenderContext): (IIngress & { metadata: { n
         },
         spec: {
           ingressClassName: model.ingress.className,
-          ...(model.ingress.tls !== undefined && model.domain !== undefined ? { tls: [{ hosts: [model.domain], secretName: tlsSecretName(model.app) }] } : {}),
+          ...(model.ingress.tls !== undefined && model.domain !== undefined
+            ? { tls: [{ hosts: [model.domain], secretName: tlsSecretName(model.app) }] }
+            : {}),
           rules: [{ ...(model.domain === undefined ? {} : { host: model.domain }), http: { paths } }],
         },
       };

@@ -22,7 +22,11 @@ export function renderJob(ctx: RenderContext, w: Workload): IJob & { metadata: {
   return {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: { name: w.name, namespace: model.namespace, labels: objectLabels(model, w.name, "job", imageTag(w.image)) },
+    metadata: {
+      name: w.name,
+      namespace: model.namespace,
+      labels: objectLabels(model, w.name, "job", imageTag(w.image)),
+    },
     spec: {
       backoffLimit: w.backoffLimit,
       activeDeadlineSeconds: w.timeout,
@@ -37,7 +41,11 @@ export function renderCronJob(ctx: RenderContext, w: Workload): ICronJob & { met
   return {
     apiVersion: "batch/v1",
     kind: "CronJob",
-    metadata: { name: w.name, namespace: model.namespace, labels: objectLabels(model, w.name, "job", imageTag(w.image)) },
+    metadata: {
+      name: w.name,
+      namespace: model.namespace,
+      labels: objectLabels(model, w.name, "job", imageTag(w.image)),
+    },
     spec: {
       schedule: w.schedule ?? "",
       concurrencyPolicy: "Forbid",
@@ -56,13 +64,21 @@ export function renderCronJob(ctx: RenderContext, w: Workload): ICronJob & { met
 }
 
 /** The init job of a backing (topics, buckets, keyspace), which waits for the server and then prepares it. */
-export function renderInitJob(ctx: RenderContext, b: BackingRuntime, init: BackingInit): IJob & { metadata: { name: string } } {
+export function renderInitJob(
+  ctx: RenderContext,
+  b: BackingRuntime,
+  init: BackingInit,
+): IJob & { metadata: { name: string } } {
   const { model } = ctx;
   const name = `${b.name}${INIT_JOB_SUFFIX}`;
   return {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: { name, namespace: model.namespace, labels: objectLabels(model, name, INIT_COMPONENT, imageTag(init.image)) },
+    metadata: {
+      name,
+      namespace: model.namespace,
+      labels: objectLabels(model, name, INIT_COMPONENT, imageTag(init.image)),
+    },
     spec: {
       backoffLimit: 3,
       activeDeadlineSeconds: 900,
@@ -72,7 +88,11 @@ export function renderInitJob(ctx: RenderContext, b: BackingRuntime, init: Backi
           restartPolicy: "Never",
           serviceAccountName: b.name,
           automountServiceAccountToken: false,
-          securityContext: podSecurityContext(model, { uid: WORKLOAD_UID, gid: WORKLOAD_UID, fsGroup: WORKLOAD_UID }),
+          securityContext: podSecurityContext(model, {
+            uid: WORKLOAD_UID,
+            gid: WORKLOAD_UID,
+            fsGroup: WORKLOAD_UID,
+          }),
           containers: [
             {
               name: "init",
@@ -80,7 +100,10 @@ export function renderInitJob(ctx: RenderContext, b: BackingRuntime, init: Backi
               imagePullPolicy: "IfNotPresent",
               command: [...init.command],
               ...(init.env.length > 0 ? { env: [...init.env] } : {}),
-              resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+              resources: {
+                requests: { cpu: "50m", memory: "128Mi" },
+                limits: { cpu: "500m", memory: "512Mi" },
+              },
               securityContext: containerSecurityContext(model),
               volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
             },

@@ -11,9 +11,13 @@ export interface KubeObject {
   readonly [field: string]: unknown;
 }
 
-/** Narrows a typed kubernetes-models object (whose metadata is optional) to a `KubeObject`. */
-export function toObject<T extends { apiVersion: string; kind: string; metadata?: IObjectMeta }>(o: T & { metadata: { name: string } }): KubeObject {
-  return o as unknown as KubeObject;
+/** Widens a typed kubernetes-models object (its kind's own interface) to a `KubeObject`. */
+export function toObject(o: {
+  apiVersion: string;
+  kind: string;
+  metadata: IObjectMeta & { name: string };
+}): KubeObject {
+  return o;
 }
 
 /** The apply order of kinds: what others need comes first (the namespace, then config, then workloads). */
@@ -41,7 +45,9 @@ export function sortObjects(objects: readonly KubeObject[]): KubeObject[] {
     const i = KIND_ORDER.indexOf(k);
     return i === -1 ? KIND_ORDER.length : i;
   };
-  return [...objects].sort((a, b) => rank(a.kind) - rank(b.kind) || cmp(a.kind, b.kind) || cmp(a.metadata.name, b.metadata.name));
+  return [...objects].sort(
+    (a, b) => rank(a.kind) - rank(b.kind) || cmp(a.kind, b.kind) || cmp(a.metadata.name, b.metadata.name),
+  );
 }
 
 function cmp(a: string, b: string): number {

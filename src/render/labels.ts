@@ -22,7 +22,12 @@ export function selectorLabels(model: AppModel, name: string): Record<string, st
 }
 
 /** The full label set of an object. */
-export function objectLabels(model: AppModel, name: string, component: string, version?: string): Record<string, string> {
+export function objectLabels(
+  model: AppModel,
+  name: string,
+  component: string,
+  version?: string,
+): Record<string, string> {
   const labels: Record<string, string> = {
     [NAME_LABEL]: name,
     [INSTANCE_LABEL]: model.app,
@@ -38,7 +43,11 @@ export function objectLabels(model: AppModel, name: string, component: string, v
 /** The tag of an image reference (`repo:1.2` -> `1.2`; a digest -> its first 12 hex digits). */
 export function imageTag(image: string): string | undefined {
   const at = image.indexOf("@");
-  if (at !== -1) return image.slice(at + 1).replace(/^sha256:/, "").slice(0, 12);
+  if (at !== -1)
+    return image
+      .slice(at + 1)
+      .replace(/^sha256:/, "")
+      .slice(0, 12);
   const lastSlash = image.lastIndexOf("/");
   const colon = image.lastIndexOf(":");
   return colon > lastSlash ? image.slice(colon + 1) : undefined;

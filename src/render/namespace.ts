@@ -26,4 +26,9 @@ export function renderNamespace(model: AppModel): INamespace & { metadata: { nam
 }
 
 /** Namespaces kubeship never creates or owns. */
-export const SHARED_NAMESPACES: readonly string[] = ["default", "kube-system", "kube-public", "kube-node-lease"];
+export const SHARED_NAMESPACES: readonly string[] = [
+  "default",
+  "kube-system",
+  "kube-public",
+  "kube-node-lease",
+];

@@ -1,5 +1,9 @@
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
-import type { INetworkPolicyEgressRule, INetworkPolicyIngressRule, INetworkPolicyPort } from "kubernetes-models/networking.k8s.io/v1";
+import type {
+  INetworkPolicyEgressRule,
+  INetworkPolicyIngressRule,
+  INetworkPolicyPort,
+} from "kubernetes-models/networking.k8s.io/v1";
 import { isExternal } from "../catalog/catalog.js";
 import type { AppModel } from "../model/app-model.js";
 import { hasSeparateMetricsPort, type RenderContext, workloadNamed } from "./context.js";
@@ -26,25 +30,43 @@ export function renderNetworkPolicies(ctx: RenderContext): NamedPolicy[] {
   const { model } = ctx;
   const out: NamedPolicy[] = [
     policy(model, `${model.app}-default-deny`, {}, [], []),
-    policy(model, `${model.app}-allow-dns`, {}, undefined, [{ to: [DNS_PEER], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] }]),
+    policy(model, `${model.app}-allow-dns`, {}, undefined, [
+      { to: [DNS_PEER], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] },
+    ]),
   ];
   for (const w of model.workloads) {
     const ingress: INetworkPolicyIngressRule[] = [];
     const ports = w.port === undefined ? [] : [tcp(w.port)];
     const dependents = model.graph.dependentsOf(w.name, "uses");
-    if (ports.length > 0 && dependents.length > 0) ingress.push({ from: dependents.map((d) => podsOf(model, d)), ports });
-    if (w.route !== undefined && w.port !== undefined) ingress.push({ from: [controllerPeer(model)], ports: [tcp(w.port)] });
-    if (w.metrics !== undefined) ingress.push({ from: [{ namespaceSelector: {} }], ports: [tcp(hasSeparateMetricsPort(w) || w.port === undefined ? w.metrics.port : w.port)] });
-    out.push(policy(model, w.name, selectorLabels(model, w.name), ingress, egressTo(ctx, model.graph.dependenciesOf(w.name, "uses"))));
+    if (ports.length > 0 && dependents.length > 0)
+      ingress.push({ from: dependents.map((d) => podsOf(model, d)), ports });
+    if (w.route !== undefined && w.port !== undefined)
+      ingress.push({ from: [controllerPeer(model)], ports: [tcp(w.port)] });
+    if (w.metrics !== undefined)
+      ingress.push({
+        from: [scraperPeer(model)],
+        ports: [tcp(hasSeparateMetricsPort(w) || w.port === undefined ? w.metrics.port : w.port)],
+      });
+    out.push(
+      policy(
+        model,
+        w.name,
+        selectorLabels(model, w.name),
+        ingress,
+        egressTo(ctx, model.graph.dependenciesOf(w.name, "uses")),
+      ),
+    );
   }
   for (const b of ctx.backings.values()) {
     if (isExternal(b)) continue;
     const ingress: INetworkPolicyIngressRule[] = [];
-    const clientPorts = b.ports.filter((p) => p.name !== b.metrics?.port.name || p === b.ports[0]).map((p) => tcp(p.port));
+    // Clients need the client port only; peers (below) and metrics (scrapes) get their own rules.
+    const clientPorts = b.ports.slice(0, 1).map((p) => tcp(p.port));
     const users = model.graph.dependentsOf(b.name, "uses").map((d) => podsOf(model, d));
     if (b.init !== undefined) users.push(podsOf(model, `${b.name}${INIT_JOB_SUFFIX}`));
     if (users.length > 0) ingress.push({ from: users, ports: clientPorts });
-    if (b.metrics !== undefined) ingress.push({ from: [{ namespaceSelector: {} }], ports: [tcp(b.metrics.port.port)] });
+    if (b.metrics !== undefined)
+      ingress.push({ from: [scraperPeer(model)], ports: [tcp(b.metrics.port.port)] });
     const egress = egressTo(ctx, model.graph.dependenciesOf(b.name, "uses"));
     if (b.replicas > 1) {
       // Members of a cluster talk to each other on every port (replication, gossip, quorum).
@@ -64,8 +86,10 @@ function egressTo(ctx: RenderContext, targets: readonly string[]): INetworkPolic
   const rules: INetworkPolicyEgressRule[] = [];
   for (const t of targets) {
     const b = ctx.backings.get(t);
-    if (b !== undefined && isExternal(b)) rules.push({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(b.port)] });
-    else if (b !== undefined) rules.push({ to: [podsOf(ctx.model, t)], ports: b.ports.map((p) => tcp(p.port)) });
+    if (b !== undefined && isExternal(b))
+      rules.push({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(b.port)] });
+    else if (b !== undefined)
+      rules.push({ to: [podsOf(ctx.model, t)], ports: b.ports.slice(0, 1).map((p) => tcp(p.port)) });
     else {
       const w = workloadNamed(ctx.model, t);
       if (w?.port !== undefined) rules.push({ to: [podsOf(ctx.model, t)], ports: [tcp(w.port)] });
@@ -78,9 +102,18 @@ function podsOf(model: AppModel, name: string): { podSelector: { matchLabels: Re
   return { podSelector: { matchLabels: { [NAME_LABEL]: name, ...selectorLabels(model, name) } } };
 }
 
+function scraperPeer(model: AppModel): { namespaceSelector: { matchLabels?: Record<string, string> } } {
+  const ns = model.monitoring.prometheusNamespace;
+  return ns === undefined
+    ? { namespaceSelector: {} }
+    : { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } };
+}
+
 function controllerPeer(model: AppModel): { namespaceSelector: { matchLabels?: Record<string, string> } } {
   const ns = model.ingress.controllerNamespace;
-  return ns === undefined ? { namespaceSelector: {} } : { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } };
+  return ns === undefined
+    ? { namespaceSelector: {} }
+    : { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } };
 }
 
 function policy(

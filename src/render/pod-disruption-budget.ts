@@ -8,7 +8,11 @@ import { objectLabels, selectorLabels } from "./labels.js";
  * Rendered only where at least two replicas run: with one, any budget either blocks or protects nothing.
  * https://kubernetes.io/docs/tasks/run-application/configure-pdb/
  */
-export function renderPdb(ctx: RenderContext, name: string, component: string): IPodDisruptionBudget & { metadata: { name: string } } {
+export function renderPdb(
+  ctx: RenderContext,
+  name: string,
+  component: string,
+): IPodDisruptionBudget & { metadata: { name: string } } {
   const { model } = ctx;
   return {
     apiVersion: "policy/v1",

@@ -15,8 +15,18 @@ export const PRE_STOP_SLEEP_SECONDS = 5;
 /** Spread a workload's pods over nodes and zones when it can, without blocking scheduling when it cannot. */
 export function topologySpread(selector: Record<string, string>): ITopologySpreadConstraint[] {
   return [
-    { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
-    { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+    {
+      maxSkew: 1,
+      topologyKey: "kubernetes.io/hostname",
+      whenUnsatisfiable: "ScheduleAnyway",
+      labelSelector: { matchLabels: selector },
+    },
+    {
+      maxSkew: 1,
+      topologyKey: "topology.kubernetes.io/zone",
+      whenUnsatisfiable: "ScheduleAnyway",
+      labelSelector: { matchLabels: selector },
+    },
   ];
 }
 
@@ -42,14 +52,20 @@ export function workloadContainer(ctx: RenderContext, w: Workload): IContainer {
       limits: { cpu: w.resources.limits.cpu, memory: w.resources.limits.memory },
     },
     ...workloadProbes(w),
-    ...(w.kind === "service" ? { lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SLEEP_SECONDS } } } } : {}),
+    ...(w.kind === "service"
+      ? { lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SLEEP_SECONDS } } } }
+      : {}),
     securityContext: containerSecurityContext(ctx.model),
     volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
   };
 }
 
 /** The pod template of a service, worker or job. */
-export function workloadPodTemplate(ctx: RenderContext, w: Workload, extra: Partial<IPodSpec> = {}): IPodTemplateSpec {
+export function workloadPodTemplate(
+  ctx: RenderContext,
+  w: Workload,
+  extra: Partial<IPodSpec> = {},
+): IPodTemplateSpec {
   const long = w.kind === "service" || w.kind === "worker";
   return {
     metadata: {

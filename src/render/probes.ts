@@ -3,11 +3,26 @@ import type { ProbeCheck, Workload } from "../model/app-model.js";
 import { servicePortName } from "./context.js";
 
 /** Readiness: checked often, taken out of the Service quickly. */
-export const READINESS_TIMING = { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 } as const;
+export const READINESS_TIMING = {
+  periodSeconds: 10,
+  timeoutSeconds: 3,
+  failureThreshold: 3,
+  successThreshold: 1,
+} as const;
 /** Liveness: patient, so a slow moment does not restart a healthy pod. */
-export const LIVENESS_TIMING = { periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 } as const;
+export const LIVENESS_TIMING = {
+  periodSeconds: 20,
+  timeoutSeconds: 3,
+  failureThreshold: 3,
+  successThreshold: 1,
+} as const;
 /** Start-up: up to 150 s before liveness takes over. */
-export const STARTUP_TIMING = { periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 30, successThreshold: 1 } as const;
+export const STARTUP_TIMING = {
+  periodSeconds: 5,
+  timeoutSeconds: 3,
+  failureThreshold: 30,
+  successThreshold: 1,
+} as const;
 
 /** The Kubernetes probe for one check of a workload. */
 export function probeFor(w: Workload, check: ProbeCheck, timing: Partial<IProbe>): IProbe {
@@ -25,7 +40,11 @@ export function probeFor(w: Workload, check: ProbeCheck, timing: Partial<IProbe>
 }
 
 /** The probes of a workload's main container. */
-export function workloadProbes(w: Workload): { readinessProbe?: IProbe; livenessProbe?: IProbe; startupProbe?: IProbe } {
+export function workloadProbes(w: Workload): {
+  readinessProbe?: IProbe;
+  livenessProbe?: IProbe;
+  startupProbe?: IProbe;
+} {
   const h = w.health;
   return {
     ...(h.readiness ? { readinessProbe: probeFor(w, h.readiness, READINESS_TIMING) } : {}),

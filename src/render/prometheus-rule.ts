@@ -10,7 +10,13 @@ export const LATENCY_P95_SECONDS = 0.5;
 /** Free space ratio below which a volume alerts. */
 export const PVC_FREE_RATIO = 0.15;
 
-type Rule = { alert: string; expr: string; for: string; labels: Record<string, string>; annotations: Record<string, string> };
+type Rule = {
+  alert: string;
+  expr: string;
+  for: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+};
 
 /**
  * The app's alerts: per-service error rate and p95 latency (from the usual HTTP and gRPC server
@@ -21,7 +27,8 @@ export function renderPrometheusRule(ctx: RenderContext): IPrometheusRule & { me
   const { model } = ctx;
   const ns = model.namespace;
   const rules: Rule[] = [];
-  for (const w of model.workloads.filter((x) => x.kind === "service" && x.metrics !== undefined)) rules.push(...serviceRules(ns, w));
+  for (const w of model.workloads.filter((x) => x.kind === "service" && x.metrics !== undefined))
+    rules.push(...serviceRules(ns, w));
   rules.push({
     alert: "KubeshipPodNotRunning",
     expr: `sum by (namespace, pod) (kube_pod_status_phase{namespace="${ns}", phase=~"Pending|Failed|Unknown"}) > 0`,
@@ -29,7 +36,8 @@ export function renderPrometheusRule(ctx: RenderContext): IPrometheusRule & { me
     labels: { severity: "warning" },
     annotations: {
       summary: "Pod {{ $labels.pod }} is not running",
-      description: "Pod {{ $labels.pod }} in {{ $labels.namespace }} has not been running for 10 minutes. Run `kubeship status` or `kubectl describe pod {{ $labels.pod }} -n {{ $labels.namespace }}`.",
+      description:
+        "Pod {{ $labels.pod }} in {{ $labels.namespace }} has not been running for 10 minutes. Run `kubeship status` or `kubectl describe pod {{ $labels.pod }} -n {{ $labels.namespace }}`.",
     },
   });
   rules.push({
@@ -39,7 +47,8 @@ export function renderPrometheusRule(ctx: RenderContext): IPrometheusRule & { me
     labels: { severity: "warning" },
     annotations: {
       summary: "Container {{ $labels.container }} of {{ $labels.pod }} restarts often",
-      description: "More than 3 restarts in 15 minutes: read `kubectl logs {{ $labels.pod }} -c {{ $labels.container }} --previous -n {{ $labels.namespace }}`.",
+      description:
+        "More than 3 restarts in 15 minutes: read `kubectl logs {{ $labels.pod }} -c {{ $labels.container }} --previous -n {{ $labels.namespace }}`.",
     },
   });
   if (model.workloads.some((w) => w.autoscale !== undefined))
@@ -50,7 +59,8 @@ export function renderPrometheusRule(ctx: RenderContext): IPrometheusRule & { me
       labels: { severity: "warning" },
       annotations: {
         summary: "{{ $labels.horizontalpodautoscaler }} is at its maximum replicas",
-        description: "The autoscaler has been at max for 15 minutes: raise `autoscale.max` or the resources, or find what drives the load.",
+        description:
+          "The autoscaler has been at max for 15 minutes: raise `autoscale.max` or the resources, or find what drives the load.",
       },
     });
   if (model.backings.some((b) => b.type !== "external"))
@@ -67,7 +77,11 @@ export function renderPrometheusRule(ctx: RenderContext): IPrometheusRule & { me
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "PrometheusRule",
-    metadata: { name: `${model.app}-alerts`, namespace: ns, labels: objectLabels(model, `${model.app}-alerts`, "monitoring") },
+    metadata: {
+      name: `${model.app}-alerts`,
+      namespace: ns,
+      labels: objectLabels(model, `${model.app}-alerts`, "monitoring"),
+    },
     spec: { groups: [{ name: `${model.app}.rules`, rules }] },
   };
 }
@@ -109,6 +123,6 @@ function serviceRules(ns: string, w: Workload): Rule[] {
 function camel(name: string): string {
   return name
     .split("-")
-    .map((p) => (p === "" ? "" : p[0]?.toUpperCase() + p.slice(1)))
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
     .join("");
 }

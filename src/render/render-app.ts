@@ -34,7 +34,10 @@ export function renderApp(model: AppModel): Result<RenderedApp> {
   const diagnostics = checkBackings(model);
   if (diagnostics.some((d) => d.severity === "error")) return { ok: false, diagnostics };
   const ctx = renderContext(model, resolveBackings(model));
-  return resultOf({ model, objects: sortObjects(renderObjects(ctx)), secrets: requiredSecrets(ctx) }, diagnostics);
+  return resultOf(
+    { model, objects: sortObjects(renderObjects(ctx)), secrets: requiredSecrets(ctx) },
+    diagnostics,
+  );
 }
 
 function renderObjects(ctx: RenderContext): KubeObject[] {
@@ -53,7 +56,8 @@ function renderObjects(ctx: RenderContext): KubeObject[] {
       if (svc) out.push(toObject(svc));
       if (w.autoscale) out.push(toObject(renderHpa(ctx, w, w.autoscale)));
       if ((w.autoscale?.min ?? w.replicas) >= 2) out.push(toObject(renderPdb(ctx, w.name, w.kind)));
-      if (w.metrics && model.monitoring.serviceMonitor) out.push(toObject(renderServiceMonitor(ctx, w.name, w.kind, metricsPortName(w), w.metrics.path)));
+      if (w.metrics && model.monitoring.serviceMonitor)
+        out.push(toObject(renderServiceMonitor(ctx, w.name, w.kind, metricsPortName(w), w.metrics.path)));
     }
   }
 
@@ -64,7 +68,10 @@ function renderObjects(ctx: RenderContext): KubeObject[] {
     for (const s of renderBackingServices(ctx, b)) out.push(toObject(s));
     if (b.replicas >= 2) out.push(toObject(renderPdb(ctx, b.name, BACKING_COMPONENT)));
     if (b.init) out.push(toObject(renderInitJob(ctx, b, b.init)));
-    if (b.metrics && model.monitoring.serviceMonitor) out.push(toObject(renderServiceMonitor(ctx, b.name, BACKING_COMPONENT, b.metrics.port.name, b.metrics.path)));
+    if (b.metrics && model.monitoring.serviceMonitor)
+      out.push(
+        toObject(renderServiceMonitor(ctx, b.name, BACKING_COMPONENT, b.metrics.port.name, b.metrics.path)),
+      );
   }
 
   out.push(...renderIngresses(ctx).map(toObject));

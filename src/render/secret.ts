@@ -11,7 +11,8 @@ export function requiredSecrets(ctx: RenderContext): SecretRequirement[] {
   const out: SecretRequirement[] = [];
   for (const b of ctx.backings.values()) out.push(...b.secrets);
   for (const w of ctx.model.workloads)
-    if (w.secrets.length > 0) out.push({ name: workloadSecretName(w.name), keys: [...w.secrets], source: "generated" });
+    if (w.secrets.length > 0)
+      out.push({ name: workloadSecretName(w.name), keys: [...w.secrets], source: "generated" });
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -19,7 +20,11 @@ export function requiredSecrets(ctx: RenderContext): SecretRequirement[] {
  * A Secret manifest with the given values. Render never calls this: values exist only at deploy
  * time, or when a user explicitly asks `kubeship secrets --show-values`.
  */
-export function renderSecret(ctx: RenderContext, req: SecretRequirement, values: Readonly<Record<string, string>>): ISecret & { metadata: { name: string } } {
+export function renderSecret(
+  ctx: RenderContext,
+  req: SecretRequirement,
+  values: Readonly<Record<string, string>>,
+): ISecret & { metadata: { name: string } } {
   const { model } = ctx;
   return {
     apiVersion: "v1",

@@ -13,7 +13,10 @@ export const WORKLOAD_UID = 10001;
 export const RUNTIME_DEFAULT_SECCOMP = { type: "RuntimeDefault" } as const;
 
 /** Pod-level security context for a pod that runs as `user`. */
-export function podSecurityContext(model: AppModel, user: { uid: number; gid: number; fsGroup: number }): IPodSecurityContext {
+export function podSecurityContext(
+  model: AppModel,
+  user: { uid: number; gid: number; fsGroup: number },
+): IPodSecurityContext {
   if (model.security.podSecurity === "baseline") return { seccompProfile: RUNTIME_DEFAULT_SECCOMP };
   return {
     runAsNonRoot: true,
@@ -35,7 +38,10 @@ export function workloadPodSecurityContext(model: AppModel): IPodSecurityContext
  * Container-level security context: no privilege escalation, every capability dropped, and a
  * read-only root filesystem unless the image must write into it.
  */
-export function containerSecurityContext(model: AppModel, readOnlyRootFilesystem = true): ContainerSecurityContext {
+export function containerSecurityContext(
+  model: AppModel,
+  readOnlyRootFilesystem = true,
+): ContainerSecurityContext {
   if (model.security.podSecurity === "baseline")
     return { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem };
   return {

@@ -8,7 +8,11 @@ import { BACKING_COMPONENT } from "./stateful-set.js";
 
 type NamedService = IService & { metadata: { name: string } };
 
-const APP_PROTOCOL: Record<Workload["protocol"], string | undefined> = { http: "http", grpc: "grpc", tcp: undefined };
+const APP_PROTOCOL: Record<Workload["protocol"], string | undefined> = {
+  http: "http",
+  grpc: "grpc",
+  tcp: undefined,
+};
 
 /** The ClusterIP Service of a service (and of a worker, for its metrics port). */
 export function renderWorkloadService(ctx: RenderContext, w: Workload): NamedService | undefined {
@@ -16,7 +20,13 @@ export function renderWorkloadService(ctx: RenderContext, w: Workload): NamedSer
   const ports: IServicePort[] = [];
   if (w.port !== undefined) {
     const appProtocol = APP_PROTOCOL[w.protocol];
-    ports.push({ name: servicePortName(w), port: w.port, targetPort: servicePortName(w), protocol: "TCP", ...(appProtocol ? { appProtocol } : {}) });
+    ports.push({
+      name: servicePortName(w),
+      port: w.port,
+      targetPort: servicePortName(w),
+      protocol: "TCP",
+      ...(appProtocol ? { appProtocol } : {}),
+    });
   }
   if (w.metrics !== undefined && (w.port === undefined || hasSeparateMetricsPort(w)))
     ports.push({ name: "metrics", port: w.metrics.port, targetPort: "metrics", protocol: "TCP" });
@@ -32,10 +42,20 @@ export function renderWorkloadService(ctx: RenderContext, w: Workload): NamedSer
 /** The client Service (load-balanced) and the headless Service (stable pod names) of a backing. */
 export function renderBackingServices(ctx: RenderContext, b: BackingRuntime): NamedService[] {
   const { model } = ctx;
-  const ports: IServicePort[] = b.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: "TCP" }));
+  const ports: IServicePort[] = b.ports.map((p) => ({
+    name: p.name,
+    port: p.port,
+    targetPort: p.name,
+    protocol: "TCP",
+  }));
   const metrics = b.metrics;
   if (metrics !== undefined && !b.ports.some((p) => p.name === metrics.port.name))
-    ports.push({ name: metrics.port.name, port: metrics.port.port, targetPort: metrics.port.name, protocol: "TCP" });
+    ports.push({
+      name: metrics.port.name,
+      port: metrics.port.port,
+      targetPort: metrics.port.name,
+      protocol: "TCP",
+    });
   const labels = objectLabels(model, b.name, BACKING_COMPONENT);
   return [
     {

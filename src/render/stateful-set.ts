@@ -18,7 +18,12 @@ export const BACKING_COMPONENT = "backing";
 
 /** An emptyDir volume name for a writable path: `/var/run/postgresql` -> `var-run-postgresql`. */
 export function volumeNameFor(path: string): string {
-  return path.replace(/^\/+/, "").replace(/[^a-z0-9]+/gi, "-").toLowerCase() || "root";
+  return (
+    path
+      .replace(/^\/+/, "")
+      .replace(/[^a-z0-9]+/gi, "-")
+      .toLowerCase() || "root"
+  );
 }
 
 /**
@@ -26,14 +31,20 @@ export function volumeNameFor(path: string): string {
  * outlives the set (PVCs retained on delete and scale-down), the image's own user, and real probes.
  * https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/
  */
-export function renderStatefulSet(ctx: RenderContext, b: BackingRuntime): IStatefulSet & { metadata: { name: string } } {
+export function renderStatefulSet(
+  ctx: RenderContext,
+  b: BackingRuntime,
+): IStatefulSet & { metadata: { name: string } } {
   const { model } = ctx;
   const selector = selectorLabels(model, b.name);
   const mounts: IVolumeMount[] = [
     { name: DATA_VOLUME, mountPath: b.dataPath },
     ...b.writablePaths.map((p) => ({ name: volumeNameFor(p), mountPath: p })),
   ];
-  const volumes: IVolume[] = b.writablePaths.map((p) => ({ name: volumeNameFor(p), emptyDir: { sizeLimit: "1Gi" } }));
+  const volumes: IVolume[] = b.writablePaths.map((p) => ({
+    name: volumeNameFor(p),
+    emptyDir: { sizeLimit: "1Gi" },
+  }));
   const main: IContainer = {
     name: b.type,
     image: b.image,
@@ -53,8 +64,12 @@ export function renderStatefulSet(ctx: RenderContext, b: BackingRuntime): IState
     volumeMounts: mounts,
   };
   const containers: IContainer[] = [main];
-  if (b.metrics?.sidecar) containers.push({ ...b.metrics.sidecar, securityContext: containerSecurityContext(model) });
-  const waivers = b.writableRootReason === undefined ? {} : { [`${WAIVE_ANNOTATION_PREFIX}read-only-root-filesystem`]: b.writableRootReason };
+  if (b.metrics?.sidecar)
+    containers.push({ ...b.metrics.sidecar, securityContext: containerSecurityContext(model) });
+  const waivers =
+    b.writableRootReason === undefined
+      ? {}
+      : { [`${WAIVE_ANNOTATION_PREFIX}read-only-root-filesystem`]: b.writableRootReason };
   return {
     apiVersion: "apps/v1",
     kind: "StatefulSet",

@@ -20,7 +20,10 @@ export function workloadEnv(ctx: RenderContext, w: Workload): IEnvVar[] {
       wired.push(toEnvVar(v));
     }
   }
-  const secrets = w.secrets.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: workloadSecretName(w.name), key } } }));
+  const secrets = w.secrets.map((key) => ({
+    name: key,
+    valueFrom: { secretKeyRef: { name: workloadSecretName(w.name), key } },
+  }));
   return [...own, ...wired, ...secrets];
 }
 
@@ -42,5 +45,7 @@ export function exportsOf(ctx: RenderContext, name: string): readonly ExportedVa
 
 /** An exported variable as a container env entry. */
 export function toEnvVar(v: ExportedVar): IEnvVar {
-  return "secret" in v ? { name: v.name, valueFrom: { secretKeyRef: { name: v.secret.name, key: v.secret.key } } } : { name: v.name, value: v.value };
+  return "secret" in v
+    ? { name: v.name, valueFrom: { secretKeyRef: { name: v.secret.name, key: v.secret.key } } }
+    : { name: v.name, value: v.value };
 }

@@ -13,7 +13,8 @@ export interface FormatOptions {
  * source line with a caret, the hint, and a summary line. Sorted by file and position.
  */
 export function formatDiagnostics(diagnostics: readonly Diagnostic[], options: FormatOptions = {}): string {
-  const paint = (code: string, s: string): string => (options.color === true ? `\u001b[${code}m${s}\u001b[0m` : s);
+  const paint = (code: string, s: string): string =>
+    options.color === true ? `\u001b[${code}m${s}\u001b[0m` : s;
   const sorted = [...diagnostics].sort(
     (a, b) =>
       (a.position?.file ?? "").localeCompare(b.position?.file ?? "") ||
@@ -26,7 +27,9 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], options: F
     const sev = d.severity === "error" ? paint("31", "error") : paint("33", "warning");
     const path = d.path.length > 0 ? `${formatPath(d.path)}: ` : "";
     lines.push(`${where}${where ? " " : ""}${sev} ${path}${d.message} ${paint("2", `[${d.code}]`)}`);
-    const text = d.position ? options.sources?.get(d.position.file)?.split("\n")[d.position.line - 1] : undefined;
+    const text = d.position
+      ? options.sources?.get(d.position.file)?.split("\n")[d.position.line - 1]
+      : undefined;
     if (text !== undefined && d.position) {
       lines.push(`    ${text}`);
       lines.push(`    ${" ".repeat(Math.max(0, d.position.column - 1))}${paint("36", "^")}`);

@@ -47,7 +47,12 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
       const first = owner.get(name);
       if (first !== undefined)
         out.push(
-          error("spec/duplicate-name", [section, name], `'${name}' is already defined in ${first}`, "names are shared by all sections: rename one"),
+          error(
+            "spec/duplicate-name",
+            [section, name],
+            `'${name}' is already defined in ${first}`,
+            "names are shared by all sections: rename one",
+          ),
         );
       else owner.set(name, section);
     }
@@ -58,30 +63,87 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
   const checkUses = (section: string, name: string, uses: readonly string[] | undefined): void => {
     (uses ?? []).forEach((target, i) => {
       const path = [section, name, "uses", i];
-      if (target === name) out.push(error("spec/self-use", path, `'${name}' cannot use itself`, "remove it from 'uses'"));
+      if (target === name)
+        out.push(error("spec/self-use", path, `'${name}' cannot use itself`, "remove it from 'uses'"));
       else if (workers.includes(target) || jobs.includes(target))
-        out.push(error("spec/bad-reference", path, `'${target}' is a ${workers.includes(target) ? "worker" : "job"}; only services and backing services can be used`, "workers and jobs have no address: remove it"));
+        out.push(
+          error(
+            "spec/bad-reference",
+            path,
+            `'${target}' is a ${workers.includes(target) ? "worker" : "job"}; only services and backing services can be used`,
+            "workers and jobs have no address: remove it",
+          ),
+        );
       else if (!usable.includes(target))
-        out.push(error("spec/unknown-reference", path, `unknown backing or service '${target}'${didYouMean(target, usable)}`, usable.length > 0 ? `defined: ${usable.join(", ")}` : "define it under 'backing' or 'services'"));
-      else if ((uses ?? []).indexOf(target) !== i) out.push(warning("spec/duplicate-reference", path, `'${target}' is listed twice`, "remove the repeat"));
+        out.push(
+          error(
+            "spec/unknown-reference",
+            path,
+            `unknown backing or service '${target}'${didYouMean(target, usable)}`,
+            usable.length > 0 ? `defined: ${usable.join(", ")}` : "define it under 'backing' or 'services'",
+          ),
+        );
+      else if ((uses ?? []).indexOf(target) !== i)
+        out.push(
+          warning("spec/duplicate-reference", path, `'${target}' is listed twice`, "remove the repeat"),
+        );
     });
   };
 
   for (const [name, s] of Object.entries(spec.services ?? {})) {
     checkUses("services", name, s.uses);
     checkWorkload(out, "services", name, s);
-    if (typeof s.health === "object" && s.health.exec === undefined && s.health.grpc !== true && s.health.tcp !== true && s.health.readiness === undefined && s.health.liveness === undefined && s.health.startup === undefined)
-      out.push(error("spec/empty-health", ["services", name, "health"], "health names no check", "give a path, { grpc: true }, { tcp: true } or { exec: [...] }"));
+    if (
+      typeof s.health === "object" &&
+      s.health.exec === undefined &&
+      s.health.grpc !== true &&
+      s.health.tcp !== true &&
+      s.health.readiness === undefined &&
+      s.health.liveness === undefined &&
+      s.health.startup === undefined
+    )
+      out.push(
+        error(
+          "spec/empty-health",
+          ["services", name, "health"],
+          "health names no check",
+          "give a path, { grpc: true }, { tcp: true } or { exec: [...] }",
+        ),
+      );
     if (s.protocol === "grpc" && typeof s.health === "string")
-      out.push(warning("spec/grpc-http-health", ["services", name, "health"], "an HTTP health path on a gRPC service", "use health: { grpc: true } when the server implements grpc.health.v1"));
+      out.push(
+        warning(
+          "spec/grpc-http-health",
+          ["services", name, "health"],
+          "an HTTP health path on a gRPC service",
+          "use health: { grpc: true } when the server implements grpc.health.v1",
+        ),
+      );
   }
   for (const [name, w] of Object.entries(spec.workers ?? {})) {
     checkUses("workers", name, w.uses);
     if (w.health === undefined)
-      out.push(warning("spec/worker-without-health", ["workers", name], "the worker has no health check: a hung process is never restarted", "add health: { exec: [command, ...] } that exits 0 when healthy"));
+      out.push(
+        warning(
+          "spec/worker-without-health",
+          ["workers", name],
+          "the worker has no health check: a hung process is never restarted",
+          "add health: { exec: [command, ...] } that exits 0 when healthy",
+        ),
+      );
     checkWorkload(out, "workers", name, w);
-    if (w.health !== undefined && (typeof w.health === "string" || w.health.exec === undefined || Object.keys(w.health).length > 1))
-      out.push(error("spec/worker-health", ["workers", name, "health"], "a worker has no port: its health can only be { exec: [command, ...] }", "use health: { exec: [cmd, arg] }"));
+    if (
+      w.health !== undefined &&
+      (typeof w.health === "string" || w.health.exec === undefined || Object.keys(w.health).length > 1)
+    )
+      out.push(
+        error(
+          "spec/worker-health",
+          ["workers", name, "health"],
+          "a worker has no port: its health can only be { exec: [command, ...] }",
+          "use health: { exec: [cmd, arg] }",
+        ),
+      );
   }
   for (const [name, j] of Object.entries(spec.jobs ?? {})) {
     checkUses("jobs", name, j.uses);
@@ -89,33 +151,87 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
     (j.before ?? []).forEach((target, i) => {
       const path = ["jobs", name, "before", i];
       if (!rollouts.includes(target))
-        out.push(error("spec/unknown-reference", path, `unknown service or worker '${target}'${didYouMean(target, rollouts)}`, "'before' names services and workers that wait for this job"));
+        out.push(
+          error(
+            "spec/unknown-reference",
+            path,
+            `unknown service or worker '${target}'${didYouMean(target, rollouts)}`,
+            "'before' names services and workers that wait for this job",
+          ),
+        );
     });
     if (j.schedule !== undefined) {
       if ((j.before ?? []).length > 0)
-        out.push(error("spec/cron-before", ["jobs", name, "before"], "a scheduled job (CronJob) cannot gate a rollout", "remove 'before' or 'schedule'"));
+        out.push(
+          error(
+            "spec/cron-before",
+            ["jobs", name, "before"],
+            "a scheduled job (CronJob) cannot gate a rollout",
+            "remove 'before' or 'schedule'",
+          ),
+        );
       if (j.schedule.trim().split(/\s+/).length !== 5 && !j.schedule.startsWith("@"))
-        out.push(error("spec/invalid-schedule", ["jobs", name, "schedule"], `'${j.schedule}' is not a cron schedule`, "use five fields: minute hour day-of-month month day-of-week, e.g. \"0 3 * * *\""));
+        out.push(
+          error(
+            "spec/invalid-schedule",
+            ["jobs", name, "schedule"],
+            `'${j.schedule}' is not a cron schedule`,
+            'use five fields: minute hour day-of-month month day-of-week, e.g. "0 3 * * *"',
+          ),
+        );
     }
   }
 
   for (const [name, b] of Object.entries(spec.backing ?? {})) {
     for (const [option, types] of Object.entries(BACKING_OPTIONS)) {
       if ((b as Record<string, unknown>)[option] !== undefined && !types.includes(b.type))
-        out.push(error("spec/option-not-supported", ["backing", name, option], `'${option}' does not apply to type ${b.type}`, `it applies to: ${types.join(", ")}`));
+        out.push(
+          error(
+            "spec/option-not-supported",
+            ["backing", name, option],
+            `'${option}' does not apply to type ${b.type}`,
+            `it applies to: ${types.join(", ")}`,
+          ),
+        );
     }
     if (b.type === "external") {
-      if (b.url === undefined) out.push(error("spec/missing-field", ["backing", name, "url"], "an external backing service needs a 'url'", "add url: https://..."));
+      if (b.url === undefined)
+        out.push(
+          error(
+            "spec/missing-field",
+            ["backing", name, "url"],
+            "an external backing service needs a 'url'",
+            "add url: https://...",
+          ),
+        );
       for (const field of ["version", "storage", "storageClass", "replicas", "resources", "uses"] as const)
-        if (b[field] !== undefined) out.push(error("spec/option-not-supported", ["backing", name, field], `'${field}' does not apply to an external service`, "remove it"));
+        if (b[field] !== undefined)
+          out.push(
+            error(
+              "spec/option-not-supported",
+              ["backing", name, field],
+              `'${field}' does not apply to an external service`,
+              "remove it",
+            ),
+          );
     }
     (b.uses ?? []).forEach((target, i) => {
       const path = ["backing", name, "uses", i];
       const other = spec.backing?.[target];
       const allowed = BACKING_USES[b.type] ?? [];
-      if (other === undefined) out.push(error("spec/unknown-reference", path, `unknown backing '${target}'${didYouMean(target, backings)}`));
+      if (other === undefined)
+        out.push(
+          error("spec/unknown-reference", path, `unknown backing '${target}'${didYouMean(target, backings)}`),
+        );
       else if (!allowed.includes(other.type))
-        out.push(error("spec/bad-reference", path, `a ${b.type} backing cannot use a ${other.type}`, allowed.length > 0 ? `it can use: ${allowed.join(", ")}` : "remove 'uses'"));
+        out.push(
+          error(
+            "spec/bad-reference",
+            path,
+            `a ${b.type} backing cannot use a ${other.type}`,
+            allowed.length > 0 ? `it can use: ${allowed.join(", ")}` : "remove 'uses'",
+          ),
+        );
     });
   }
 
@@ -123,42 +239,98 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
   const domainNeeded = Object.values(spec.services ?? {}).some((s) => s.route !== undefined);
   if (spec.ingress?.tls !== undefined && spec.domain === undefined)
     out.push(error("spec/tls-without-domain", ["ingress", "tls"], "TLS needs a host name", "set 'domain'"));
-  if (spec.domain !== undefined && !/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(spec.domain))
-    out.push(error("spec/invalid-domain", ["domain"], `'${spec.domain}' is not a DNS name`, "use lower-case letters, digits, '-' and '.'"));
+  if (
+    spec.domain !== undefined &&
+    !/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(spec.domain)
+  )
+    out.push(
+      error(
+        "spec/invalid-domain",
+        ["domain"],
+        `'${spec.domain}' is not a DNS name`,
+        "use lower-case letters, digits, '-' and '.'",
+      ),
+    );
   if (!domainNeeded && spec.domain !== undefined)
-    out.push(warning("spec/unused-domain", ["domain"], "'domain' is set but no service has a 'route'", "add route: /path to the services to expose"));
+    out.push(
+      warning(
+        "spec/unused-domain",
+        ["domain"],
+        "'domain' is set but no service has a 'route'",
+        "add route: /path to the services to expose",
+      ),
+    );
   return out;
 }
 
 function checkName(out: Diagnostic[], path: (string | number)[], name: string, what: string): void {
   const limit = what === "app" || what === "namespace" ? MAX_NAME : MAX_NAME - LONGEST_NAME_SUFFIX;
   if (!DNS_1123_LABEL.test(name))
-    out.push(error("spec/invalid-name", path, `'${name}' is not a valid name`, "use lower-case letters, digits and '-', starting and ending with a letter or digit (DNS-1123 label)"));
+    out.push(
+      error(
+        "spec/invalid-name",
+        path,
+        `'${name}' is not a valid name`,
+        "use lower-case letters, digits and '-', starting and ending with a letter or digit (DNS-1123 label)",
+      ),
+    );
   else if (what !== "namespace" && !DNS_1035_LABEL.test(name))
-    out.push(error("spec/invalid-name", path, `'${name}' must start with a letter`, "Kubernetes Service names are DNS-1035 labels"));
+    out.push(
+      error(
+        "spec/invalid-name",
+        path,
+        `'${name}' must start with a letter`,
+        "Kubernetes Service names are DNS-1035 labels",
+      ),
+    );
   if (name.length > limit)
-    out.push(error("spec/name-too-long", path, `'${name}' has ${name.length} characters; at most ${limit} fit`, "names become Kubernetes object names (63 characters, with suffixes)"));
+    out.push(
+      error(
+        "spec/name-too-long",
+        path,
+        `'${name}' has ${name.length} characters; at most ${limit} fit`,
+        "names become Kubernetes object names (63 characters, with suffixes)",
+      ),
+    );
 }
 
 function checkWorkload(
   out: Diagnostic[],
   section: string,
   name: string,
-  w: { autoscale?: unknown; secrets?: readonly string[] | undefined; env?: Record<string, unknown> | undefined; replicas?: number | undefined },
+  w: {
+    autoscale?: unknown;
+    secrets?: readonly string[] | undefined;
+    env?: Record<string, unknown> | undefined;
+    replicas?: number | undefined;
+  },
 ): void {
   checkAutoscale(out, [section, name, "autoscale"], w.autoscale);
   checkSecretsVsEnv(out, [section, name], w.secrets, w.env);
 }
 
-function checkSecretsVsEnv(out: Diagnostic[], path: string[], secrets: readonly string[] | undefined, env: Record<string, unknown> | undefined): void {
+function checkSecretsVsEnv(
+  out: Diagnostic[],
+  path: string[],
+  secrets: readonly string[] | undefined,
+  env: Record<string, unknown> | undefined,
+): void {
   (secrets ?? []).forEach((s, i) => {
     if (env?.[s] !== undefined)
-      out.push(error("spec/secret-env-clash", [...path, "secrets", i], `'${s}' is both a secret and a plain env entry`, "remove it from 'env'"));
+      out.push(
+        error(
+          "spec/secret-env-clash",
+          [...path, "secrets", i],
+          `'${s}' is both a secret and a plain env entry`,
+          "remove it from 'env'",
+        ),
+      );
   });
 }
 
 function checkAutoscale(out: Diagnostic[], path: (string | number)[], a: unknown): void {
   if (typeof a !== "object" || a === null) return;
   const { min, max } = a as { min: number; max: number };
-  if (min > max) out.push(error("spec/autoscale-range", path, `min ${min} is greater than max ${max}`, "make min <= max"));
+  if (min > max)
+    out.push(error("spec/autoscale-range", path, `min ${min} is greater than max ${max}`, "make min <= max"));
 }

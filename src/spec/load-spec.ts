@@ -1,4 +1,3 @@
-import type { z } from "zod";
 import { type Diagnostic, type DocPath, formatPath, hasErrors, type Result } from "./diagnostic.js";
 import { checkSpec } from "./check-spec.js";
 import { isPlainObject, mergeOverlay } from "./merge.js";
@@ -36,14 +35,19 @@ export function loadSpec(text: string, options: LoadSpecOptions = {}): Result<Lo
 }
 
 /** Validates a spec given as data (from YAML, or built in code with `defineApp`). */
-export function validateSpecData(data: unknown, locator: SourceLocator = codeLocator("<code>"), env?: string): Result<LoadedSpec> {
+export function validateSpecData(
+  data: unknown,
+  locator: SourceLocator = codeLocator("<code>"),
+  env?: string,
+): Result<LoadedSpec> {
   const diagnostics: Diagnostic[] = [];
   if (!isPlainObject(data)) {
     const d: Diagnostic = {
       code: "spec/not-a-mapping",
       severity: "error",
       path: [],
-      message: data === undefined || data === null ? "the spec is empty" : "the spec must be a mapping of fields",
+      message:
+        data === undefined || data === null ? "the spec is empty" : "the spec must be a mapping of fields",
       hint: "start with 'app: my-app' (see `kubeship init`)",
     };
     return { ok: false, diagnostics: [locate(d, locator, undefined)] };
@@ -59,7 +63,8 @@ export function validateSpecData(data: unknown, locator: SourceLocator = codeLoc
     const merged = mergeOverlay(withoutEnvironments(data), overlay);
     const result = checkOne(merged);
     for (const d of result.diagnostics) {
-      if (seen.has(key(d))) continue;
+      // Already reported: the same problem in the base, or in the overlay's own top-level check.
+      if (seen.has(key(d)) || seen.has(key({ ...d, path: ["environments", name, ...d.path] }))) continue;
       diagnostics.push(locate({ ...d, message: `${d.message} (in environment '${name}')` }, locator, name));
     }
     if (name === env) selected = result.spec;
@@ -76,12 +81,15 @@ export function validateSpecData(data: unknown, locator: SourceLocator = codeLoc
     });
   }
   if (hasErrors(diagnostics) || selected === undefined) return { ok: false, diagnostics };
-  return { ok: true, value: env === undefined ? { spec: selected, locator } : { spec: selected, env, locator }, diagnostics };
+  return {
+    ok: true,
+    value: env === undefined ? { spec: selected, locator } : { spec: selected, env, locator },
+    diagnostics,
+  };
 }
 
 function withoutEnvironments(data: Record<string, unknown>): Record<string, unknown> {
-  const { environments: _dropped, ...rest } = data;
-  return rest;
+  return Object.fromEntries(Object.entries(data).filter(([k]) => k !== "environments"));
 }
 
 function checkOne(data: unknown): { spec?: AppSpec; diagnostics: Diagnostic[] } {
@@ -90,7 +98,7 @@ function checkOne(data: unknown): { spec?: AppSpec; diagnostics: Diagnostic[] } 
     const diagnostics = checkSpec(parsed.data);
     return hasErrors(diagnostics) ? { diagnostics } : { spec: parsed.data, diagnostics };
   }
-  const diagnostics = issuesToDiagnostics(parsed.error.issues, appSpec as z.ZodType, data);
+  const diagnostics = issuesToDiagnostics(parsed.error.issues, appSpec, data);
   // Report the cross-field errors too, in the same pass: drop each invalid value and check the rest.
   const pruned = pruneInvalid(data);
   if (pruned !== undefined) {
@@ -102,7 +110,7 @@ function checkOne(data: unknown): { spec?: AppSpec; diagnostics: Diagnostic[] } 
 
 /** Removes invalid values until the rest parses (a few rounds at most), or gives up. */
 function pruneInvalid(data: unknown): AppSpec | undefined {
-  let current: unknown = structuredClone(data);
+  const current: unknown = structuredClone(data);
   for (let round = 0; round < 6; round++) {
     const parsed = appSpec.safeParse(current);
     if (parsed.success) return parsed.data;

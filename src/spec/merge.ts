@@ -4,12 +4,12 @@
  */
 export function mergeOverlay(base: unknown, overlay: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(overlay)) return overlay;
-  const out: Record<string, unknown> = { ...base };
+  const out = new Map<string, unknown>(Object.entries(base));
   for (const [key, value] of Object.entries(overlay)) {
-    if (value === null) delete out[key];
-    else out[key] = key in base ? mergeOverlay(base[key], value) : value;
+    if (value === null) out.delete(key);
+    else out.set(key, key in base ? mergeOverlay(base[key], value) : value);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 /** True for `{...}` values (not arrays, not null). */

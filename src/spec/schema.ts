@@ -23,7 +23,9 @@ const resourceList = z
 export const resources = z
   .object({ requests: resourceList.optional(), limits: resourceList.optional() })
   .strict()
-  .describe("Resource requests and limits: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/");
+  .describe(
+    "Resource requests and limits: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",
+  );
 
 const percent = z.number().int().min(1).max(1000);
 
@@ -63,7 +65,9 @@ export const health = z
       })
       .strict(),
   ])
-  .describe("An HTTP path, or { readiness, liveness, startup } paths, or { grpc: true } | { tcp: true } | { exec: [...] }");
+  .describe(
+    "An HTTP path, or { readiness, liveness, startup } paths, or { grpc: true } | { tcp: true } | { exec: [...] }",
+  );
 
 const metrics = z
   .object({
@@ -77,7 +81,9 @@ const workloadBase = {
   image: z.string().min(1).describe("Container image, pinned by tag or digest"),
   uses: names.optional().describe("Backing services and services this workload talks to"),
   env: envMap.optional(),
-  secrets: secretNames.optional().describe("Generated secret values (random, stable across deploys), injected as env"),
+  secrets: secretNames
+    .optional()
+    .describe("Generated secret values (random, stable across deploys), injected as env"),
   command: z.array(z.string()).optional(),
   args: z.array(z.string()).optional(),
   replicas: z.number().int().min(0).optional(),
@@ -98,9 +104,7 @@ export const service = z
   .strict();
 
 /** A long-running workload with no port (queue consumers, Celery). */
-export const worker = z
-  .object({ ...workloadBase, metrics: metrics.optional() })
-  .strict();
+export const worker = z.object({ ...workloadBase, metrics: metrics.optional() }).strict();
 
 /** Run-to-completion work: migrations, one-off tasks, cron. */
 export const job = z
@@ -163,12 +167,18 @@ const ingress = z
     controllerNamespace: z
       .string()
       .optional()
-      .describe("Namespace of the ingress controller, allowed in by the NetworkPolicies @default by className: nginx -> ingress-nginx, traefik -> traefik"),
+      .describe(
+        "Namespace of the ingress controller, allowed in by the NetworkPolicies @default by className: nginx -> ingress-nginx, traefik -> traefik",
+      ),
   })
   .strict();
 
 const defaults = z
-  .object({ replicas: z.number().int().min(0).optional(), resources: resources.optional(), autoscale: autoscale.optional() })
+  .object({
+    replicas: z.number().int().min(0).optional(),
+    resources: resources.optional(),
+    autoscale: autoscale.optional(),
+  })
   .strict();
 
 const monitoring = z
@@ -176,6 +186,12 @@ const monitoring = z
     serviceMonitor: z.boolean().optional(),
     alerts: z.boolean().optional(),
     dashboard: z.boolean().optional(),
+    prometheusNamespace: z
+      .string()
+      .optional()
+      .describe(
+        "Namespace Prometheus scrapes from; the NetworkPolicies let only it reach metrics ports @default any namespace",
+      ),
   })
   .strict();
 

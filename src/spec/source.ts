@@ -34,7 +34,11 @@ export function parseYamlSource(text: string, file: string): ParsedSource {
     hint: "fix the YAML syntax at this place",
     position: at(e.pos[0]),
   }));
-  return { data: diagnostics.length > 0 ? undefined : doc.toJS({ maxAliasCount: 1000 }), locator, diagnostics };
+  return {
+    data: diagnostics.length > 0 ? undefined : doc.toJS({ maxAliasCount: 1000 }),
+    locator,
+    diagnostics,
+  };
 }
 
 function firstLine(message: string): string {
@@ -65,7 +69,9 @@ class YamlLocator implements SourceLocator {
     let depth = 0;
     for (const part of path) {
       if (isMap(node)) {
-        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(part));
+        const pair = node.items.find(
+          (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(part),
+        );
         if (pair === undefined) break;
         keyNode = isScalar(pair.key) ? pair.key : undefined;
         node = (pair.value ?? pair.key) as Node | undefined;

@@ -30,17 +30,38 @@ function convert(issue: Issue, prefix: DocPath, root: z.ZodType, input: unknown)
       const branches = issue.errors;
       // Pick the branch that got furthest: one whose issues are not all a type mismatch at the top.
       const best =
-        branches.find((b) => b.every((i) => !(i.code === "invalid_type" && i.path.length === 0))) ?? undefined;
+        branches.find((b) => b.every((i) => !(i.code === "invalid_type" && i.path.length === 0))) ??
+        undefined;
       if (best !== undefined && best.length > 0) return best.flatMap((i) => convert(i, path, root, input));
-      return [error("spec/invalid-type", path, `expected ${describeUnion(root, path)}, got ${describeValue(value)}`)];
+      return [
+        error(
+          "spec/invalid-type",
+          path,
+          `expected ${describeUnion(root, path)}, got ${describeValue(value)}`,
+        ),
+      ];
     }
     case "invalid_type":
       if (value === undefined)
-        return [error("spec/missing-field", path, `required field '${String(path.at(-1))}' is missing`, `add '${String(path.at(-1))}'`)];
-      return [error("spec/invalid-type", path, `expected ${issue.expected}, got ${describeValue(value)}`, typeHint(issue.expected))];
+        return [
+          error(
+            "spec/missing-field",
+            path,
+            `required field '${String(path.at(-1))}' is missing`,
+            `add '${String(path.at(-1))}'`,
+          ),
+        ];
+      return [
+        error(
+          "spec/invalid-type",
+          path,
+          `expected ${issue.expected}, got ${describeValue(value)}`,
+          typeHint(issue.expected),
+        ),
+      ];
     case "invalid_value": {
       const allowed = issue.values.map((v) => String(v));
-      const got = typeof value === "string" ? value : String(value);
+      const got = typeof value === "string" ? value : JSON.stringify(value);
       return [
         error(
           "spec/invalid-value",
@@ -52,9 +73,21 @@ function convert(issue: Issue, prefix: DocPath, root: z.ZodType, input: unknown)
     case "invalid_format":
       return [error("spec/invalid-format", path, `${describeValue(value)} is not ${issue.message}`)];
     case "too_small":
-      return [error("spec/out-of-range", path, `${describeValue(value)} is too small: ${bound(issue.origin, ">=", issue.minimum)}`)];
+      return [
+        error(
+          "spec/out-of-range",
+          path,
+          `${describeValue(value)} is too small: ${bound(issue.origin, ">=", issue.minimum)}`,
+        ),
+      ];
     case "too_big":
-      return [error("spec/out-of-range", path, `${describeValue(value)} is too big: ${bound(issue.origin, "<=", issue.maximum)}`)];
+      return [
+        error(
+          "spec/out-of-range",
+          path,
+          `${describeValue(value)} is too big: ${bound(issue.origin, "<=", issue.maximum)}`,
+        ),
+      ];
     case "invalid_key":
       return issue.issues.flatMap((i) => convert(i, path, root, input));
     case "invalid_element":
@@ -93,7 +126,9 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   if (typeof value === "string") return value.length > 40 ? `'${value.slice(0, 40)}...'` : `'${value}'`;
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")
+    return `${typeof value} ${String(value)}`;
+  return typeof value;
 }
 
 function valueAt(input: unknown, path: DocPath): unknown {
@@ -114,13 +149,15 @@ function describeUnion(root: z.ZodType, path: DocPath): string {
 export function knownKeysAt(root: z.ZodType, path: DocPath): string[] {
   const schema = schemaAt(root, path);
   const keys = new Set<string>();
-  for (const s of unionMembers(schema)) if (s instanceof z.ZodObject) for (const k of Object.keys(s.shape)) keys.add(k);
+  for (const s of unionMembers(schema))
+    if (s instanceof z.ZodObject) for (const k of Object.keys(s.shape)) keys.add(k);
   return [...keys].filter((k) => k !== "$schema").sort();
 }
 
 function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
   let s = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault) s = s.unwrap() as z.ZodType;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault)
+    s = s.unwrap() as z.ZodType;
   return s;
 }
 

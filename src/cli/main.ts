@@ -15,7 +15,18 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** Runs the CLI with arguments (without `node` and the script) and returns the exit code. */
 export async function main(argv: readonly string[], term: Terminal = processTerminal()): Promise<number> {
-  let code: number = EXIT.ok;
+  const state = { code: EXIT.ok as number };
+  const program = buildProgram(term, state);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return state.code;
+  } catch (e) {
+    return handleError(e, term);
+  }
+}
+
+/** The command tree; commands set `state.code`. Exported so that docs/cli.md is generated from it. */
+export function buildProgram(term: Terminal, state: { code: number } = { code: EXIT.ok }): Command {
   const program = new Command("kubeship")
     .description("One spec file in, every Kubernetes object a careful operator would write out.")
     .version(VERSION, "-V, --version")
@@ -28,7 +39,9 @@ export async function main(argv: readonly string[], term: Terminal = processTerm
         term.err(s);
       },
     })
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    // A fixed width, so that help (and docs/cli.md, generated from it) is the same on every terminal.
+    .configureHelp({ helpWidth: 100 });
 
   program
     .command("render")
@@ -42,7 +55,7 @@ export async function main(argv: readonly string[], term: Terminal = processTerm
     )
     .addOption(new Option("-f, --format <format>", "output format").choices(["yaml"]).default("yaml"))
     .action(async (specPath: string, opts: { env?: string; output: string; format: string }) => {
-      code = await renderCommand(term, specPath, opts);
+      state.code = await renderCommand(term, specPath, opts);
     });
 
   program
@@ -65,12 +78,7 @@ export async function main(argv: readonly string[], term: Terminal = processTerm
       term.err(`wrote ${file}; render it with: kubeship render ${file}\n`);
     });
 
-  try {
-    await program.parseAsync([...argv], { from: "user" });
-    return code;
-  } catch (e) {
-    return handleError(e, term);
-  }
+  return program;
 }
 
 async function renderCommand(

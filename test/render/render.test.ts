@@ -282,7 +282,8 @@ describe("render details", () => {
     );
     const dash = find(sink.objects, "ConfigMap", "sink-dashboard");
     expect(dash.metadata.labels?.["grafana_dashboard"]).toBe("1");
-    expect(() => JSON.parse((dash["data"] as Record<string, string>)["sink.json"] ?? "")).not.toThrow();
+    const board = JSON.parse((dash["data"] as Record<string, string>)["sink.json"] ?? "") as { panels: { title: string }[] };
+    expect(board.panels.map((p) => p.title)).toEqual(expect.arrayContaining(["CPU by workload", "api: requests/s", "api: p95 latency"]));
   });
 
   it("labels the namespace for Pod Security admission", () => {

@@ -1,0 +1,107 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Terminal } from "../../src/cli/io.js";
+import { main } from "../../src/cli/main.js";
+import { loadSpec } from "../../src/spec/load-spec.js";
+import { ROOT } from "../helpers/render.js";
+
+function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const term: Terminal = { out: (t) => (out += t), err: (t) => (err += t), color: false };
+  return main(args, term).then((code) => ({ code, out, err }));
+}
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), "kubeship-cli-"));
+
+describe("kubeship CLI", () => {
+  it("renders an example to stdout as one stream", async () => {
+    const r = await run(["render", join(ROOT, "examples/shop.kubeship.yaml")]);
+    expect(r.code).toBe(0);
+    expect(r.out.match(/^kind: /gm)?.length).toBeGreaterThan(50);
+    expect(r.out).toMatch(/^kind: Namespace$/m);
+  });
+
+  it("renders one file per object into a directory and replaces it as a whole next time", async () => {
+    const dir = join(tmp(), "out");
+    expect((await run(["render", join(ROOT, "examples/minitoolstream.kubeship.yaml"), "-o", dir])).code).toBe(0);
+    const first = readdirSync(dir);
+    expect(first).toContain("08-deployment-minitoolstream-ingress.yaml");
+    writeFileSync(join(dir, "99-stale.yaml"), "kind: Stale\n");
+    expect((await run(["render", join(ROOT, "examples/minitoolstream.kubeship.yaml"), "-o", dir])).code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(first.sort());
+  });
+
+  it("never writes into a directory it did not create", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "mine.txt"), "precious");
+    const r = await run(["render", join(ROOT, "examples/shop.kubeship.yaml"), "-o", dir]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("is not empty and was not written by kubeship");
+    expect(readFileSync(join(dir, "mine.txt"), "utf8")).toBe("precious");
+  });
+
+  it("reports every spec error with place and hint, exit 2, and writes nothing", async () => {
+    const dir = tmp();
+    const spec = join(dir, "bad.yaml");
+    writeFileSync(spec, "app: demo\nservices:\n  api:\n    image: a:1\n    port: 80\n    uses: [mongo]\n    replicaz: 2\nbacking:\n  mongodb: { type: mongodb }\n");
+    const out = join(dir, "out");
+    const r = await run(["render", spec, "-o", out]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe("");
+    expect(r.err).toContain(`${spec}:6:12 error services.api.uses[0]: unknown backing or service 'mongo'; did you mean 'mongodb'?`);
+    expect(r.err).toContain(`${spec}:7:5 error services.api.replicaz: unknown field 'replicaz'; did you mean 'replicas'?`);
+    expect(r.err).toContain("    uses: [mongo]\n");
+    expect(r.err).toContain("2 errors, 0 warnings");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("explains a missing spec file", async () => {
+    const r = await run(["render", "/nonexistent/kubeship.yaml"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("kubeship: /nonexistent/kubeship.yaml: no such file; pass the spec's path, or run `kubeship init` to write a starter kubeship.yaml\n");
+  });
+
+  it("rejects an unknown option with exit 2", async () => {
+    const r = await run(["render", "--outptu", "x"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("unknown option '--outptu'");
+  });
+
+  it("renders an environment overlay", async () => {
+    const r = await run(["render", join(ROOT, "examples/shop.kubeship.yaml"), "--env", "dev"]);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain("kind: HorizontalPodAutoscaler");
+  });
+
+  it("prints the JSON Schema of the spec", async () => {
+    const r = await run(["schema"]);
+    const schema = JSON.parse(r.out) as { properties: Record<string, unknown>; required: string[] };
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["app", "services", "backing", "environments"]));
+    expect(schema.required).toEqual(["app"]);
+  });
+
+  it("writes a starter spec that loads, and refuses to overwrite it", async () => {
+    const file = join(tmp(), "kubeship.yaml");
+    expect((await run(["init", file, "--app", "hello"])).code).toBe(0);
+    const loaded = loadSpec(readFileSync(file, "utf8"));
+    expect(loaded.ok).toBe(true);
+    const again = await run(["init", file]);
+    expect(again.code).toBe(2);
+    expect(again.err).toContain("already exists; pass --force");
+    const rendered = await run(["render", file]);
+    expect(rendered.code).toBe(0);
+  });
+
+  it("runs as the installed binary", () => {
+    const bin = join(ROOT, "bin/kubeship.js");
+    const version = execFileSync(process.execPath, [bin, "--version"], { encoding: "utf8" });
+    expect(version.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const bad = spawnSync(process.execPath, [bin, "render", "/nonexistent.yaml"], { encoding: "utf8" });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+});

@@ -1,4 +1,4 @@
-import { Document } from "yaml";
+import { writeYaml } from "./yaml-writer.js";
 import { KIND_ORDER, type KubeObject } from "../render/kube-object.js";
 import { type FileTree, fileTree } from "./file-tree.js";
 
@@ -6,14 +6,11 @@ import { type FileTree, fileTree } from "./file-tree.js";
 export const GENERATED_HEADER = "# Rendered by kubeship: edit the spec, not this file.\n";
 
 /**
- * One object as YAML. YAML 1.1 quoting, because kubectl and Helm read YAML 1.1: `on`, `yes`, `no`
- * and the like would otherwise turn into booleans. No line folding, so long values stay on one line.
+ * One object as YAML: block style, no anchors, no folding, and strings quoted wherever a YAML 1.1
+ * reader (kubectl, Helm) would take them for something else (`on`, `yes`, `0755`).
  */
 export function objectToYaml(object: unknown): string {
-  return new Document(object, { version: "1.1", aliasDuplicateObjects: false }).toString({
-    lineWidth: 0,
-    minContentWidth: 0,
-  });
+  return writeYaml(object);
 }
 
 /** All objects as one multi-document stream, in the order given. */

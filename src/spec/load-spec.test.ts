@@ -233,3 +233,25 @@ backing:
     ]);
   });
 });
+
+describe("YAML reading", () => {
+  it("reads merge keys and anchors like the position-keeping parser", () => {
+    const withAnchor = loadSpec(`app: demo
+services:
+  api: &api { image: api:1.0.0, port: 8080 }
+  web:
+    <<: *api
+    port: 9090
+`);
+    expect(withAnchor.ok).toBe(true);
+    if (withAnchor.ok) expect(withAnchor.value.spec.services?.web).toEqual({ image: "api:1.0.0", port: 9090 });
+  });
+
+  it("keeps YAML 1.2 types: yes/on stay strings, dates stay strings", () => {
+    const r = loadSpec(`app: demo
+config: { A: yes, B: on, C: 2024-01-02 }
+`);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.value.spec.config).toEqual({ A: "yes", B: "on", C: "2024-01-02" });
+  });
+});

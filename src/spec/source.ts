@@ -1,3 +1,4 @@
+import jsyaml from "js-yaml";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { Diagnostic, DocPath, SourcePosition } from "./diagnostic.js";
 
@@ -17,8 +18,51 @@ export interface ParsedSource {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Parses YAML text, keeping positions; syntax errors become diagnostics with line and column. */
+// YAML 1.2 core types plus merge keys (`<<: *defaults`), as the position-keeping parser reads them.
+// (@types/js-yaml does not declare the `types` js-yaml exports for building schemas.)
+const FAST_SCHEMA = jsyaml.CORE_SCHEMA.extend({
+  implicit: [(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge],
+});
+
+/**
+ * Parses YAML text. A fast parser reads the data; the position-keeping parse, several times slower,
+ * runs only when a diagnostic needs a line and column (and for every syntax error).
+ */
 export function parseYamlSource(text: string, file: string): ParsedSource {
+  let data: unknown;
+  try {
+    data = jsyaml.load(text, { schema: FAST_SCHEMA, filename: file });
+  } catch (e) {
+    const full = parsePositioned(text, file);
+    if (full.diagnostics.length > 0) return full;
+    // The two parsers disagree; trust the stricter one and say where it stopped.
+    const mark = e instanceof jsyaml.YAMLException ? e.mark : undefined;
+    return {
+      data: undefined,
+      locator: full.locator,
+      diagnostics: [
+        {
+          code: "yaml-syntax",
+          severity: "error",
+          path: [],
+          message: e instanceof jsyaml.YAMLException ? e.reason : "the YAML cannot be read",
+          hint: "fix the YAML syntax at this place",
+          position: { file, line: (mark?.line ?? 0) + 1, column: (mark?.column ?? 0) + 1 },
+        },
+      ],
+    };
+  }
+  let positioned: SourceLocator | undefined;
+  const locator: SourceLocator = {
+    file,
+    has: (path) => (positioned ??= parsePositioned(text, file).locator).has(path),
+    locate: (path, options) => (positioned ??= parsePositioned(text, file).locator).locate(path, options),
+  };
+  return { data, locator, diagnostics: [] };
+}
+
+/** Parses YAML text keeping every node's position; syntax errors become diagnostics with line and column. */
+export function parsePositioned(text: string, file: string): ParsedSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const at = (offset: number): SourcePosition => {

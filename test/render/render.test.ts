@@ -1,5 +1,6 @@
 import type { IContainer, IEnvVar, IPodSpec } from "kubernetes-models/v1";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { renderSpec } from "../../src/app.js";
 import { emitStream, emitYamlFiles } from "../../src/emit/yaml.js";
 import type { KubeObject } from "../../src/render/kube-object.js";
@@ -30,6 +31,12 @@ describe.each(SPECS)("render %s", (path) => {
 
   it("is valid against the Kubernetes and CRD schemas", async () => {
     for (const o of objects) expect(await schemaError(o), `${o.kind}/${o.metadata.name}`).toBeUndefined();
+  });
+
+  it("writes YAML that reads back as exactly the objects, in YAML 1.1 and 1.2", () => {
+    const docs = emitStream(objects).split(/^---\n/m).slice(1);
+    expect(docs.map((d) => parse(d, { version: "1.1" }) as unknown)).toEqual(objects);
+    expect(docs.map((d) => parse(d) as unknown)).toEqual(objects);
   });
 
   it("renders byte-identical output every time", () => {

@@ -1,0 +1,103 @@
+/**
+ * A small, fast YAML writer for plain data (objects, arrays, strings, numbers, booleans, null), in
+ * block style with two-space indentation. Strings stay plain only when every YAML 1.1 and 1.2 reader
+ * (kubectl, Helm, Go's yaml, PyYAML) reads them back as the same string; otherwise they are double
+ * quoted, or written as a literal block when they span lines. Round-trip tests prove it.
+ */
+export function writeYaml(value: unknown): string {
+  const out: string[] = [];
+  writeValue(out, value, "", false);
+  return out.join("");
+}
+
+// Printable characters only: control characters, tabs, line breaks and BOMs force quoting.
+const SAFE = /^[^\u0000-\u001f\u007f\u0085\u2028\u2029\ufeff]*$/;
+// Indicators that may not start a plain scalar; `-` may, when a non-space follows (`-c`, `--address`).
+const FIRST_UNSAFE = /^([?:,[\]{}#&*!|>'"%@` ]|-(\s|$)|---)/;
+const RESERVED = /^(y|yes|n|no|true|false|on|off|null|~|=|<<)$/i;
+// Whole numbers in any YAML 1.1 or 1.2 form: ints, octal/hex/binary, floats, exponents, base 60, .inf/.nan.
+const NUMBER_LIKE = /^[-+]?(\.?\d[\d_]*(\.[\d_]*)?([eE][-+]?\d+)?|0x[\da-f_]+|0o[0-7_]+|0b[01_]+|\.(inf|nan)|\d[\d_]*(:[0-5]?\d)+(\.[\d_]*)?)$/i;
+const TIMESTAMP_LIKE = /^\d{4}-\d\d?-\d\d?/;
+
+/** True when `s` can be written without quotes and still reads back as this exact string. */
+export function isPlainSafe(s: string): boolean {
+  return (
+    s !== "" &&
+    SAFE.test(s) &&
+    !FIRST_UNSAFE.test(s) &&
+    !s.endsWith(" ") &&
+    !s.endsWith(":") &&
+    !s.includes(": ") &&
+    !s.includes(" #") &&
+    !RESERVED.test(s) &&
+    !NUMBER_LIKE.test(s) &&
+    !TIMESTAMP_LIKE.test(s)
+  );
+}
+
+function scalar(s: string): string {
+  return isPlainSafe(s) ? s : JSON.stringify(s);
+}
+
+function isBlockable(s: string): boolean {
+  // A literal block keeps multi-line text readable; it cannot express every string exactly.
+  return s.includes("\n") && !s.startsWith(" ") && !/[ \t]\n|[^\S\n]$|\r|\t/.test(s) && !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s);
+}
+
+function literalBlock(s: string, indent: string): string {
+  const trailing = /\n*$/.exec(s)?.[0].length ?? 0;
+  const chomp = trailing === 0 ? "-" : trailing === 1 ? "" : "+";
+  const body = trailing === 0 ? s : s.slice(0, s.length - (chomp === "+" ? 0 : 1));
+  const lines = body.split("\n").map((l) => (l === "" ? "" : indent + l));
+  return `|${chomp}\n${lines.join("\n")}${chomp === "+" ? "" : "\n"}`;
+}
+
+function inline(value: unknown): string | undefined {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error(`cannot write ${String(value)} as YAML`);
+    return String(value);
+  }
+  if (typeof value === "string") return value.includes("\n") ? undefined : scalar(value);
+  if (Array.isArray(value)) return value.length === 0 ? "[]" : undefined;
+  if (typeof value === "object") return Object.keys(value).length === 0 ? "{}" : undefined;
+  throw new Error(`cannot write a ${typeof value} as YAML`);
+}
+
+function writeValue(out: string[], value: unknown, indent: string, inSeq: boolean): void {
+  const simple = inline(value);
+  if (simple !== undefined) {
+    out.push(simple, "\n");
+    return;
+  }
+  if (typeof value === "string") {
+    out.push(isBlockable(value) ? literalBlock(value, `${indent}  `) : `${JSON.stringify(value)}\n`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    let first = inSeq;
+    for (const item of value) {
+      out.push(first ? "- " : `${indent}- `);
+      first = false;
+      writeValue(out, item, `${indent}  `, true);
+    }
+    return;
+  }
+  let first = inSeq;
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v === undefined) continue;
+    out.push(first ? "" : indent, scalar(k), ":");
+    first = false;
+    const simpleChild = inline(v);
+    if (simpleChild !== undefined) out.push(" ", simpleChild, "\n");
+    else if (typeof v === "string") out.push(" ", isBlockable(v) ? literalBlock(v, `${indent}  `) : `${JSON.stringify(v)}\n`);
+    else if (Array.isArray(v)) {
+      out.push("\n");
+      writeValue(out, v, `${indent}  `, false);
+    } else {
+      out.push("\n");
+      writeValue(out, v, `${indent}  `, false);
+    }
+  }
+}

@@ -11,6 +11,7 @@ export function writeYaml(value: unknown): string {
 }
 
 // Printable characters only: control characters, tabs, line breaks and BOMs force quoting.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const SAFE = /^[^\u0000-\u001f\u007f\u0085\u2028\u2029\ufeff]*$/;
 // Indicators that may not start a plain scalar; `-` may, when a non-space follows (`-c`, `--address`).
 const FIRST_UNSAFE = /^([?:,[\]{}#&*!|>'"%@` ]|-(\s|$)|---)/;
@@ -41,6 +42,7 @@ function scalar(s: string): string {
 
 function isBlockable(s: string): boolean {
   // A literal block keeps multi-line text readable; it cannot express every string exactly.
+  // eslint-disable-next-line no-control-regex -- a literal block cannot hold control characters
   return s.includes("\n") && !s.startsWith(" ") && !/[ \t]\n|[^\S\n]$|\r|\t/.test(s) && !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s);
 }
 

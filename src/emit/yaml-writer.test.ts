@@ -67,7 +67,10 @@ const TRICKY = [
 
 describe("writeYaml", () => {
   it("reads back every tricky string exactly, as YAML 1.2 and as YAML 1.1", () => {
-    const data = { strings: TRICKY, keys: Object.fromEntries(TRICKY.filter((s) => s !== "").map((s, i) => [s, i])) };
+    const data = {
+      strings: TRICKY,
+      keys: Object.fromEntries(TRICKY.filter((s) => s !== "").map((s, i) => [s, i])),
+    };
     const text = writeYaml(data);
     expect(parse(text)).toEqual(data);
     expect(parse(text, { version: "1.1" })).toEqual(data);
@@ -84,7 +87,8 @@ describe("writeYaml", () => {
 
   it("quotes what YAML 1.1 readers would turn into booleans, numbers or null", () => {
     for (const s of ["on", "yes", "8080", "null", "1:20", "2024-01-02"]) expect(isPlainSafe(s)).toBe(false);
-    for (const s of ["demo-app", "500m", "1.0.0", "/health", "app.kubernetes.io/name"]) expect(isPlainSafe(s)).toBe(true);
+    for (const s of ["demo-app", "500m", "1.0.0", "/health", "app.kubernetes.io/name"])
+      expect(isPlainSafe(s)).toBe(true);
   });
 
   it("refuses values YAML cannot hold", () => {

@@ -17,7 +17,8 @@ const SAFE = /^[^\u0000-\u001f\u007f\u0085\u2028\u2029\ufeff]*$/;
 const FIRST_UNSAFE = /^([?:,[\]{}#&*!|>'"%@` ]|-(\s|$)|---)/;
 const RESERVED = /^(y|yes|n|no|true|false|on|off|null|~|=|<<)$/i;
 // Whole numbers in any YAML 1.1 or 1.2 form: ints, octal/hex/binary, floats, exponents, base 60, .inf/.nan.
-const NUMBER_LIKE = /^[-+]?(\.?\d[\d_]*(\.[\d_]*)?([eE][-+]?\d+)?|0x[\da-f_]+|0o[0-7_]+|0b[01_]+|\.(inf|nan)|\d[\d_]*(:[0-5]?\d)+(\.[\d_]*)?)$/i;
+const NUMBER_LIKE =
+  /^[-+]?(\.?\d[\d_]*(\.[\d_]*)?([eE][-+]?\d+)?|0x[\da-f_]+|0o[0-7_]+|0b[01_]+|\.(inf|nan)|\d[\d_]*(:[0-5]?\d)+(\.[\d_]*)?)$/i;
 const TIMESTAMP_LIKE = /^\d{4}-\d\d?-\d\d?/;
 
 /** True when `s` can be written without quotes and still reads back as this exact string. */
@@ -40,10 +41,12 @@ function scalar(s: string): string {
   return isPlainSafe(s) ? s : JSON.stringify(s);
 }
 
+// eslint-disable-next-line no-control-regex -- a literal block cannot hold control characters
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+
 function isBlockable(s: string): boolean {
   // A literal block keeps multi-line text readable; it cannot express every string exactly.
-  // eslint-disable-next-line no-control-regex -- a literal block cannot hold control characters
-  return s.includes("\n") && !s.startsWith(" ") && !/[ \t]\n|[^\S\n]$|\r|\t/.test(s) && !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s);
+  return s.includes("\n") && !s.startsWith(" ") && !/[ \t]\n|[^\S\n]$|\r|\t/.test(s) && !CONTROL.test(s);
 }
 
 function literalBlock(s: string, indent: string): string {
@@ -93,7 +96,8 @@ function writeValue(out: string[], value: unknown, indent: string, inSeq: boolea
     first = false;
     const simpleChild = inline(v);
     if (simpleChild !== undefined) out.push(" ", simpleChild, "\n");
-    else if (typeof v === "string") out.push(" ", isBlockable(v) ? literalBlock(v, `${indent}  `) : `${JSON.stringify(v)}\n`);
+    else if (typeof v === "string")
+      out.push(" ", isBlockable(v) ? literalBlock(v, `${indent}  `) : `${JSON.stringify(v)}\n`);
     else if (Array.isArray(v)) {
       out.push("\n");
       writeValue(out, v, `${indent}  `, false);

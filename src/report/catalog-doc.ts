@@ -6,7 +6,10 @@ import { validateSpecData } from "../spec/load-spec.js";
 /** docs/catalog.md, generated from the presets themselves so that it cannot drift from them. */
 export function catalogDoc(): string {
   const types = Object.keys(PRESETS).sort() as (keyof typeof PRESETS)[];
-  const spec = validateSpecData({ app: "demo", backing: Object.fromEntries(types.map((t) => [`my-${t}`, { type: t }])) });
+  const spec = validateSpecData({
+    app: "demo",
+    backing: Object.fromEntries(types.map((t) => [`my-${t}`, { type: t }])),
+  });
   if (!spec.ok) throw new Error("catalog doc: the sample spec does not validate");
   const model = buildModel(spec.value.spec);
   if (!model.ok) throw new Error("catalog doc: the sample model does not build");
@@ -41,13 +44,24 @@ export function catalogDoc(): string {
     const b = resolved.get(`my-${t}`) as BackingRuntime;
     out.push("", `## ${t}`, "", PRESETS[t].summary + ".", "");
     out.push(`- ports: ${b.ports.map((p) => `${p.name} ${p.port}`).join(", ")}`);
-    out.push(`- data: \`${b.dataPath}\`; runs as uid ${b.user.uid}, gid ${b.user.gid}, fsGroup ${b.user.fsGroup}`);
-    out.push(`- root filesystem: ${b.readOnlyRootFilesystem ? "read-only" : `writable (${b.writableRootReason ?? ""})`}; writable emptyDirs: ${b.writablePaths.map((p) => `\`${p}\``).join(", ")}`);
+    out.push(
+      `- data: \`${b.dataPath}\`; runs as uid ${b.user.uid}, gid ${b.user.gid}, fsGroup ${b.user.fsGroup}`,
+    );
+    out.push(
+      `- root filesystem: ${b.readOnlyRootFilesystem ? "read-only" : `writable (${b.writableRootReason ?? ""})`}; writable emptyDirs: ${b.writablePaths.map((p) => `\`${p}\``).join(", ")}`,
+    );
     out.push(`- readiness: ${describeProbe(b.readiness)}`);
-    out.push(`- metrics: ${b.metrics ? `${b.metrics.sidecar ? `sidecar \`${b.metrics.sidecar.image ?? ""}\`` : "built in"}, port ${b.metrics.port.port} ${b.metrics.path}` : "none"} (with \`monitoring.serviceMonitor\`)`);
-    out.push(`- secrets: ${b.secrets.length === 0 ? "none" : b.secrets.map((s) => `\`${s.name}\` (${s.keys.join(", ")})`).join("; ")}`);
+    out.push(
+      `- metrics: ${b.metrics ? `${b.metrics.sidecar ? `sidecar \`${b.metrics.sidecar.image ?? ""}\`` : "built in"}, port ${b.metrics.port.port} ${b.metrics.path}` : "none"} (with \`monitoring.serviceMonitor\`)`,
+    );
+    out.push(
+      `- secrets: ${b.secrets.length === 0 ? "none" : b.secrets.map((s) => `\`${s.name}\` (${s.keys.join(", ")})`).join("; ")}`,
+    );
     out.push("- exports:");
-    for (const e of b.exports) out.push(`  - \`${e.name}\` = ${"secret" in e ? `Secret \`${e.secret.name}\` key \`${e.secret.key}\`` : `\`${e.value}\``}`);
+    for (const e of b.exports)
+      out.push(
+        `  - \`${e.name}\` = ${"secret" in e ? `Secret \`${e.secret.name}\` key \`${e.secret.key}\`` : `\`${e.value}\``}`,
+      );
   }
   out.push(
     "",

@@ -244,7 +244,8 @@ services:
     port: 9090
 `);
     expect(withAnchor.ok).toBe(true);
-    if (withAnchor.ok) expect(withAnchor.value.spec.services?.web).toEqual({ image: "api:1.0.0", port: 9090 });
+    if (withAnchor.ok)
+      expect(withAnchor.value.spec.services?.web).toEqual({ image: "api:1.0.0", port: 9090 });
   });
 
   it("keeps YAML 1.2 types: yes/on stay strings, dates stay strings", () => {

@@ -27,11 +27,15 @@ describe("kubeship CLI", () => {
 
   it("renders one file per object into a directory and replaces it as a whole next time", async () => {
     const dir = join(tmp(), "out");
-    expect((await run(["render", join(ROOT, "examples/minitoolstream.kubeship.yaml"), "-o", dir])).code).toBe(0);
+    expect((await run(["render", join(ROOT, "examples/minitoolstream.kubeship.yaml"), "-o", dir])).code).toBe(
+      0,
+    );
     const first = readdirSync(dir);
     expect(first).toContain("08-deployment-minitoolstream-ingress.yaml");
     writeFileSync(join(dir, "99-stale.yaml"), "kind: Stale\n");
-    expect((await run(["render", join(ROOT, "examples/minitoolstream.kubeship.yaml"), "-o", dir])).code).toBe(0);
+    expect((await run(["render", join(ROOT, "examples/minitoolstream.kubeship.yaml"), "-o", dir])).code).toBe(
+      0,
+    );
     expect(readdirSync(dir).sort()).toEqual(first.sort());
   });
 
@@ -47,13 +51,20 @@ describe("kubeship CLI", () => {
   it("reports every spec error with place and hint, exit 2, and writes nothing", async () => {
     const dir = tmp();
     const spec = join(dir, "bad.yaml");
-    writeFileSync(spec, "app: demo\nservices:\n  api:\n    image: a:1\n    port: 80\n    uses: [mongo]\n    replicaz: 2\nbacking:\n  mongodb: { type: mongodb }\n");
+    writeFileSync(
+      spec,
+      "app: demo\nservices:\n  api:\n    image: a:1\n    port: 80\n    uses: [mongo]\n    replicaz: 2\nbacking:\n  mongodb: { type: mongodb }\n",
+    );
     const out = join(dir, "out");
     const r = await run(["render", spec, "-o", out]);
     expect(r.code).toBe(2);
     expect(r.out).toBe("");
-    expect(r.err).toContain(`${spec}:6:12 error services.api.uses[0]: unknown backing or service 'mongo'; did you mean 'mongodb'?`);
-    expect(r.err).toContain(`${spec}:7:5 error services.api.replicaz: unknown field 'replicaz'; did you mean 'replicas'?`);
+    expect(r.err).toContain(
+      `${spec}:6:12 error services.api.uses[0]: unknown backing or service 'mongo'; did you mean 'mongodb'?`,
+    );
+    expect(r.err).toContain(
+      `${spec}:7:5 error services.api.replicaz: unknown field 'replicaz'; did you mean 'replicas'?`,
+    );
     expect(r.err).toContain("    uses: [mongo]\n");
     expect(r.err).toContain("2 errors, 0 warnings");
     expect(existsSync(out)).toBe(false);
@@ -62,7 +73,9 @@ describe("kubeship CLI", () => {
   it("explains a missing spec file", async () => {
     const r = await run(["render", "/nonexistent/kubeship.yaml"]);
     expect(r.code).toBe(2);
-    expect(r.err).toBe("kubeship: /nonexistent/kubeship.yaml: no such file; pass the spec's path, or run `kubeship init` to write a starter kubeship.yaml\n");
+    expect(r.err).toBe(
+      "kubeship: /nonexistent/kubeship.yaml: no such file; pass the spec's path, or run `kubeship init` to write a starter kubeship.yaml\n",
+    );
   });
 
   it("rejects an unknown option with exit 2", async () => {
@@ -80,7 +93,9 @@ describe("kubeship CLI", () => {
   it("prints the JSON Schema of the spec", async () => {
     const r = await run(["schema"]);
     const schema = JSON.parse(r.out) as { properties: Record<string, unknown>; required: string[] };
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["app", "services", "backing", "environments"]));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(["app", "services", "backing", "environments"]),
+    );
     expect(schema.required).toEqual(["app"]);
   });
 

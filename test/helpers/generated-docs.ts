@@ -14,7 +14,12 @@ export function generatedDocs(): Map<string, string> {
 
 function cliDoc(): string {
   const program = buildProgram({ out: () => undefined, err: () => undefined, color: false });
-  const parts = ["# CLI reference", "", "Generated from the command definitions by `npm run docs`; a test fails when it is stale.", ""];
+  const parts = [
+    "# CLI reference",
+    "",
+    "Generated from the command definitions by `npm run docs`; a test fails when it is stale.",
+    "",
+  ];
   const section = (cmd: Command, title: string): void => {
     parts.push(`## ${title}`, "", "```", cmd.helpInformation().trimEnd(), "```", "");
   };

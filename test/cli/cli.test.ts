@@ -130,6 +130,26 @@ describe("kubeship CLI", () => {
     expect(withEnv.code).toBe(2);
   });
 
+  it("refuses to deploy without a terminal unless --yes, and explains bad durations and unreachable clusters", async () => {
+    const spec = join(ROOT, "examples/shop.kubeship.yaml");
+    const kubeconfig = join(tmp(), "kubeconfig");
+    writeFileSync(
+      kubeconfig,
+      "apiVersion: v1\nkind: Config\nclusters: [{ name: c, cluster: { server: 'https://127.0.0.1:1' } }]\ncontexts: [{ name: c, context: { cluster: c, user: u } }]\ncurrent-context: c\nusers: [{ name: u, user: { token: t } }]\n",
+    );
+    const noYes = await run(["deploy", spec, "--kubeconfig", kubeconfig]);
+    expect(noYes.code).toBe(2);
+    expect(noYes.err).toContain("pass --yes to deploy without a terminal");
+    const badTimeout = await run(["deploy", spec, "--kubeconfig", kubeconfig, "--yes", "--timeout", "soon"]);
+    expect(badTimeout.code).toBe(2);
+    expect(badTimeout.err).toContain("'soon' is not a duration");
+    const unreachable = await run(["status", spec, "--kubeconfig", kubeconfig]);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.err).toContain("cannot reach the cluster at 127.0.0.1:1");
+    const noContext = await run(["status", spec, "--kubeconfig", kubeconfig, "--context", "prod"]);
+    expect(noContext.err).toContain("no context 'prod' in the kubeconfig; contexts: c");
+  }, 120_000);
+
   it("prints the JSON Schema of the spec", async () => {
     const r = await run(["schema"]);
     const schema = JSON.parse(r.out) as { properties: Record<string, unknown>; required: string[] };

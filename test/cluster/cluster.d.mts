@@ -7,3 +7,5 @@ export function down(): void;
 export const NODES: number;
 export const PV_POOL: number;
 export const STORAGE_CLASS: string;
+/** Stops every component and starts them again: an API server restart, etcd data kept. */
+export function restart(): void;

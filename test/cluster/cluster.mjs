@@ -207,6 +207,15 @@ function bootstrap() {
   if (fresh.length > 0) kubectl(["apply", "-f", "-"], fresh.map((d) => JSON.stringify(d)).join("\n"));
 }
 
+/** Stops every component and starts them again (etcd keeps its data): an API server restart. */
+export function restart() {
+  const stop = kwokctl("stop", "cluster", "--name", name);
+  if (stop.status !== 0) throw new Error(`kwokctl stop cluster failed:\n${stop.stderr}`);
+  const start = kwokctl("start", "cluster", "--name", name);
+  if (start.status !== 0) throw new Error(`kwokctl start cluster failed:\n${start.stderr}`);
+  waitFor("the API server after the restart", isUp, 120);
+}
+
 /** Stops the cluster and checks that no process of it is left. */
 export function down() {
   const dir = join(workdir, "clusters", name);

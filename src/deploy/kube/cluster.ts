@@ -114,16 +114,16 @@ export class Cluster {
     kind: string,
     namespace: string | undefined,
     labelSelector?: string,
+    fieldSelector?: string,
   ): Promise<LiveObject[]> {
     const r = await this.resource(apiVersion, kind);
     if (r === undefined) return [];
     const path = collectionPath(apiVersion, r, namespace);
+    const query: Record<string, string> = {};
+    if (labelSelector !== undefined) query["labelSelector"] = labelSelector;
+    if (fieldSelector !== undefined) query["fieldSelector"] = fieldSelector;
     try {
-      const list = await this.http.request(
-        "GET",
-        path,
-        labelSelector === undefined ? {} : { query: { labelSelector } },
-      );
+      const list = await this.http.request("GET", path, { query });
       return ((list["items"] as LiveObject[] | undefined) ?? []).map((o) => ({ ...o, apiVersion, kind }));
     } catch (e) {
       if (e instanceof ClusterError && e.status === 404) return [];
@@ -213,8 +213,9 @@ export class Cluster {
           return out;
         })
         .catch((e: unknown) => {
-          if (e instanceof ClusterError && e.status === 404) return undefined;
+          // Not cached: a group can be missing for a moment (an API server starting up, a CRD being installed).
           this.discovery.delete(apiVersion);
+          if (e instanceof ClusterError && e.status === 404) return undefined;
           throw e;
         });
       this.discovery.set(apiVersion, entry);

@@ -9,6 +9,9 @@ export interface ConnectOptions {
   readonly context?: string;
 }
 
+/** How long idempotent requests are retried while the API server is unreachable or overloaded. */
+export const RETRY_SECONDS = 60;
+
 /** A response body: JSON, as the API sent it. */
 export type Json = Record<string, unknown>;
 
@@ -47,14 +50,37 @@ export class KubeHttp {
     return new KubeHttp(new URL(cluster.server), kc.getCurrentContext(), kc);
   }
 
-  /** Sends one request; returns the parsed body, or throws a ClusterError for an API error status. */
+  /**
+   * Sends one request; returns the parsed body, or throws a ClusterError for an API error status.
+   * Idempotent requests (everything but POST) are retried with backoff, for up to RETRY_SECONDS,
+   * when the server cannot be reached or answers 429 or 5xx: an API server restart is survived.
+   */
   async request(
     method: string,
     path: string,
     options: { body?: unknown; contentType?: string; query?: Record<string, string> } = {},
   ): Promise<Json> {
+    const deadline = Date.now() + RETRY_SECONDS * 1000;
+    for (let delay = 250; ; delay = Math.min(delay * 2, 4000)) {
+      try {
+        return await this.requestOnce(method, path, options);
+      } catch (e) {
+        const transient =
+          e instanceof UnreachableError ||
+          (e instanceof ClusterError && (e.status === 429 || e.status >= 500));
+        if (!transient || method === "POST" || Date.now() + delay > deadline) throw e;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  private async requestOnce(
+    method: string,
+    path: string,
+    options: { body?: unknown; contentType?: string; query?: Record<string, string> },
+  ): Promise<Json> {
     const { status, text } = await this.send(method, path, options);
-    const body = text === "" ? {} : (JSON.parse(text) as Json);
+    const body = parseBody(text);
     if (status >= 400) {
       const reason = typeof body["reason"] === "string" ? body["reason"] : String(status);
       const message =
@@ -108,11 +134,21 @@ export class KubeHttp {
           onEvent(event.type, event.object);
         }
       });
+      // A server that dies closes the stream without an "end": treat any close as the end.
+      let ended = false;
+      const end = (e?: Error): void => {
+        if (ended || stopped) return;
+        ended = true;
+        onEnd(e);
+      };
       res.on("end", () => {
-        if (!stopped) onEnd();
+        end();
+      });
+      res.on("close", () => {
+        end();
       });
       res.on("error", (e) => {
-        if (!stopped) onEnd(e);
+        end(e);
       });
     });
     req.on("error", (e) => {
@@ -175,5 +211,15 @@ export class KubeHttp {
     };
     await this.kc.applyToHTTPSOptions(opts);
     return url.protocol === "https:" ? https.request(opts) : http.request(opts);
+  }
+}
+
+/** A JSON body, or the text as a message (some errors, like a 404 for an unknown group, are plain text). */
+function parseBody(text: string): Json {
+  if (text === "") return {};
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    return { message: text.trim() };
   }
 }

@@ -1,0 +1,302 @@
+import { readFile } from "node:fs/promises";
+import { hostname, userInfo } from "node:os";
+import { createInterface } from "node:readline/promises";
+import type { Command } from "commander";
+import { renderSpec } from "../app.js";
+import { deploy, rollback } from "../deploy/engine.js";
+import { DeployError, RolloutError } from "../deploy/errors.js";
+import { listRevisions } from "../deploy/history.js";
+import { Cluster } from "../deploy/kube/cluster.js";
+import { ClusterError, UnreachableError } from "../deploy/kube/errors.js";
+import { parseSecretsFile } from "../deploy/secrets.js";
+import { appStatus, destroy } from "../deploy/status.js";
+import type { RenderedApp } from "../render/render-app.js";
+import { formatDiagnostics } from "../report/format-diagnostics.js";
+import { readSpecFile, type Terminal, UsageError } from "./io.js";
+import { formatPlan, makeReporter, type OutputMode } from "./reporter.js";
+
+interface ClusterOptions {
+  env?: string;
+  kubeconfig?: string;
+  context?: string;
+}
+
+interface DeployOptions extends ClusterOptions {
+  yes?: boolean;
+  atomic?: boolean;
+  timeout: string;
+  dryRun?: boolean;
+  forceConflicts?: boolean;
+  skipMissingCrds?: boolean;
+  secretsFile?: string;
+  output?: string;
+}
+
+const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** Adds deploy, diff, status, history, rollback and destroy to the program. */
+export function addDeployCommands(program: Command, term: Terminal, state: { code: number }): void {
+  const clusterOptions = (c: Command): Command =>
+    c
+      .argument("[spec]", "the app spec file", "kubeship.yaml")
+      .option("-e, --env <name>", "merge the environments.<name> overlay")
+      .option("--kubeconfig <file>", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
+      .option("--context <name>", "kubeconfig context (default: the current one)");
+
+  clusterOptions(
+    program
+      .command("deploy")
+      .description("apply the app to a cluster: ordered, watched and verified, with history"),
+  )
+    .option("-y, --yes", "apply without asking")
+    .option("--atomic", "roll back to the last good revision by itself when the deploy fails")
+    .option("--timeout <duration>", "how long to wait for everything to be ready (e.g. 90s, 5m)", "5m")
+    .option("--dry-run", "show the plan and change nothing")
+    .option("--force-conflicts", "take over fields another field manager owns")
+    .option(
+      "--skip-missing-crds",
+      "leave out objects whose CRDs (prometheus-operator, cert-manager) are not installed",
+    )
+    .option(
+      "--secrets-file <file>",
+      "KEY=value lines for external services' secrets (the environment is read first)",
+    )
+    .option(
+      "--output <mode>",
+      "progress: tty (live list), plain (lines) or json (events); default tty on a terminal, else plain",
+    )
+    .action(async (spec: string, opts: DeployOptions) => {
+      state.code = await deployCommand(term, spec, opts);
+    });
+
+  clusterOptions(
+    program
+      .command("diff")
+      .description("show what a deploy would change (server-side dry run), change nothing"),
+  )
+    .option("--skip-missing-crds", "leave out objects whose CRDs are not installed")
+    .action(async (spec: string, opts: ClusterOptions) => {
+      state.code = await deployCommand(term, spec, { ...opts, dryRun: true, timeout: "5m", output: "plain" });
+    });
+
+  clusterOptions(
+    program.command("status").description("workloads ready/desired, autoscalers, recent warning events"),
+  ).action(async (spec: string, opts: ClusterOptions) => {
+    const { app, cluster } = await load(term, spec, opts);
+    const s = await appStatus(cluster, app.model);
+    const lines = ["WORKLOAD                                   READY   STATE"];
+    for (const w of s.workloads)
+      lines.push(`${`${w.kind}/${w.name}`.padEnd(42)} ${`${w.ready}/${w.desired}`.padEnd(7)} ${w.state}`);
+    if (s.autoscalers.length > 0) {
+      lines.push("", "AUTOSCALER                 REPLICAS (MIN-MAX)   METRICS");
+      for (const h of s.autoscalers)
+        lines.push(`${h.name.padEnd(26)} ${`${h.current} (${h.min}-${h.max})`.padEnd(20)} ${h.metrics}`);
+    }
+    if (s.warnings.length > 0) {
+      lines.push("", "RECENT WARNINGS");
+      for (const w of s.warnings)
+        lines.push(`${w.object}: ${w.reason}: ${w.message}${w.count > 1 ? ` (x${w.count})` : ""}`);
+    }
+    term.out(`${lines.join("\n")}\n`);
+  });
+
+  clusterOptions(
+    program.command("history").description("one line per revision: number, time, result, what changed"),
+  ).action(async (spec: string, opts: ClusterOptions) => {
+    const { app, cluster } = await load(term, spec, opts);
+    const revisions = await listRevisions(cluster, app.model.app, app.model.namespace);
+    if (revisions.length === 0) term.err(`${app.model.app} has not been deployed to ${cluster.server}\n`);
+    for (const r of revisions) term.out(`${r.revision}\t${r.time}\t${r.status}\t${r.summary}\n`);
+  });
+
+  clusterOptions(
+    program
+      .command("rollback")
+      .description("re-apply a stored revision (default: the previous good one) as a new revision"),
+  )
+    .option("--revision <n>", "the revision to go back to")
+    .option("--timeout <duration>", "how long to wait for everything to be ready", "5m")
+    .option("--output <mode>", "tty, plain or json")
+    .action(
+      async (
+        spec: string,
+        opts: ClusterOptions & { revision?: string; timeout: string; output?: string },
+      ) => {
+        const { app, cluster } = await load(term, spec, opts);
+        const to = opts.revision === undefined ? undefined : Number(opts.revision);
+        if (to !== undefined && !Number.isInteger(to))
+          throw new UsageError(`--revision must be a number, got '${opts.revision ?? ""}'`);
+        const revision = await rollback(
+          {
+            cluster,
+            model: app.model,
+            timeoutSeconds: parseDuration(opts.timeout),
+            external: () => undefined,
+            reporter: makeReporter(term, outputMode(term, opts.output)),
+            holder: holder(),
+          },
+          to,
+        );
+        term.err(`rolled back: revision ${revision}\n`);
+      },
+    );
+
+  clusterOptions(
+    program
+      .command("destroy")
+      .description("delete the app's objects and history; volumes (PVCs) stay unless --delete-data"),
+  )
+    .option("-y, --yes", "do not ask")
+    .option(
+      "--delete-data",
+      "also delete the PersistentVolumeClaims (the data) and the namespace kubeship created",
+    )
+    .action(async (spec: string, opts: ClusterOptions & { yes?: boolean; deleteData?: boolean }) => {
+      const { app, cluster } = await load(term, spec, opts);
+      const what = `${app.model.app} in namespace ${app.model.namespace} on ${cluster.server}${opts.deleteData === true ? ", WITH ITS DATA" : ""}`;
+      if (opts.yes !== true && !(await confirm(term, `Destroy ${what}?`))) {
+        state.code = EXIT.failed;
+        return;
+      }
+      await destroy(cluster, app.model, opts.deleteData === true, (o) => {
+        term.err(`deleted ${o}\n`);
+      });
+      term.err(
+        `destroyed ${app.model.app}${opts.deleteData === true ? "" : "; its volumes were kept (pass --delete-data to remove them)"}\n`,
+      );
+    });
+}
+
+async function deployCommand(term: Terminal, spec: string, opts: DeployOptions): Promise<number> {
+  const { app, cluster, text } = await load(term, spec, opts);
+  const secretsFile =
+    opts.secretsFile === undefined
+      ? new Map<string, string>()
+      : parseSecretsFile(
+          await readFile(opts.secretsFile, "utf8").catch((e: unknown) => {
+            throw new UsageError(`--secrets-file ${opts.secretsFile ?? ""}: cannot read it`, { cause: e });
+          }),
+        );
+  const mode = outputMode(term, opts.output);
+  const interactive = mode === "tty" && process.stdin.isTTY;
+  if (opts.dryRun !== true && opts.yes !== true && !interactive)
+    throw new UsageError(
+      "pass --yes to deploy without a terminal to confirm on (or --dry-run to see the plan)",
+    );
+  const onInterrupt = (): void => {
+    term.err(
+      "\ninterrupted: this revision stays pending and the next deploy repairs it; the lock expires within 60 s\n",
+    );
+    process.exit(130);
+  };
+  process.once("SIGINT", onInterrupt);
+  try {
+    await deploy({
+      cluster,
+      model: app.model,
+      objects: app.objects,
+      secrets: app.secrets,
+      spec: text,
+      timeoutSeconds: parseDuration(opts.timeout),
+      atomic: opts.atomic === true,
+      dryRun: opts.dryRun === true,
+      forceConflicts: opts.forceConflicts === true,
+      skipMissingCrds: opts.skipMissingCrds === true,
+      ...(opts.yes === true || opts.dryRun === true
+        ? {}
+        : {
+            confirm: async (plan) =>
+              confirm(
+                term,
+                `Apply ${plan.filter((e) => e.action !== "unchanged").length} changes to ${cluster.server}?`,
+              ),
+          }),
+      external: (key) => process.env[key] ?? secretsFile.get(key),
+      reporter: makeReporter(term, mode),
+      holder: holder(),
+    });
+    return EXIT.ok;
+  } finally {
+    process.removeListener("SIGINT", onInterrupt);
+  }
+}
+
+async function load(
+  term: Terminal,
+  spec: string,
+  opts: ClusterOptions,
+): Promise<{ app: RenderedApp; cluster: Cluster; text: string }> {
+  const text = await readSpecFile(spec);
+  const result = renderSpec(text, opts.env === undefined ? { file: spec } : { file: spec, env: opts.env });
+  if (result.diagnostics.length > 0)
+    term.err(
+      `${formatDiagnostics(result.diagnostics, { sources: new Map([[spec, text]]), color: term.color })}\n`,
+    );
+  if (!result.ok) throw new UsageError("the spec has errors (above); nothing was deployed");
+  const cluster = Cluster.connect({
+    ...(opts.kubeconfig === undefined ? {} : { kubeconfig: opts.kubeconfig }),
+    ...(opts.context === undefined ? {} : { context: opts.context }),
+  });
+  return { app: result.value, cluster, text };
+}
+
+function outputMode(term: Terminal, requested: string | undefined): OutputMode {
+  if (requested === "json" || requested === "plain" || requested === "tty") return requested;
+  if (requested !== undefined)
+    throw new UsageError(`--output must be tty, plain or json, not '${requested}'`);
+  return term.color && process.env["CI"] === undefined ? "tty" : "plain";
+}
+
+/** Parses 90s, 5m, 1h or a number of seconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());
+  if (!m) throw new UsageError(`'${text}' is not a duration: use 90s, 5m or 1h`);
+  const n = Number(m[1]);
+  return m[2] === "h" ? n * 3600 : m[2] === "m" ? n * 60 : n;
+}
+
+function holder(): string {
+  let user = "unknown";
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (some containers)
+  }
+  return `${user}@${hostname()}/${process.pid}`;
+}
+
+async function confirm(term: Terminal, question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** Deploy and cluster failures as exit codes and messages; undefined when it is not one of them. */
+export function handleDeployError(e: unknown, term: Terminal): number | undefined {
+  if (e instanceof RolloutError) {
+    term.err(`kubeship: deploy failed: ${e.message}\n`);
+    for (const f of e.failures.slice(1)) term.err(`  also ${f.object}: ${f.reason}\n`);
+    if (e.hint) term.err(`  hint: ${e.hint}\n`);
+    return EXIT.failed;
+  }
+  if (e instanceof DeployError) {
+    term.err(`kubeship: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ""}`);
+    return EXIT.failed;
+  }
+  if (e instanceof UnreachableError) {
+    term.err(`kubeship: ${e.message}\n`);
+    return EXIT.failed;
+  }
+  if (e instanceof ClusterError) {
+    term.err(`kubeship: the API server refused: ${e.message}\n`);
+    return EXIT.failed;
+  }
+  return undefined;
+}
+
+export { formatPlan };

@@ -1,0 +1,213 @@
+import { describe, expect, it } from "vitest";
+import { renderSpec } from "../app.js";
+import type { KubeObject } from "../render/kube-object.js";
+import { explainApplyError } from "./engine.js";
+import { DeployError } from "./errors.js";
+import type { LiveObject } from "./kube/cluster.js";
+import { ClusterError } from "./kube/errors.js";
+import { deployWaves } from "./order.js";
+import { classify, isImmutableError, pruneEntries } from "./plan.js";
+import { readinessOf } from "./readiness.js";
+import { generateSecretValue, parseSecretsFile } from "./secrets.js";
+
+const live = (o: Record<string, unknown>): LiveObject => o as unknown as LiveObject;
+const deployment = (
+  spec: Record<string, unknown>,
+  status: Record<string, unknown>,
+  generation = 2,
+): LiveObject =>
+  live({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "api", namespace: "n", generation },
+    spec,
+    status,
+  });
+
+describe("readinessOf", () => {
+  it("follows kubectl rollout status for Deployments", () => {
+    expect(readinessOf(deployment({ replicas: 2 }, { observedGeneration: 1 })).state).toBe("progressing");
+    expect(
+      readinessOf(
+        deployment(
+          { replicas: 2 },
+          { observedGeneration: 2, updatedReplicas: 2, replicas: 3, availableReplicas: 2 },
+        ),
+      ).message,
+    ).toBe("1 old pods still running");
+    expect(
+      readinessOf(
+        deployment(
+          { replicas: 2 },
+          { observedGeneration: 2, updatedReplicas: 2, replicas: 2, availableReplicas: 2 },
+        ),
+      ).state,
+    ).toBe("ready");
+    const stuck = deployment(
+      { replicas: 2 },
+      {
+        observedGeneration: 2,
+        conditions: [
+          {
+            type: "Progressing",
+            status: "False",
+            reason: "ProgressDeadlineExceeded",
+            message: "ReplicaSet api-1 has timed out progressing.",
+          },
+        ],
+      },
+    );
+    expect(readinessOf(stuck)).toEqual({
+      state: "failed",
+      message: "rollout exceeded its progress deadline: ReplicaSet api-1 has timed out progressing.",
+    });
+  });
+
+  it("waits for StatefulSets to reach their update revision, and Jobs to complete", () => {
+    const sts = (status: Record<string, unknown>): LiveObject =>
+      live({
+        apiVersion: "apps/v1",
+        kind: "StatefulSet",
+        metadata: { name: "db", generation: 1 },
+        spec: { replicas: 1 },
+        status: { observedGeneration: 1, ...status },
+      });
+    expect(
+      readinessOf(sts({ currentRevision: "a", updateRevision: "b", updatedReplicas: 0, readyReplicas: 1 }))
+        .state,
+    ).toBe("progressing");
+    expect(
+      readinessOf(sts({ currentRevision: "b", updateRevision: "b", updatedReplicas: 1, readyReplicas: 1 }))
+        .state,
+    ).toBe("ready");
+    const job = (conditions: unknown[]): LiveObject =>
+      live({ apiVersion: "batch/v1", kind: "Job", metadata: { name: "m" }, status: { conditions } });
+    expect(readinessOf(job([{ type: "Complete", status: "True" }])).state).toBe("ready");
+    expect(
+      readinessOf(
+        job([
+          {
+            type: "Failed",
+            status: "True",
+            reason: "BackoffLimitExceeded",
+            message: "Job has reached the specified backoff limit",
+          },
+        ]),
+      ),
+    ).toEqual({
+      state: "failed",
+      message: "job failed: BackoffLimitExceeded Job has reached the specified backoff limit",
+    });
+  });
+});
+
+describe("plan", () => {
+  const desired = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "api", namespace: "n" },
+    spec: { replicas: 2 },
+  } as unknown as KubeObject;
+  it("classifies create, unchanged, update with the changed fields, and replace on an immutable field", () => {
+    const current = live({
+      ...desired,
+      metadata: { ...desired.metadata, resourceVersion: "1", managedFields: [] },
+      status: { replicas: 2 },
+    });
+    expect(classify(desired, undefined, current).action).toBe("create");
+    expect(
+      classify(
+        desired,
+        current,
+        live({ ...current, metadata: { ...current.metadata, resourceVersion: "2" } }),
+      ).action,
+    ).toBe("unchanged");
+    const updated = classify(desired, current, live({ ...current, spec: { replicas: 3 } }));
+    expect(updated).toMatchObject({ action: "update", changes: ["spec.replicas: 2 -> 3"] });
+    const immutable = new ClusterError(
+      'Deployment.apps "api" is invalid: spec.selector: Invalid value: ...: field is immutable',
+      422,
+      "Invalid",
+      { causes: [{ field: "spec.selector", message: "field is immutable" }] },
+    );
+    expect(isImmutableError(immutable)).toBe(true);
+    expect(classify(desired, current, immutable)).toMatchObject({
+      action: "replace",
+      reason: "spec.selector cannot change in place: the object is deleted and created again",
+    });
+    expect(() => classify(desired, current, new ClusterError("forbidden", 403, "Forbidden"))).toThrow(
+      "forbidden",
+    );
+  });
+
+  it("prunes what kubeship made before and the spec no longer has, never a claim", () => {
+    const old = live({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "gone", namespace: "n" },
+    });
+    const pvc = live({
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name: "data-db-0", namespace: "n" },
+    });
+    expect(
+      pruneEntries([desired], [live(desired as unknown as Record<string, unknown>), old, pvc]).map(
+        (e) => e.ref.name,
+      ),
+    ).toEqual(["gone"]);
+  });
+});
+
+describe("deployWaves", () => {
+  it("orders the shop by its dependency graph", () => {
+    const r = renderSpec(
+      "app: a\nservices:\n  web: { image: w:1, port: 80, uses: [api] }\n  api: { image: a:1, port: 80, uses: [db, queue] }\njobs:\n  migrate: { image: a:1, uses: [db], before: [api] }\nbacking:\n  db: { type: postgresql }\n  queue: { type: kafka, topics: [t] }\n",
+    );
+    if (!r.ok) throw new Error("no render");
+    const waves = deployWaves(r.value.model, r.value.objects).map(
+      (w) => `${w.name}: ${w.objects.map((o) => `${o.kind}/${o.metadata.name}`).join(" ")}`,
+    );
+    expect(waves[0]).toBe("namespace: Namespace/a");
+    expect(waves[1]?.startsWith("config: ServiceAccount/")).toBe(true);
+    expect(waves.slice(2)).toEqual([
+      "db, queue: StatefulSet/db StatefulSet/queue",
+      "queue-init: Job/queue-init",
+      "migrate: Job/migrate",
+      "api: Deployment/api",
+      "web: Deployment/web",
+      "scaling: PodDisruptionBudget/api PodDisruptionBudget/web",
+    ]);
+  });
+});
+
+describe("secrets", () => {
+  it("generates 32 random alphanumerics, different every time", () => {
+    const a = generateSecretValue();
+    expect(a).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(generateSecretValue()).not.toBe(a);
+  });
+
+  it("reads KEY=value files with comments and quotes", () => {
+    expect([...parseSecretsFile("# comment\nA=1\nB = 'two words'\nC=\"x=y\"\n\nnot a line\n")]).toEqual([
+      ["A", "1"],
+      ["B", "two words"],
+      ["C", "x=y"],
+    ]);
+  });
+});
+
+describe("explainApplyError", () => {
+  it("names the field and the manager of a conflict", () => {
+    const e = new ClusterError(
+      'Apply failed with 1 conflict: conflict with "helm" using apps/v1: .spec.template.spec.containers[name="api"].image',
+      409,
+      "Conflict",
+    );
+    const d = explainApplyError(e, { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "api" } });
+    expect(d).toBeInstanceOf(DeployError);
+    expect((d as DeployError).message).toBe(
+      'Deployment/api: another field manager owns fields kubeship sets: .spec.template.spec.containers[name="api"].image (owned by helm)',
+    );
+  });
+});

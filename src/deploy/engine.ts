@@ -1,0 +1,376 @@
+import type { SecretRequirement } from "../catalog/types.js";
+import type { AppModel } from "../model/app-model.js";
+import type { KubeObject } from "../render/kube-object.js";
+import { INSTANCE_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from "../render/labels.js";
+import { DeployError, RolloutError } from "./errors.js";
+import type { Reporter } from "./events.js";
+import { type Revision, listRevisions, loadRevision, markRevision, saveRevision } from "./history.js";
+import { type Cluster, type LiveObject, refOf } from "./kube/cluster.js";
+import { ClusterError } from "./kube/errors.js";
+import { acquireLock } from "./lock.js";
+import { deployWaves } from "./order.js";
+import { classify, type PlanEntry, pruneEntries, refKey, refName } from "./plan.js";
+import { ensureSecrets, type ExternalValues } from "./secrets.js";
+import { waitForReady } from "./wait.js";
+
+/** Everything a deploy needs; the CLI (or a library user) supplies it. */
+export interface DeployRequest {
+  readonly cluster: Cluster;
+  readonly model: AppModel;
+  readonly objects: readonly KubeObject[];
+  readonly secrets: readonly SecretRequirement[];
+  /** The spec text, stored with the revision. */
+  readonly spec: string;
+  readonly timeoutSeconds: number;
+  readonly atomic?: boolean;
+  readonly dryRun?: boolean;
+  readonly forceConflicts?: boolean;
+  /** Leave out objects whose CRD is not installed, instead of failing. */
+  readonly skipMissingCrds?: boolean;
+  /** Asked once the plan is known; false stops before anything changes. */
+  readonly confirm?: (plan: readonly PlanEntry[]) => Promise<boolean>;
+  readonly external: ExternalValues;
+  readonly reporter: Reporter;
+  /** Who deploys: user@host/pid, shown to a concurrent deploy. */
+  readonly holder: string;
+  readonly now?: () => Date;
+}
+
+/** What a deploy did. */
+export interface DeployOutcome {
+  readonly revision?: number;
+  readonly plan: readonly PlanEntry[];
+  readonly applied: boolean;
+}
+
+/** The CRDs whose kinds kubeship renders, and the operator that installs them. */
+const CRD_OWNERS: Readonly<Record<string, string>> = {
+  ServiceMonitor: "prometheus-operator (monitoring.coreos.com)",
+  PrometheusRule: "prometheus-operator (monitoring.coreos.com)",
+  Certificate: "cert-manager",
+};
+
+/**
+ * Deploys rendered objects: plan (server-side dry run, with replacements for immutable changes and
+ * prunes), confirm, store a revision, create missing secrets, then apply wave by wave in the order
+ * of the dependency graph, waiting with watches after each wave, prune, and record the result.
+ * With `atomic`, a failed deploy rolls back to the last good revision by itself.
+ */
+export async function deploy(req: DeployRequest): Promise<DeployOutcome> {
+  const { cluster, model, reporter } = req;
+  const now = req.now ?? (() => new Date());
+  const started = Date.now();
+  reporter({ type: "connected", server: cluster.server, version: await cluster.version() });
+  const objects = await checkCrds(req);
+  const namespace = objects.find((o) => o.kind === "Namespace");
+  const nsExists =
+    (await cluster.get({ apiVersion: "v1", kind: "Namespace", name: model.namespace })) !== undefined;
+
+  const plan = await makePlan(cluster, model, objects, nsExists);
+  reporter({ type: "plan", entries: plan });
+  if (req.dryRun === true) return { plan, applied: false };
+  if (plan.every((e) => e.action === "unchanged") && req.secrets.length === 0)
+    reporter({ type: "note", message: "nothing to change" });
+  if (req.confirm !== undefined && !(await req.confirm(plan))) return { plan, applied: false };
+
+  if (namespace) await cluster.apply(namespace, { force: req.forceConflicts === true });
+  const lock = await acquireLock(cluster, model.namespace, model.app, req.holder, now);
+  let revision = 0;
+  try {
+    const history = await listRevisions(cluster, model.app, model.namespace);
+    const last = history.at(-1);
+    if (last?.status === "pending") {
+      reporter({
+        type: "note",
+        message: `revision ${last.revision} was interrupted; this deploy repairs it`,
+      });
+      await markRevision(cluster, model.app, model.namespace, last.revision, "interrupted");
+    }
+    revision = (last?.revision ?? 0) + 1;
+    const summary = summarize(plan);
+    await saveRevision(cluster, {
+      revision,
+      app: model.app,
+      namespace: model.namespace,
+      ...(model.environment ? { env: model.environment } : {}),
+      time: now().toISOString(),
+      status: "pending",
+      summary,
+      spec: req.spec,
+      objects,
+    });
+    reporter({ type: "revision", revision, status: "pending" });
+    try {
+      await applyPlan(req, objects, plan, started);
+    } catch (e) {
+      // With the API unreachable the revision stays pending: the next deploy sees it was interrupted.
+      const marked = await markRevision(cluster, model.app, model.namespace, revision, "failed").then(
+        () => true,
+        () => false,
+      );
+      if (marked) reporter({ type: "revision", revision, status: "failed" });
+      const good = [...history].reverse().find((h) => h.status === "deployed");
+      if (req.atomic === true && good !== undefined) {
+        reporter({ type: "rollback", from: revision, to: good.revision });
+        const previous = await loadRevision(cluster, model.app, model.namespace, good.revision);
+        if (previous)
+          await reapply(req, previous, revision + 1, `rollback to ${good.revision} after ${revision} failed`);
+      }
+      throw e;
+    }
+    await markRevision(cluster, model.app, model.namespace, revision, "deployed");
+    await supersede(cluster, model, revision);
+    reporter({ type: "revision", revision, status: "deployed" });
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
+  reporter({ type: "done", revision, seconds: (Date.now() - started) / 1000, requests: cluster.requests });
+  return { revision, plan, applied: true };
+}
+
+/** Re-applies a stored revision as a new revision (rollback). */
+async function reapply(
+  req: DeployRequest,
+  previous: Revision,
+  revision: number,
+  summary: string,
+): Promise<void> {
+  const { cluster, model, reporter } = req;
+  const plan = await makePlan(cluster, model, previous.objects, true);
+  await saveRevision(cluster, {
+    ...previous,
+    revision,
+    time: (req.now ?? (() => new Date()))().toISOString(),
+    status: "pending",
+    summary,
+  });
+  try {
+    await applyPlan({ ...req, objects: previous.objects }, previous.objects, plan, Date.now());
+    await markRevision(cluster, model.app, model.namespace, revision, "deployed");
+    await supersede(cluster, model, revision);
+    reporter({ type: "revision", revision, status: "deployed" });
+  } catch (e) {
+    await markRevision(cluster, model.app, model.namespace, revision, "failed");
+    throw e;
+  }
+}
+
+/** Rolls back to a stored revision (default: the last deployed one before the newest). */
+export async function rollback(
+  req: Omit<DeployRequest, "objects" | "secrets" | "spec">,
+  to?: number,
+): Promise<number> {
+  const { cluster, model } = req;
+  const history = await listRevisions(cluster, model.app, model.namespace);
+  const target =
+    to ??
+    [...history]
+      .reverse()
+      .slice(1)
+      .find((h) => h.status === "deployed" || h.status === "superseded")?.revision;
+  if (target === undefined)
+    throw new DeployError(`no earlier revision of ${model.app} to roll back to`, "see `kubeship history`");
+  const stored = await loadRevision(cluster, model.app, model.namespace, target);
+  if (stored === undefined)
+    throw new DeployError(`revision ${target} of ${model.app} does not exist`, "see `kubeship history`");
+  const lock = await acquireLock(
+    cluster,
+    model.namespace,
+    model.app,
+    req.holder,
+    req.now ?? (() => new Date()),
+  );
+  const revision = (history.at(-1)?.revision ?? 0) + 1;
+  try {
+    req.reporter({ type: "rollback", from: history.at(-1)?.revision ?? 0, to: target });
+    await reapply(
+      { ...req, objects: stored.objects, secrets: [], spec: stored.spec },
+      stored,
+      revision,
+      `rollback to ${target}`,
+    );
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
+  return revision;
+}
+
+/** Marks every other deployed revision superseded: one revision is live at a time. */
+async function supersede(cluster: Cluster, model: AppModel, live: number): Promise<void> {
+  for (const h of await listRevisions(cluster, model.app, model.namespace))
+    if (h.status === "deployed" && h.revision !== live)
+      await markRevision(cluster, model.app, model.namespace, h.revision, "superseded");
+}
+
+async function checkCrds(req: DeployRequest): Promise<KubeObject[]> {
+  const missing = new Map<string, string>();
+  for (const o of req.objects) {
+    const owner = CRD_OWNERS[o.kind];
+    if (owner !== undefined && !missing.has(o.kind) && !(await req.cluster.serves(o.apiVersion, o.kind)))
+      missing.set(o.kind, owner);
+  }
+  if (missing.size === 0) return [...req.objects];
+  const list = [...missing].map(([kind, owner]) => `${kind} needs ${owner}`).join("; ");
+  if (req.skipMissingCrds !== true)
+    throw new DeployError(
+      `the cluster lacks CRDs the spec needs: ${list}`,
+      "install the operator, turn the feature off in the spec's monitoring section, or pass --skip-missing-crds",
+    );
+  req.reporter({ type: "note", message: `skipping objects whose CRDs are missing: ${list}` });
+  return req.objects.filter((o) => !missing.has(o.kind));
+}
+
+async function makePlan(
+  cluster: Cluster,
+  model: AppModel,
+  objects: readonly KubeObject[],
+  nsExists: boolean,
+): Promise<PlanEntry[]> {
+  const selector = `${INSTANCE_LABEL}=${model.app},${MANAGED_BY_LABEL}=${MANAGED_BY}`;
+  const kinds = new Map<string, { apiVersion: string; kind: string }>();
+  for (const o of objects)
+    if (o.kind !== "Namespace")
+      kinds.set(`${o.apiVersion}|${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
+  for (const k of [
+    "apps/v1|Deployment",
+    "apps/v1|StatefulSet",
+    "batch/v1|Job",
+    "batch/v1|CronJob",
+    "v1|Service",
+    "v1|ConfigMap",
+    "v1|ServiceAccount",
+    "networking.k8s.io/v1|Ingress",
+    "networking.k8s.io/v1|NetworkPolicy",
+    "autoscaling/v2|HorizontalPodAutoscaler",
+    "policy/v1|PodDisruptionBudget",
+  ]) {
+    const [apiVersion = "", kind = ""] = k.split("|");
+    kinds.set(k, { apiVersion, kind });
+  }
+  const live = new Map<string, LiveObject>();
+  if (nsExists)
+    await Promise.all(
+      [...kinds.values()].map(async ({ apiVersion, kind }) => {
+        for (const o of await cluster.list(apiVersion, kind, model.namespace, selector))
+          live.set(refKey(refOf(o)), o);
+      }),
+    );
+  const entries = await Promise.all(
+    objects.map(async (o) => {
+      if (o.kind === "Namespace")
+        return {
+          ref: refOf(o),
+          action: nsExists ? ("unchanged" as const) : ("create" as const),
+          changes: [],
+        };
+      const current = live.get(refKey(refOf(o)));
+      if (current === undefined) return { ref: refOf(o), action: "create" as const, changes: [] };
+      const dry = await cluster.apply(o, { dryRun: true, force: true }).catch((e: unknown) => {
+        if (e instanceof ClusterError) return e;
+        throw e;
+      });
+      return classify(o, current, dry);
+    }),
+  );
+  return [...entries, ...pruneEntries(objects, [...live.values()])];
+}
+
+async function applyPlan(
+  req: DeployRequest,
+  objects: readonly KubeObject[],
+  plan: readonly PlanEntry[],
+  started: number,
+): Promise<void> {
+  const { cluster, model, reporter } = req;
+  const byKey = new Map(plan.map((e) => [refKey(e.ref), e]));
+  await ensureSecrets(cluster, model, req.secrets, req.external, (name, action, keys) => {
+    reporter({ type: "secret", name, action, keys });
+  });
+  const deadline = started + req.timeoutSeconds * 1000;
+  const waves = deployWaves(model, objects).filter((w) => w.objects.some((o) => o.kind !== "Namespace"));
+  for (const [i, wave] of waves.entries()) {
+    reporter({
+      type: "wave",
+      index: i + 1,
+      total: waves.length,
+      name: wave.name,
+      objects: wave.objects.map((o) => refName(refOf(o))),
+    });
+    await Promise.all(
+      wave.objects.map(async (o) => {
+        const entry = byKey.get(refKey(refOf(o)));
+        if (entry?.action === "replace") await replaceObject(cluster, o);
+        try {
+          await cluster.apply(o, { force: req.forceConflicts === true });
+        } catch (e) {
+          throw explainApplyError(e, o);
+        }
+        reporter({ type: "applied", object: refName(refOf(o)), action: entry?.action ?? "apply" });
+      }),
+    );
+    await waitForReady(cluster, model.app, wave.objects, deadline, (object, readiness) => {
+      reporter({ type: "progress", object, readiness });
+    });
+  }
+  for (const e of plan.filter((x) => x.action === "prune")) {
+    await cluster.delete(e.ref);
+    reporter({ type: "pruned", object: refName(e.ref) });
+  }
+}
+
+/** Deletes an object whose immutable fields changed; a StatefulSet's pods and claims stay. */
+async function replaceObject(cluster: Cluster, o: KubeObject): Promise<void> {
+  const ref = refOf(o);
+  await cluster.delete(ref, o.kind === "StatefulSet" ? { orphan: true } : { propagation: "Background" });
+  const deadline = Date.now() + 60_000;
+  while ((await cluster.get(ref)) !== undefined) {
+    if (Date.now() > deadline)
+      throw new DeployError(
+        `${refName(ref)} was not deleted within 60 s for its replacement`,
+        "look for a finalizer on it",
+      );
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** A conflict with another field manager, or a refused object, as a DeployError that names it. */
+export function explainApplyError(e: unknown, o: KubeObject): unknown {
+  if (!(e instanceof ClusterError)) return e;
+  const name = refName(refOf(o));
+  if (e.status === 409 && /conflict/i.test(e.message)) {
+    const managers = [...e.message.matchAll(/conflict with "([^"]+)"(?: using [^:]+)?: (\S+)/g)].map(
+      (m) => `${m[2] ?? "?"} (owned by ${m[1] ?? "?"})`,
+    );
+    return new DeployError(
+      `${name}: another field manager owns fields kubeship sets: ${managers.join(", ") || e.message}`,
+      "pass --force-conflicts to take them over, or stop the other tool from managing them",
+      { cause: e },
+    );
+  }
+  return new DeployError(`${name} was refused by the API server: ${e.message}`, undefined, { cause: e });
+}
+
+function summarize(plan: readonly PlanEntry[]): string {
+  const counts = new Map<string, number>();
+  for (const e of plan) counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
+  const past: Record<string, string> = {
+    create: "created",
+    update: "updated",
+    replace: "replaced",
+    prune: "pruned",
+    unchanged: "unchanged",
+  };
+  const parts = Object.keys(past)
+    .filter((a) => counts.has(a))
+    .map((a) => `${counts.get(a) ?? 0} ${past[a] ?? a}`);
+  const images = plan
+    .flatMap((e) =>
+      e.changes
+        .filter((c) => /containers\.\d+\.image:/.test(c))
+        .map((c) => `${e.ref.name} ${c.replace(/^.*image: /, "")}`),
+    )
+    .slice(0, 5);
+  return [parts.join(", "), ...images].join("; ");
+}
+
+export { RolloutError };

@@ -1,0 +1,89 @@
+import type { Cluster } from "./kube/cluster.js";
+import { ClusterError } from "./kube/errors.js";
+import { LockedError } from "./errors.js";
+
+/** How long a lock lives without renewal: a crashed deploy frees it after this. */
+export const LOCK_SECONDS = 60;
+
+/** A held lock; renewed in the background until released. */
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+/**
+ * Takes the app's deploy lock, a coordination.k8s.io Lease named `kubeship-<app>`: one deploy at a
+ * time. A lock held by someone else and renewed within LOCK_SECONDS is refused at once, naming the
+ * holder; an expired one is taken over.
+ */
+export async function acquireLock(
+  cluster: Cluster,
+  namespace: string,
+  app: string,
+  holder: string,
+  now: () => Date,
+): Promise<HeldLock> {
+  const ref = { apiVersion: "coordination.k8s.io/v1", kind: "Lease", name: `kubeship-${app}`, namespace };
+  const stamp = (): string =>
+    now()
+      .toISOString()
+      .replace(/\.(\d{3})Z$/, ".$1000Z");
+  const existing = await cluster.get(ref);
+  const spec = {
+    holderIdentity: holder,
+    leaseDurationSeconds: LOCK_SECONDS,
+    acquireTime: stamp(),
+    renewTime: stamp(),
+  };
+  if (existing === undefined) {
+    try {
+      await cluster.create({
+        apiVersion: ref.apiVersion,
+        kind: "Lease",
+        metadata: { name: ref.name, namespace },
+        spec,
+      });
+    } catch (e) {
+      if (e instanceof ClusterError && e.status === 409)
+        return acquireLock(cluster, namespace, app, holder, now);
+      throw e;
+    }
+  } else {
+    const s = (existing["spec"] ?? {}) as {
+      holderIdentity?: string;
+      renewTime?: string;
+      leaseDurationSeconds?: number;
+    };
+    const renewed = s.renewTime === undefined ? 0 : Date.parse(s.renewTime);
+    const expires = renewed + (s.leaseDurationSeconds ?? LOCK_SECONDS) * 1000;
+    if (
+      s.holderIdentity !== undefined &&
+      s.holderIdentity !== "" &&
+      s.holderIdentity !== holder &&
+      expires > now().getTime()
+    )
+      throw new LockedError(
+        `another deploy of ${app} is running: the lock is held by ${s.holderIdentity} (renewed ${s.renewTime ?? "?"})`,
+        `wait for it to finish; a crashed deploy's lock expires ${LOCK_SECONDS} s after its last renewal`,
+      );
+    try {
+      await cluster.replace({ ...existing, spec });
+    } catch (e) {
+      if (e instanceof ClusterError && e.status === 409)
+        return acquireLock(cluster, namespace, app, holder, now);
+      throw e;
+    }
+  }
+  const timer = setInterval(
+    () => {
+      cluster.mergePatch(ref, { spec: { renewTime: stamp() } }).catch(() => undefined);
+    },
+    (LOCK_SECONDS * 1000) / 3,
+  );
+  timer.unref();
+  return {
+    release: async () => {
+      clearInterval(timer);
+      await cluster.delete(ref);
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, inject, it } from "vitest";
+import type { Terminal } from "../../src/cli/io.js";
+import { main } from "../../src/cli/main.js";
+import { readRepoFile } from "../helpers/render.js";
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const term: Terminal = { out: (t) => (out += t), err: (t) => (err += t), color: false };
+  const code = await main([...args, "--kubeconfig", inject("kubeconfig")], term);
+  return { code, out, err };
+}
+
+describe("kubeship deploy commands against a real control plane", () => {
+  const spec = join(mkdtempSync(join(tmpdir(), "kubeship-cli-")), "shop.yaml");
+  writeFileSync(spec, readRepoFile("examples/shop.kubeship.yaml").replace("app: demo-app", "app: cli-shop"));
+
+  it("deploys with JSON events, diffs, shows status and history, and destroys keeping the data", async () => {
+    const missing = await run(["deploy", spec, "--yes"]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain(
+      "the cluster lacks CRDs the spec needs: ServiceMonitor needs prometheus-operator",
+    );
+
+    const d = await run([
+      "deploy",
+      spec,
+      "--yes",
+      "--skip-missing-crds",
+      "--output",
+      "json",
+      "--timeout",
+      "2m",
+    ]);
+    expect(d.code).toBe(0);
+    const events = d.out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; revision?: number; status?: string });
+    expect(events[0]?.type).toBe("connected");
+    expect(events.at(-1)).toMatchObject({ type: "done", revision: 1 });
+    expect(events.some((e) => e.type === "secret")).toBe(true);
+    expect(d.out).not.toMatch(/"password"\s*:/);
+
+    writeFileSync(
+      spec,
+      readRepoFile("examples/shop.kubeship.yaml")
+        .replace("app: demo-app", "app: cli-shop")
+        .replace("user-service:1.0.0", "user-service:1.0.1"),
+    );
+    const diff = await run(["diff", spec, "--skip-missing-crds"]);
+    expect(diff.code).toBe(0);
+    expect(diff.err).toContain("~ update    Deployment/user-service");
+    expect(diff.err).toContain(
+      "spec.template.spec.containers.0.image: user-service:1.0.0 -> user-service:1.0.1",
+    );
+
+    const status = await run(["status", spec]);
+    expect(status.code).toBe(0);
+    expect(status.out).toMatch(/StatefulSet\/postgres\s+1\/1/);
+    expect(status.out).toContain("AUTOSCALER");
+
+    const history = await run(["history", spec]);
+    expect(history.out).toMatch(/^1\t\S+\tdeployed\t\d+ created/m);
+
+    const gone = await run(["destroy", spec, "--yes"]);
+    expect(gone.code).toBe(0);
+    expect(gone.err).toContain("deleted Deployment/order-service");
+    expect(gone.err).toContain("its volumes were kept");
+    const after = await run(["status", spec]);
+    expect(after.out).not.toContain("Deployment/");
+    await run(["destroy", spec, "--yes", "--delete-data"]);
+  });
+});

@@ -8,10 +8,10 @@ import { type Revision, listRevisions, loadRevision, markRevision, saveRevision 
 import { type Cluster, type LiveObject, refOf } from "./kube/cluster.js";
 import { ClusterError } from "./kube/errors.js";
 import { acquireLock } from "./lock.js";
-import { deployWaves } from "./order.js";
+import { deploySteps, type Wave } from "./order.js";
 import { classify, type PlanEntry, pruneEntries, refKey, refName } from "./plan.js";
 import { ensureSecrets, type ExternalValues } from "./secrets.js";
-import { waitForReady } from "./wait.js";
+import { ReadinessTracker } from "./wait.js";
 
 /** Everything a deploy needs; the CLI (or a library user) supplies it. */
 export interface DeployRequest {
@@ -287,30 +287,67 @@ async function applyPlan(
     reporter({ type: "secret", name, action, keys });
   });
   const deadline = started + req.timeoutSeconds * 1000;
-  const waves = deployWaves(model, objects).filter((w) => w.objects.some((o) => o.kind !== "Namespace"));
-  for (const [i, wave] of waves.entries()) {
+  const tracker = new ReadinessTracker(cluster, model.app, model.namespace, (object, readiness) => {
+    reporter({ type: "progress", object, readiness });
+  });
+  const steps = deploySteps(
+    model,
+    objects.filter((o) => o.kind !== "Namespace"),
+  );
+  let index = 0;
+  let aborted = false;
+  const runStep = async (step: Wave): Promise<void> => {
+    if (aborted) throw new DeployError("the deploy stopped after an earlier failure");
     reporter({
       type: "wave",
-      index: i + 1,
-      total: waves.length,
-      name: wave.name,
-      objects: wave.objects.map((o) => refName(refOf(o))),
+      index: ++index,
+      total: steps.count,
+      name: step.name,
+      objects: step.objects.map((o) => refName(refOf(o))),
     });
-    await Promise.all(
-      wave.objects.map(async (o) => {
+    const applied = await Promise.all(
+      step.objects.map(async (o) => {
         const entry = byKey.get(refKey(refOf(o)));
         if (entry?.action === "replace") await replaceObject(cluster, o);
+        let live: LiveObject;
         try {
-          await cluster.apply(o, { force: req.forceConflicts === true });
+          live = await cluster.apply(o, { force: req.forceConflicts === true });
         } catch (e) {
           throw explainApplyError(e, o);
         }
         reporter({ type: "applied", object: refName(refOf(o)), action: entry?.action ?? "apply" });
+        return {
+          apiVersion: o.apiVersion,
+          kind: o.kind,
+          name: o.metadata.name,
+          ...(live.metadata.uid === undefined ? {} : { uid: live.metadata.uid }),
+          ...(live.metadata.generation === undefined ? {} : { generation: live.metadata.generation }),
+        };
       }),
     );
-    await waitForReady(cluster, model.app, wave.objects, deadline, (object, readiness) => {
-      reporter({ type: "progress", object, readiness });
+    await tracker.waitFor(applied, deadline);
+  };
+  try {
+    for (const step of steps.before) await runStep(step);
+    // Each node of the graph starts as soon as everything it depends on is ready (and its init job done).
+    const done = new Map<string, Promise<void>>();
+    const runNode = (name: string): Promise<void> => {
+      let p = done.get(name);
+      if (p === undefined) {
+        p = Promise.all(model.graph.dependenciesOf(name).map(runNode)).then(async () => {
+          for (const step of steps.nodes.get(name) ?? []) await runStep(step);
+        });
+        done.set(name, p);
+      }
+      return p;
+    };
+    await Promise.all(model.graph.nodes.map((n) => runNode(n.name))).catch((e: unknown) => {
+      aborted = true;
+      throw e;
     });
+    for (const step of steps.after) await runStep(step);
+  } finally {
+    tracker.stop();
   }
   for (const e of plan.filter((x) => x.action === "prune")) {
     await cluster.delete(e.ref);

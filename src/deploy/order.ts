@@ -61,3 +61,53 @@ export function deployWaves(model: AppModel, objects: readonly KubeObject[]): Wa
   take("other", () => true);
   return waves;
 }
+
+/** The deploy as steps: before the graph, per graph node (its workloads, then its init job), after. */
+export interface DeploySteps {
+  readonly before: readonly Wave[];
+  readonly nodes: ReadonlyMap<string, readonly Wave[]>;
+  readonly after: readonly Wave[];
+  readonly count: number;
+}
+
+/**
+ * Splits the objects into the steps the engine runs: the namespace and config first; then one step
+ * per graph node (and one for its init job), which the engine starts as soon as the node's own
+ * dependencies are ready rather than a whole level at a time; then scaling, traffic and monitoring.
+ */
+export function deploySteps(model: AppModel, objects: readonly KubeObject[]): DeploySteps {
+  const waves = deployWaves(model, objects);
+  const owner = (o: KubeObject): string | undefined => o.metadata.labels?.[NAME_LABEL];
+  const before = waves.filter((w) => w.name === "namespace" || w.name === "config");
+  const graphNames = new Set(model.graph.nodes.map((n) => n.name));
+  const nodes = new Map<string, Wave[]>();
+  const rest: KubeObject[] = [];
+  for (const w of waves.filter((x) => !before.includes(x))) {
+    for (const o of w.objects) {
+      const name = owner(o) ?? "";
+      const isInit =
+        o.metadata.labels?.[COMPONENT_LABEL] === "init" &&
+        name.endsWith("-init") &&
+        graphNames.has(name.slice(0, -5));
+      const node = isInit ? name.slice(0, -5) : name;
+      if (WORKLOAD_KINDS.has(o.kind) && graphNames.has(node)) {
+        const steps = nodes.get(node) ?? [];
+        const stepName = isInit ? `${node}-init` : node;
+        const step = steps.find((s) => s.name === stepName);
+        if (step) (step.objects as KubeObject[]).push(o);
+        else steps.push({ name: stepName, objects: [o] });
+        nodes.set(node, steps);
+      } else rest.push(o);
+    }
+  }
+  // Workloads first, then the init job that needs them.
+  for (const steps of nodes.values())
+    steps.sort((a, b) => Number(a.name.endsWith("-init")) - Number(b.name.endsWith("-init")));
+  const after = rest.length > 0 ? [{ name: "scaling, traffic, monitoring", objects: rest }] : [];
+  return {
+    before,
+    nodes,
+    after,
+    count: before.length + [...nodes.values()].reduce((n, s) => n + s.length, 0) + after.length,
+  };
+}

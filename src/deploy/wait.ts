@@ -1,4 +1,3 @@
-import type { KubeObject } from "../render/kube-object.js";
 import { INSTANCE_LABEL } from "../render/labels.js";
 import type { Cluster, LiveObject } from "./kube/cluster.js";
 import { explainNotReady } from "./diagnose.js";
@@ -8,114 +7,163 @@ import { type Readiness, readinessOf, WAITED_KINDS } from "./readiness.js";
 /** Progress while waiting. */
 export type WaitReport = (object: string, readiness: Readiness) => void;
 
-/**
- * Waits until every object that has a readiness (Deployments, StatefulSets, Jobs, claims) is ready,
- * with one watch per kind (no polling). A failure or the timeout ends the wait with a RolloutError
- * that names each object that is not ready and why, from its pods and events. A watch that breaks
- * (an API server restart, a lost connection) is opened again until the deadline.
- */
-export async function waitForReady(
-  cluster: Cluster,
-  app: string,
-  objects: readonly KubeObject[],
-  deadline: number,
-  report: WaitReport,
-): Promise<void> {
-  const pending = objects.filter((o) => WAITED_KINDS.has(o.kind));
-  if (pending.length === 0) return;
-  const byKind = new Map<string, KubeObject[]>();
-  for (const o of pending)
-    byKind.set(`${o.apiVersion}|${o.kind}`, [...(byKind.get(`${o.apiVersion}|${o.kind}`) ?? []), o]);
-  const state = new Map<string, { readiness: Readiness; live?: LiveObject }>();
-  const key = (kind: string, name: string): string => `${kind}/${name}`;
-  for (const o of pending)
-    state.set(key(o.kind, o.metadata.name), { readiness: { state: "progressing", message: "waiting" } });
+/** An object as applied: readiness counts only for this incarnation (uid) and generation or later. */
+export interface AppliedObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly uid?: string;
+  readonly generation?: number;
+}
 
-  await new Promise<void>((resolve, reject) => {
-    const watches: { stop(): void }[] = [];
-    let finished = false;
-    const finish = (err?: Error): void => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      watches.forEach((w) => {
-        w.stop();
-      });
-      if (err) reject(err);
-      else resolve();
-    };
-    const check = (): void => {
-      const states = [...state.values()].map((s) => s.readiness.state);
-      if (states.every((s) => s === "ready")) finish();
-      else if (states.some((s) => s === "failed")) void fail("failed");
-    };
-    const fail = async (why: "failed" | "timeout"): Promise<void> => {
-      if (finished) return;
-      const failures: { object: string; reason: string }[] = [];
-      for (const [name, s] of state) {
-        if (s.readiness.state === "ready") continue;
-        let reason = s.readiness.message;
-        if (s.live !== undefined) {
-          const detail = await explainNotReady(cluster, s.live).catch(() => "");
-          if (detail !== "") reason = `${reason}: ${detail}`;
+interface Waiter {
+  readonly objects: readonly AppliedObject[];
+  readonly check: () => void;
+  readonly abort: (e: Error) => void;
+}
+
+/**
+ * Follows the readiness of a deploy's objects with one watch per kind for the whole deploy (no
+ * polling). Waiters are told when everything they wait for is ready; a failure or their deadline
+ * ends the wait with a RolloutError naming each object that is not ready and why, from its pods
+ * and events. A watch that breaks (an API server restart, a lost connection) is opened again.
+ */
+export class ReadinessTracker {
+  private readonly latest = new Map<string, LiveObject>();
+  private readonly reported = new Map<string, string>();
+  private readonly watches = new Map<string, { stop(): void } | "opening">();
+  private readonly waiters = new Set<Waiter>();
+  private stopped = false;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly app: string,
+    private readonly namespace: string,
+    private readonly report: WaitReport,
+  ) {}
+
+  /** Waits until every applied object with a readiness is ready, or fails by `deadline`. */
+  async waitFor(objects: readonly AppliedObject[], deadline: number): Promise<void> {
+    const pending = objects.filter((o) => WAITED_KINDS.has(o.kind));
+    if (pending.length === 0) return;
+    for (const o of pending) this.ensureWatch(o.apiVersion, o.kind);
+    await new Promise<void>((resolve, reject) => {
+      let done = false;
+      const waiter: Waiter = {
+        objects: pending,
+        check: () => {
+          if (done) return;
+          const states = pending.map((o) => this.readinessFor(o).state);
+          if (states.every((s) => s === "ready")) finish();
+          else if (states.some((s) => s === "failed")) void fail("failed");
+        },
+        abort: (e) => {
+          finish(e);
+        },
+      };
+      const finish = (e?: Error): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+        if (e) reject(e);
+        else resolve();
+      };
+      const fail = async (why: "failed" | "timeout"): Promise<void> => {
+        const failures: { object: string; reason: string }[] = [];
+        for (const o of pending) {
+          const r = this.readinessFor(o);
+          if (r.state === "ready") continue;
+          let reason = r.message;
+          const live = this.latest.get(key(o.kind, o.name));
+          if (live !== undefined) {
+            const detail = await explainNotReady(this.cluster, live).catch(() => "");
+            if (detail !== "") reason = `${reason}: ${detail}`;
+          }
+          failures.push({ object: key(o.kind, o.name), reason });
         }
-        failures.push({ object: name, reason });
-      }
-      const first = failures[0];
-      finish(
-        new RolloutError(
-          why === "timeout"
-            ? `timed out waiting for ${failures.map((f) => f.object).join(", ")}${first ? `: ${first.reason}` : ""}`
-            : `${first?.object ?? "an object"} failed: ${first?.reason ?? ""}`,
-          failures,
-          why === "timeout" ? "fix the cause above, or raise --timeout if it only needs longer" : undefined,
-        ),
-      );
-    };
-    const timer = setTimeout(() => void fail("timeout"), Math.max(0, deadline - Date.now()));
-    const open = (apiVersion: string, kind: string, items: KubeObject[]): void => {
-      const ns = items[0]?.metadata.namespace;
-      const names = new Set(items.map((o) => o.metadata.name));
-      cluster
-        .watch(
-          apiVersion,
-          kind,
-          ns,
-          `${INSTANCE_LABEL}=${app}`,
-          (type, live) => {
-            if (!names.has(live.metadata.name) || type === "DELETED" || type === "ERROR") return;
-            const readiness = readinessOf(live);
-            const k = key(kind, live.metadata.name);
-            const before = state.get(k)?.readiness;
-            state.set(k, { readiness, live });
-            if (before?.message !== readiness.message || before.state !== readiness.state)
-              report(k, readiness);
-            check();
-          },
-          () => {
-            // The server closed the watch (a timeout, a restart): open it again while there is time.
-            if (!finished)
-              setTimeout(() => {
-                open(apiVersion, kind, items);
-              }, 1000);
-          },
-        )
-        .then(
-          (w) => {
-            if (finished) w.stop();
-            else watches.push(w);
-          },
-          () => {
-            if (!finished)
-              setTimeout(() => {
-                open(apiVersion, kind, items);
-              }, 1000);
-          },
+        const first = failures[0];
+        finish(
+          new RolloutError(
+            why === "timeout"
+              ? `timed out waiting for ${failures.map((f) => f.object).join(", ")}${first ? `: ${first.reason}` : ""}`
+              : `${first?.object ?? "an object"} failed: ${first?.reason ?? ""}`,
+            failures,
+            why === "timeout" ? "fix the cause above, or raise --timeout if it only needs longer" : undefined,
+          ),
         );
+      };
+      const timer = setTimeout(() => void fail("timeout"), Math.max(0, deadline - Date.now()));
+      this.waiters.add(waiter);
+      waiter.check();
+    });
+  }
+
+  /** Stops every watch and ends every wait still running. */
+  stop(): void {
+    this.stopped = true;
+    for (const w of this.watches.values()) if (w !== "opening") w.stop();
+    for (const w of [...this.waiters]) w.abort(new Error("the deploy stopped"));
+  }
+
+  private readinessFor(o: AppliedObject): Readiness {
+    const live = this.latest.get(key(o.kind, o.name));
+    if (live === undefined) return { state: "progressing", message: "waiting for the API to report it" };
+    if (o.uid !== undefined && live.metadata.uid !== o.uid)
+      return { state: "progressing", message: "waiting for the new object" };
+    if (o.generation !== undefined && (live.metadata.generation ?? 0) < o.generation)
+      return { state: "progressing", message: "waiting for the change to show" };
+    return readinessOf(live);
+  }
+
+  private ensureWatch(apiVersion: string, kind: string): void {
+    const k = `${apiVersion}|${kind}`;
+    if (this.watches.has(k) || this.stopped) return;
+    this.watches.set(k, "opening");
+    const reopen = (): void => {
+      this.watches.delete(k);
+      if (!this.stopped && this.waiters.size > 0)
+        setTimeout(() => {
+          this.ensureWatch(apiVersion, kind);
+        }, 1000);
     };
-    for (const [k, items] of byKind) {
-      const [apiVersion = "", kind = ""] = k.split("|");
-      open(apiVersion, kind, items);
+    this.cluster
+      .watch(
+        apiVersion,
+        kind,
+        this.namespace,
+        `${INSTANCE_LABEL}=${this.app}`,
+        (type, live) => {
+          if (type === "ERROR") return;
+          const name = key(kind, live.metadata.name);
+          if (type === "DELETED") this.latest.delete(name);
+          else this.latest.set(name, live);
+          this.notify(name);
+        },
+        // The server closed the watch (a timeout, a restart): open it again while someone waits.
+        reopen,
+      )
+      .then((w) => {
+        if (this.stopped) w.stop();
+        else this.watches.set(k, w);
+      }, reopen);
+  }
+
+  private notify(name: string): void {
+    for (const w of [...this.waiters]) {
+      const o = w.objects.find((x) => key(x.kind, x.name) === name);
+      if (o === undefined) continue;
+      const r = this.readinessFor(o);
+      const text = `${r.state}|${r.message}`;
+      if (this.reported.get(name) !== text) {
+        this.reported.set(name, text);
+        this.report(name, r);
+      }
+      w.check();
     }
-  });
+  }
+}
+
+function key(kind: string, name: string): string {
+  return `${kind}/${name}`;
 }

@@ -163,8 +163,8 @@ function bootstrap() {
         },
       },
       status: {
-        allocatable: { cpu: "32", memory: "128Gi", pods: "110", "ephemeral-storage": "500Gi" },
-        capacity: { cpu: "32", memory: "128Gi", pods: "110", "ephemeral-storage": "500Gi" },
+        allocatable: { cpu: "32", memory: "128Gi", pods: "1000", "ephemeral-storage": "500Gi" },
+        capacity: { cpu: "32", memory: "128Gi", pods: "1000", "ephemeral-storage": "500Gi" },
         nodeInfo: { architecture: "amd64", operatingSystem: "linux", kubeletVersion: "fake" },
       },
     });

@@ -84,7 +84,9 @@ export class KubeHttp {
     if (status >= 400) {
       const reason = typeof body["reason"] === "string" ? body["reason"] : String(status);
       const message =
-        typeof body["message"] === "string" ? body["message"] : `${method} ${path}: HTTP ${status}`;
+        typeof body["message"] === "string" && body["kind"] === "Status"
+          ? body["message"]
+          : `${method} ${path}: HTTP ${status} ${typeof body["message"] === "string" ? body["message"] : ""}`.trim();
       throw new ClusterError(message, status, reason, body["details"] as ClusterError["details"]);
     }
     return body;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { SecretRequirement } from "../catalog/types.js";
-import { GENERATED_SECRET_LENGTH } from "../render/secret.js";
-import { objectLabels } from "../render/labels.js";
+import { GENERATED_SECRET_LENGTH, renderSecret } from "../render/secret.js";
+import { toObject } from "../render/kube-object.js";
 import type { AppModel } from "../model/app-model.js";
 import type { Cluster } from "./kube/cluster.js";
 import { DeployError } from "./errors.js";
@@ -74,18 +74,7 @@ export async function ensureSecrets(
       Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString("base64")]),
     );
     if (existing === undefined) {
-      await cluster.create({
-        apiVersion: "v1",
-        kind: "Secret",
-        metadata: {
-          name: req.name,
-          namespace: model.namespace,
-          labels: objectLabels(model, req.name, "secret"),
-          annotations: { "kubeship.io/secret-source": req.source },
-        },
-        type: "Opaque",
-        data,
-      });
+      await cluster.create(toObject(renderSecret(model, req, values)));
       report(req.name, "created", req.keys);
     } else if (Object.keys(data).length > 0) {
       const changed = Object.keys(data).filter((k) => existing[k] !== data[k]);

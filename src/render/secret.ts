@@ -1,5 +1,6 @@
 import type { ISecret } from "kubernetes-models/v1/Secret";
 import type { SecretRequirement } from "../catalog/types.js";
+import type { AppModel } from "../model/app-model.js";
 import { type RenderContext, workloadSecretName } from "./context.js";
 import { objectLabels } from "./labels.js";
 
@@ -21,11 +22,10 @@ export function requiredSecrets(ctx: RenderContext): SecretRequirement[] {
  * time, or when a user explicitly asks `kubeship secrets --show-values`.
  */
 export function renderSecret(
-  ctx: RenderContext,
+  model: AppModel,
   req: SecretRequirement,
   values: Readonly<Record<string, string>>,
 ): ISecret & { metadata: { name: string } } {
-  const { model } = ctx;
   return {
     apiVersion: "v1",
     kind: "Secret",

@@ -12,8 +12,8 @@ import { parseSecretsFile } from "../deploy/secrets.js";
 import { appStatus, destroy } from "../deploy/status.js";
 import type { RenderedApp } from "../render/render-app.js";
 import { formatDiagnostics } from "../report/format-diagnostics.js";
-import { readSpecFile, type Terminal, UsageError } from "./io.js";
-import { formatPlan, makeReporter, type OutputMode } from "./reporter.js";
+import { EXIT, readSpecFile, type Terminal, UsageError } from "./io.js";
+import { makeReporter, type OutputMode } from "./reporter.js";
 
 interface ClusterOptions {
   env?: string;
@@ -31,8 +31,6 @@ interface DeployOptions extends ClusterOptions {
   secretsFile?: string;
   output?: string;
 }
-
-const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** Adds deploy, diff, status, history, rollback and destroy to the program. */
 export function addDeployCommands(program: Command, term: Terminal, state: { code: number }): void {
@@ -298,5 +296,3 @@ export function handleDeployError(e: unknown, term: Terminal): number | undefine
   }
   return undefined;
 }
-
-export { formatPlan };

@@ -42,3 +42,6 @@ export async function readSpecFile(path: string): Promise<string> {
     throw new UsageError(`${path}: cannot read (${code ?? "error"})`, { cause: e });
   }
 }
+
+/** Exit codes: 0 success, 1 the command ran and failed (findings, a failed deploy), 2 bad input or usage. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

@@ -12,11 +12,8 @@ import type { Diagnostic } from "../spec/diagnostic.js";
 import { specJsonSchema } from "../spec/schema.js";
 import { starterSpec } from "../spec/starter.js";
 import { addDeployCommands, handleDeployError } from "./deploy-commands.js";
-import { processTerminal, readSpecFile, type Terminal, UsageError } from "./io.js";
+import { EXIT, processTerminal, readSpecFile, type Terminal, UsageError } from "./io.js";
 import { VERSION } from "./version.js";
-
-/** Exit codes: 0 success, 1 the command ran and failed (findings, a failed deploy), 2 bad input or usage. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** Runs the CLI with arguments (without `node` and the script) and returns the exit code. */
 export async function main(argv: readonly string[], term: Terminal = processTerminal()): Promise<number> {

@@ -2,7 +2,7 @@ import type { SecretRequirement } from "../catalog/types.js";
 import type { AppModel } from "../model/app-model.js";
 import type { KubeObject } from "../render/kube-object.js";
 import { INSTANCE_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from "../render/labels.js";
-import { DeployError, RolloutError } from "./errors.js";
+import { DeployError } from "./errors.js";
 import type { Reporter } from "./events.js";
 import { type Revision, listRevisions, loadRevision, markRevision, saveRevision } from "./history.js";
 import { type Cluster, type LiveObject, refOf } from "./kube/cluster.js";
@@ -409,5 +409,3 @@ function summarize(plan: readonly PlanEntry[]): string {
     .slice(0, 5);
   return [parts.join(", "), ...images].join("; ");
 }
-
-export { RolloutError };

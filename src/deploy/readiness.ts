@@ -9,7 +9,8 @@ export interface Readiness {
 type Status = Record<string, unknown>;
 type Condition = { type?: string; status?: string; reason?: string; message?: string };
 
-const num = (v: unknown): number => (typeof v === "number" ? v : 0);
+/** A numeric status field, or 0 when it is absent. */
+export const num = (v: unknown): number => (typeof v === "number" ? v : 0);
 
 /**
  * Whether a live object is ready, from its status alone (the same rules as `kubectl rollout status`):

@@ -3,7 +3,7 @@ import { INSTANCE_LABEL } from "../render/labels.js";
 import { str } from "./diagnose.js";
 import { deleteRevisions } from "./history.js";
 import type { Cluster } from "./kube/cluster.js";
-import { readinessOf } from "./readiness.js";
+import { num, readinessOf } from "./readiness.js";
 
 type Obj = Record<string, unknown>;
 
@@ -147,8 +147,4 @@ export async function destroy(
       report(`Namespace/${ns}`);
     }
   }
-}
-
-function num(v: unknown): number {
-  return typeof v === "number" ? v : 0;
 }

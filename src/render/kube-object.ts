@@ -1,3 +1,4 @@
+import { compare } from "../model/build-model.js";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 
 /** Kubernetes ObjectMeta, as kubernetes-models types it. */
@@ -46,10 +47,7 @@ export function sortObjects(objects: readonly KubeObject[]): KubeObject[] {
     return i === -1 ? KIND_ORDER.length : i;
   };
   return [...objects].sort(
-    (a, b) => rank(a.kind) - rank(b.kind) || cmp(a.kind, b.kind) || cmp(a.metadata.name, b.metadata.name),
+    (a, b) =>
+      rank(a.kind) - rank(b.kind) || compare(a.kind, b.kind) || compare(a.metadata.name, b.metadata.name),
   );
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

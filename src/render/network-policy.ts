@@ -7,7 +7,7 @@ import type {
 import { isExternal } from "../catalog/catalog.js";
 import type { AppModel } from "../model/app-model.js";
 import { hasSeparateMetricsPort, type RenderContext, workloadNamed } from "./context.js";
-import { NAME_LABEL, objectLabels, selectorLabels } from "./labels.js";
+import { objectLabels, selectorLabels } from "./labels.js";
 import { INIT_JOB_SUFFIX } from "./job.js";
 
 type NamedPolicy = INetworkPolicy & { metadata: { name: string } };
@@ -99,7 +99,7 @@ function egressTo(ctx: RenderContext, targets: readonly string[]): INetworkPolic
 }
 
 function podsOf(model: AppModel, name: string): { podSelector: { matchLabels: Record<string, string> } } {
-  return { podSelector: { matchLabels: { [NAME_LABEL]: name, ...selectorLabels(model, name) } } };
+  return { podSelector: { matchLabels: selectorLabels(model, name) } };
 }
 
 function scraperPeer(model: AppModel): { namespaceSelector: { matchLabels?: Record<string, string> } } {

@@ -12,6 +12,7 @@ import type { Diagnostic } from "../spec/diagnostic.js";
 import { specJsonSchema } from "../spec/schema.js";
 import { starterSpec } from "../spec/starter.js";
 import { addDeployCommands, handleDeployError } from "./deploy-commands.js";
+import { addLintCommand } from "./lint-command.js";
 import { EXIT, processTerminal, readSpecFile, type Terminal, UsageError } from "./io.js";
 import { VERSION } from "./version.js";
 
@@ -72,6 +73,7 @@ export function buildProgram(term: Terminal, state: { code: number } = { code: E
       state.code = await renderCommand(term, specPath, opts);
     });
 
+  addLintCommand(program, term, state);
   addDeployCommands(program, term, state);
 
   program

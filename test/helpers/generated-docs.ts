@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { buildProgram } from "../../src/cli/main.js";
+import { RULES } from "../../src/lint/rules/index.js";
 import { catalogDoc } from "../../src/report/catalog-doc.js";
+import { lintRuleDocs } from "../../src/report/lint-docs.js";
 import { specJsonSchema } from "../../src/spec/schema.js";
 
 /** Every generated doc: repository path -> content. */
@@ -9,6 +11,7 @@ export function generatedDocs(): Map<string, string> {
     ["docs/kubeship.schema.json", `${JSON.stringify(specJsonSchema(), null, 2)}\n`],
     ["docs/catalog.md", catalogDoc()],
     ["docs/cli.md", cliDoc()],
+    ...lintRuleDocs(RULES),
   ]);
 }
 

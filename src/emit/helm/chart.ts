@@ -6,6 +6,7 @@ import { renderPdb } from "../../render/pod-disruption-budget.js";
 import type { RenderedApp } from "../../render/render-app.js";
 import { type KubeObject, toObject } from "../../render/kube-object.js";
 import { resolveBackings } from "../../catalog/catalog.js";
+import { WAIVE_ANNOTATION_PREFIX } from "../../render/labels.js";
 import { type FileTree, fileTree } from "../file-tree.js";
 import { GENERATED_HEADER, objectFileName } from "../yaml.js";
 import {
@@ -274,7 +275,14 @@ function secretTemplate(s: SecretRequirement, app: RenderedApp): string {
         "helm.sh/chart": new TemplateScalar('{{ include "kubeship.chart" $ }}'),
       },
       // Generated values must survive `helm uninstall` and never change on upgrade.
-      annotations: { "helm.sh/resource-policy": "keep", "kubeship.io/secret-source": s.source },
+      // The value exists only in the cluster (made at install or taken from the user's values), never
+      // in the chart: lint's plaintext-secret rule is about committed values, so it is waived here.
+      annotations: {
+        "helm.sh/resource-policy": "keep",
+        "kubeship.io/secret-source": s.source,
+        [`${WAIVE_ANNOTATION_PREFIX}plaintext-secret`]:
+          "the chart creates the value at install; it is never committed",
+      },
     },
     type: "Opaque",
   };

@@ -1,0 +1,73 @@
+// Lint benchmark: `kubeship lint` of a generated corpus of OBJECTS objects (default 100,000), end to end
+// in one process: reading the files, parsing the YAML, schemas, every rule. The corpus is the rendered
+// shop, minitoolstream and kitchen-sink apps, copied into as many namespaces as it takes, one multi-document
+// file per copy, so that cross-object rules see realistic namespaces. Wall time is the median of RUNS runs,
+// peak memory the largest max RSS (the kernel's, via python3's getrusage on children).
+// Results are printed and written between the markers in docs/benchmarks.md.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 100_000);
+const work = mkdtempSync(join(tmpdir(), "kubeship-bench-lint-"));
+execFileSync("npm", ["run", "-s", "build"], { cwd: root, stdio: "inherit" });
+
+const cli = join(root, "bin/kubeship.js");
+const specs = [
+  "examples/shop.kubeship.yaml",
+  "examples/minitoolstream.kubeship.yaml",
+  "test/fixtures/kitchen-sink.kubeship.yaml",
+];
+const streams = specs.map((s) =>
+  execFileSync(process.execPath, [cli, "render", join(root, s)], { encoding: "utf8", maxBuffer: 1 << 28 }),
+);
+const namespaces = streams.map((s) => /^kind: Namespace\nmetadata:\n {2}name: (\S+)/m.exec(s)?.[1]);
+const counts = streams.map((s) => s.match(/^kind: /gm).length);
+
+const corpus = join(work, "corpus");
+mkdirSync(corpus);
+let objects = 0;
+let bytes = 0;
+for (let copy = 0; objects < OBJECTS; copy++) {
+  const i = copy % streams.length;
+  const text = streams[i].replaceAll(namespaces[i], `${namespaces[i]}-${copy}`);
+  writeFileSync(join(corpus, `app-${String(copy).padStart(5, "0")}.yaml`), text);
+  objects += counts[i];
+  bytes += text.length;
+}
+
+function measure(args) {
+  const times = [];
+  let peak = 0;
+  let out = "";
+  const probe =
+    "import resource,subprocess,sys,time\nt=time.perf_counter();r=subprocess.run(sys.argv[1:],stdout=open(sys.argv[0] if False else '/dev/stdout','w') if False else subprocess.PIPE);e=time.perf_counter()-t\nsys.stderr.write(r.stdout.decode()[-300:])\nprint(r.returncode, e*1000, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
+  for (let i = 0; i < RUNS; i++) {
+    const r = spawnSync("python3", ["-c", probe, process.execPath, cli, ...args], {
+      encoding: "utf8",
+      maxBuffer: 1 << 30,
+    });
+    const [code, ms, kb] = r.stdout.trim().split(" ").map(Number);
+    if (code !== 0) throw new Error(`lint failed (${code}): ${r.stderr}`);
+    out = r.stderr;
+    times.push(ms);
+    peak = Math.max(peak, kb / 1024);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)], mb: peak, out };
+}
+
+const r = measure(["lint", corpus]);
+const summary = r.out.trim().split("\n").at(-1);
+const perSecond = Math.round(objects / (r.ms / 1000));
+const rows = [
+  `| corpus | objects | YAML | wall time (median of ${RUNS}) | objects/s | peak RSS |`,
+  "|---|---:|---:|---:|---:|---:|",
+  `| ${Math.ceil(objects / (objects / streams.length / 1))} files? | ${objects.toLocaleString("en")} | ${(bytes / 1e6).toFixed(0)} MB | ${(r.ms / 1000).toFixed(2)} s | ${perSecond.toLocaleString("en")} | ${r.mb.toFixed(0)} MB |`,
+];
+process.stdout.write(`${rows.join("\n")}\nlint said: ${summary}\n`);
+void readFileSync;

@@ -1,0 +1,157 @@
+import { type Command, Option } from "commander";
+import { renderSpec } from "../app.js";
+import {
+  buildKustomization,
+  InputError,
+  type InputText,
+  loadSchemas,
+  readIfExists,
+  readManifestPaths,
+  schemaVersions,
+  templateHelmChart,
+} from "../io/manifests.js";
+import { CONFIG_FILE, parseLintConfig } from "../lint/config.js";
+import { manifestObjectsOf, parseManifests } from "../lint/input.js";
+import { DEFAULT_SETTINGS, lintManifests } from "../lint/lint.js";
+import { RULES } from "../lint/rules/index.js";
+import type { LintFinding, LintSettings, ManifestObject } from "../lint/types.js";
+import { formatDiagnostics } from "../report/format-diagnostics.js";
+import { formatLintJson, formatLintSarif, formatLintText } from "../report/lint-report.js";
+import { EXIT, readSpecFile, type Terminal, UsageError } from "./io.js";
+import { VERSION } from "./version.js";
+
+interface LintOptions {
+  kustomize?: boolean;
+  helm?: boolean;
+  values: string[];
+  namespace?: string;
+  spec?: string;
+  env?: string;
+  kubeVersion?: string;
+  podSecurity?: "privileged" | "baseline" | "restricted";
+  config?: string;
+  format: "text" | "json" | "sarif";
+  listRules?: boolean;
+}
+
+/** Adds `kubeship lint`. */
+export function addLintCommand(program: Command, term: Terminal, state: { code: number }): void {
+  program
+    .command("lint")
+    .description(
+      "validate Kubernetes manifests against the schemas and best practices (any manifests, not only ours)",
+    )
+    .argument("[paths...]", "files and directories (recursive), - for stdin")
+    .option("--kustomize", "the directories are Kustomize trees: build them with kubectl kustomize")
+    .option("--helm", "the directories are Helm charts: render them with helm template")
+    .option(
+      "--values <file>",
+      "values file for --helm (repeatable)",
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
+    .option("-n, --namespace <ns>", "with --helm: the release namespace (helm template --namespace)")
+    .option("--spec <file>", "render this kubeship spec in process and lint the result")
+    .option("-e, --env <name>", "with --spec: merge the environments.<name> overlay")
+    .option(
+      "--kube-version <major.minor>",
+      `the Kubernetes version to validate for (default ${DEFAULT_SETTINGS.kubeVersion})`,
+    )
+    .addOption(
+      new Option(
+        "--pod-security <level>",
+        "Pod Security Standard where no Namespace label sets one (default baseline)",
+      ).choices(["privileged", "baseline", "restricted"]),
+    )
+    .option("--config <file>", `the config file (default ./${CONFIG_FILE} when present)`)
+    .addOption(
+      new Option("-f, --format <format>", "output format").choices(["text", "json", "sarif"]).default("text"),
+    )
+    .option("--list-rules", "print every rule with its id, level and title")
+    .action(async (paths: string[], opts: LintOptions) => {
+      state.code = await lintCommand(term, paths, opts);
+    });
+}
+
+async function lintCommand(term: Terminal, paths: readonly string[], opts: LintOptions): Promise<number> {
+  if (opts.listRules === true) {
+    for (const r of RULES)
+      term.out(`${r.id.padEnd(34)} ${r.severity.padEnd(8)} ${r.category.padEnd(13)} ${r.title}\n`);
+    return EXIT.ok;
+  }
+  if (paths.length === 0 && opts.spec === undefined)
+    throw new UsageError("name the manifests to lint: files, directories or - for stdin (or --spec FILE)");
+  if (opts.kustomize === true && opts.helm === true)
+    throw new UsageError("--kustomize and --helm exclude each other");
+  const settings = await settingsFrom(term, opts);
+  if (settings === undefined) return EXIT.usage;
+  try {
+    const texts: InputText[] = [];
+    if (opts.kustomize === true) for (const p of paths) texts.push(await buildKustomization(p));
+    else if (opts.helm === true)
+      for (const p of paths)
+        texts.push(
+          await templateHelmChart(p, opts.values, opts.namespace, process.env.KUBESHIP_HELM ?? "helm"),
+        );
+    else texts.push(...(await readManifestPaths(paths, () => readSpecFile("-"))));
+    const objects: ManifestObject[] = [];
+    const findings: LintFinding[] = [];
+    for (const t of texts) {
+      const parsed = parseManifests(t.text, t.file);
+      objects.push(...parsed.objects);
+      findings.push(...parsed.findings);
+    }
+    if (opts.spec !== undefined) {
+      const text = await readSpecFile(opts.spec);
+      const rendered = renderSpec(
+        text,
+        opts.env === undefined ? { file: opts.spec } : { file: opts.spec, env: opts.env },
+      );
+      if (!rendered.ok) {
+        term.err(
+          `${formatDiagnostics(rendered.diagnostics, { sources: new Map([[opts.spec, text]]), color: term.color })}\n`,
+        );
+        return EXIT.usage;
+      }
+      const parsed = manifestObjectsOf(rendered.value.objects, `${opts.spec} (rendered)`);
+      objects.push(...parsed.objects);
+    }
+    const report = lintManifests({ objects, findings }, settings, await loadSchemas(settings.kubeVersion));
+    if (opts.format === "json") term.out(formatLintJson(report));
+    else if (opts.format === "sarif") term.out(formatLintSarif(report, RULES, VERSION));
+    else
+      term.out(
+        formatLintText(report, { color: term.color, sources: new Map(texts.map((t) => [t.file, t.text])) }),
+      );
+    return report.findings.some((f) => f.severity === "error") ? EXIT.failed : EXIT.ok;
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message, { cause: e });
+    throw e;
+  }
+}
+
+async function settingsFrom(term: Terminal, opts: LintOptions): Promise<LintSettings | undefined> {
+  const file = opts.config ?? CONFIG_FILE;
+  const text = await readIfExists(file);
+  if (text === undefined && opts.config !== undefined) throw new UsageError(`${file}: no such config file`);
+  let settings = DEFAULT_SETTINGS;
+  if (text !== undefined) {
+    const parsed = parseLintConfig(text, file);
+    if (parsed.diagnostics.length > 0) {
+      term.err(
+        `${formatDiagnostics(parsed.diagnostics, { sources: new Map([[file, text]]), color: term.color })}\n`,
+      );
+      return undefined;
+    }
+    settings = parsed.settings;
+  }
+  if (opts.kubeVersion !== undefined) {
+    const v = opts.kubeVersion.replace(/^v/, "").replace(/^(\d+\.\d+)\.\d+$/, "$1");
+    const known = await schemaVersions();
+    if (!known.includes(v))
+      throw new UsageError(`--kube-version ${opts.kubeVersion}: lint knows ${known.join(", ")}`);
+    settings = { ...settings, kubeVersion: v };
+  }
+  if (opts.podSecurity !== undefined) settings = { ...settings, podSecurity: opts.podSecurity };
+  return settings;
+}

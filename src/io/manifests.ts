@@ -1,0 +1,130 @@
+import { execFile } from "node:child_process";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { SchemaSet } from "../lint/schema/compact.js";
+
+/** An input that cannot be read (a missing path, a failing kustomize build): exit code 2. */
+export class InputError extends Error {
+  override readonly name = "InputError";
+}
+
+/** One text to lint and the name it is reported under. */
+export interface InputText {
+  readonly file: string;
+  readonly text: string;
+}
+
+const MANIFEST_FILE = /\.(ya?ml|json)$/i;
+
+/** Reads files, directories (recursively: *.yaml, *.yml, *.json) and `-` (stdin), in a stable order. */
+export async function readManifestPaths(
+  paths: readonly string[],
+  stdin: () => Promise<string>,
+): Promise<InputText[]> {
+  const out: InputText[] = [];
+  for (const path of paths) {
+    if (path === "-") {
+      out.push({ file: "<stdin>", text: await stdin() });
+      continue;
+    }
+    const files = await expand(path);
+    for (const file of files) out.push({ file, text: await readFile(file, "utf8") });
+  }
+  return out;
+}
+
+async function expand(path: string): Promise<string[]> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (e) {
+    throw new InputError(`${path}: no such file or directory`, { cause: e });
+  }
+  if (!info.isDirectory()) return [path];
+  const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const files: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith(".") || e.name === "node_modules") continue;
+    const p = join(path, e.name);
+    if (e.isDirectory()) files.push(...(await expand(p)));
+    else if (MANIFEST_FILE.test(e.name) && !/^(Chart|values|kustomization)\.ya?ml$/i.test(e.name))
+      files.push(p);
+  }
+  return files;
+}
+
+function run(command: string, args: readonly string[], what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(command, [...args], { maxBuffer: 1 << 30, encoding: "utf8" }, (err, stdout, stderr) => {
+      if (err === null) {
+        resolve(stdout);
+        return;
+      }
+      const missing = (err as NodeJS.ErrnoException).code === "ENOENT";
+      reject(
+        new InputError(
+          missing
+            ? `${what}: ${command} is not installed or not on PATH`
+            : `${what} failed: ${stderr.trim().split("\n").slice(-3).join(" ") || err.message}`,
+          { cause: err },
+        ),
+      );
+    });
+  });
+}
+
+/** Builds a Kustomize directory with `kubectl kustomize`. */
+export async function buildKustomization(dir: string, kubectl = "kubectl"): Promise<InputText> {
+  return {
+    file: `${dir} (kustomize build)`,
+    text: await run(kubectl, ["kustomize", dir], `kubectl kustomize ${dir}`),
+  };
+}
+
+/** Renders a Helm chart directory with `helm template` (release name `lint`), with values files and a namespace. */
+export async function templateHelmChart(
+  dir: string,
+  values: readonly string[],
+  namespace: string | undefined,
+  helm = "helm",
+): Promise<InputText> {
+  const args = [
+    "template",
+    "lint",
+    dir,
+    ...values.flatMap((v) => ["--values", v]),
+    ...(namespace === undefined ? [] : ["--namespace", namespace]),
+  ];
+  return { file: `${dir} (helm template)`, text: await run(helm, args, `helm template ${dir}`) };
+}
+
+const SCHEMA_DIR = new URL("../../schemas/", import.meta.url);
+
+/** The Kubernetes versions lint has schemas for, oldest first. */
+export async function schemaVersions(): Promise<string[]> {
+  const names = await readdir(SCHEMA_DIR);
+  return names
+    .map((n) => /^kubernetes-(\d+\.\d+)\.json$/.exec(n)?.[1])
+    .filter((v): v is string => v !== undefined)
+    .sort((a, b) => Number(a.split(".")[1]) - Number(b.split(".")[1]));
+}
+
+/** Loads the schemas of a Kubernetes version and of the CRDs kubeship knows. */
+export async function loadSchemas(version: string): Promise<SchemaSet[]> {
+  const versions = await schemaVersions();
+  if (!versions.includes(version))
+    throw new InputError(`no schemas for Kubernetes ${version}; lint knows ${versions.join(", ")}`);
+  const read = async (name: string): Promise<SchemaSet> =>
+    JSON.parse(await readFile(new URL(name, SCHEMA_DIR), "utf8")) as SchemaSet;
+  return [await read(`kubernetes-${version}.json`), await read("crds.json")];
+}
+
+/** Reads a text file if it exists. */
+export async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new InputError(`${path}: cannot read`, { cause: e });
+  }
+}

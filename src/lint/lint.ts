@@ -1,0 +1,138 @@
+import type { DocPath, Severity } from "../spec/diagnostic.js";
+import { WAIVE_ANNOTATION_PREFIX } from "../render/labels.js";
+import { annotationsOf } from "./object.js";
+import { RULES } from "./rules/index.js";
+import { type SchemaSet, compactCrd } from "./schema/compact.js";
+import type { LintFinding, LintSettings, ManifestObject, ObjectRef, Rule, RuleContext } from "./types.js";
+
+/** The default target: the version of the test control plane, a recent release. */
+export const DEFAULT_KUBE_VERSION = "1.34";
+
+/** Settings with every default. */
+export const DEFAULT_SETTINGS: LintSettings = {
+  levels: {},
+  options: {},
+  kubeVersion: DEFAULT_KUBE_VERSION,
+  podSecurity: "baseline",
+};
+
+/** A finding that an annotation waived, kept for the report. */
+export interface Waiver {
+  readonly rule: string;
+  readonly object: ObjectRef;
+  readonly reason: string;
+}
+
+/** The outcome of a lint run. */
+export interface LintReport {
+  readonly findings: readonly LintFinding[];
+  readonly waived: readonly Waiver[];
+  /** How many objects were checked. */
+  readonly objects: number;
+}
+
+/** What lint reads: objects, and the findings made while reading them (syntax errors). */
+export interface LintInput {
+  readonly objects: readonly ManifestObject[];
+  readonly findings: readonly LintFinding[];
+}
+
+/**
+ * Lints a set of objects: every enabled rule sees all objects at once. Findings are waived by an
+ * annotation `kubeship.io/waive.<rule>: <reason>` on the object, and sorted by file and position.
+ */
+export function lintManifests(
+  input: LintInput,
+  settings: LintSettings,
+  schemas: readonly SchemaSet[],
+  rules: readonly Rule[] = RULES,
+): LintReport {
+  const crdSchemas = schemasFromCrds(input.objects);
+  const allSchemas = crdSchemas === undefined ? schemas : [...schemas, crdSchemas];
+  const findings: LintFinding[] = [];
+  const waived: Waiver[] = [];
+  const levelOf = (rule: { id: string; severity: Severity }): Severity | "off" =>
+    settings.levels[rule.id] ?? rule.severity;
+  for (const f of input.findings) {
+    const level = settings.levels[f.code];
+    if (level === "off") continue;
+    findings.push(level === undefined ? f : { ...f, severity: level });
+  }
+  for (const rule of rules) {
+    const level = levelOf(rule);
+    if (level === "off") continue;
+    const ctx: RuleContext = {
+      objects: input.objects,
+      settings,
+      schemas: allSchemas,
+      options: settings.options[rule.id] ?? {},
+    };
+    for (const f of rule.check(ctx)) {
+      const ref = refOf(f.target);
+      const reason = annotationsOf(f.target.object)[`${WAIVE_ANNOTATION_PREFIX}${rule.id}`];
+      if (reason !== undefined) {
+        waived.push({ rule: rule.id, object: ref, reason });
+        continue;
+      }
+      const path: DocPath = [...f.target.base, ...f.path];
+      const position = f.target.locator?.locate(path, { key: true }) ?? {
+        file: f.target.file,
+        line: 0,
+        column: 0,
+      };
+      findings.push({
+        code: rule.id,
+        severity: level,
+        path: f.path,
+        message: f.message,
+        ...(f.hint === undefined ? {} : { hint: f.hint }),
+        position,
+        object: ref,
+      });
+    }
+  }
+  findings.sort(
+    (a, b) =>
+      cmp(a.position?.file ?? "", b.position?.file ?? "") ||
+      (a.position?.line ?? 0) - (b.position?.line ?? 0) ||
+      (a.position?.column ?? 0) - (b.position?.column ?? 0) ||
+      cmp(a.code, b.code) ||
+      cmp(a.message, b.message),
+  );
+  return { findings: dedupe(findings), waived, objects: input.objects.length };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function dedupe(findings: LintFinding[]): LintFinding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}|${f.position?.file}|${f.position?.line}|${f.position?.column}|${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function refOf(m: ManifestObject): ObjectRef {
+  return m.namespace === undefined
+    ? { apiVersion: m.apiVersion, kind: m.kind, name: m.name }
+    : { apiVersion: m.apiVersion, kind: m.kind, name: m.name, namespace: m.namespace };
+}
+
+function schemasFromCrds(objects: readonly ManifestObject[]): SchemaSet | undefined {
+  const crds = objects.filter(
+    (o) => o.kind === "CustomResourceDefinition" && o.apiVersion === "apiextensions.k8s.io/v1",
+  );
+  if (crds.length === 0) return undefined;
+  const kinds: Record<string, SchemaSet["kinds"][string]> = {};
+  const namespaced: string[] = [];
+  for (const crd of crds) {
+    const c = compactCrd(crd.object);
+    Object.assign(kinds, c.kinds);
+    namespaced.push(...c.namespaced);
+  }
+  return { name: "input CRDs", defs: {}, kinds, namespaced };
+}

@@ -1,0 +1,141 @@
+import type { DocPath } from "../spec/diagnostic.js";
+import { asArray, asRecord, asString, field, stringMap } from "./object.js";
+import type { ManifestObject } from "./types.js";
+
+/** A pod template found in a workload (or a bare Pod). */
+export interface PodTemplate {
+  readonly target: ManifestObject;
+  /** Path of the PodSpec inside the object. */
+  readonly specPath: DocPath;
+  readonly spec: Readonly<Record<string, unknown>>;
+  /** Path of the pod's metadata inside the object. */
+  readonly metaPath: DocPath;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  /** False for Jobs, CronJobs and run-to-completion Pods: they need no probes, replicas or budgets. */
+  readonly longRunning: boolean;
+}
+
+/** A container of a pod template. */
+export interface ContainerRef {
+  readonly pod: PodTemplate;
+  readonly container: Readonly<Record<string, unknown>>;
+  readonly name: string;
+  readonly path: DocPath;
+  readonly type: "containers" | "initContainers" | "ephemeralContainers";
+}
+
+/** Kinds whose objects carry `spec.template` (a PodTemplateSpec). */
+export const TEMPLATE_KINDS: ReadonlySet<string> = new Set([
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "ReplicaSet",
+  "ReplicationController",
+  "Job",
+]);
+
+const cache = new WeakMap<readonly ManifestObject[], readonly PodTemplate[]>();
+
+/** Every pod template of the input, in input order. */
+export function podTemplates(objects: readonly ManifestObject[]): readonly PodTemplate[] {
+  const hit = cache.get(objects);
+  if (hit !== undefined) return hit;
+  const out: PodTemplate[] = [];
+  for (const target of objects) {
+    const pt = podTemplateOf(target);
+    if (pt !== undefined) out.push(pt);
+  }
+  cache.set(objects, out);
+  return out;
+}
+
+/** The pod template of one object, if it has one. */
+export function podTemplateOf(target: ManifestObject): PodTemplate | undefined {
+  const o = target.object;
+  let metaPath: DocPath;
+  let specPath: DocPath;
+  if (target.kind === "Pod") {
+    metaPath = ["metadata"];
+    specPath = ["spec"];
+  } else if (TEMPLATE_KINDS.has(target.kind)) {
+    metaPath = ["spec", "template", "metadata"];
+    specPath = ["spec", "template", "spec"];
+  } else if (target.kind === "CronJob") {
+    metaPath = ["spec", "jobTemplate", "spec", "template", "metadata"];
+    specPath = ["spec", "jobTemplate", "spec", "template", "spec"];
+  } else {
+    return undefined;
+  }
+  const spec = asRecord(field(o, ...specPath));
+  if (spec === undefined) return undefined;
+  const meta = field(o, ...metaPath);
+  const restart = asString(spec.restartPolicy);
+  const longRunning =
+    target.kind !== "Job" &&
+    target.kind !== "CronJob" &&
+    !(target.kind === "Pod" && (restart === "Never" || restart === "OnFailure"));
+  return {
+    target,
+    specPath,
+    spec,
+    metaPath,
+    labels: stringMap(field(meta, "labels")),
+    annotations: stringMap(field(meta, "annotations")),
+    longRunning,
+  };
+}
+
+/** The containers of a pod template: regular ones, and init and ephemeral ones when asked. */
+export function containersOf(
+  pod: PodTemplate,
+  which: { init?: boolean; ephemeral?: boolean } = { init: true, ephemeral: true },
+): ContainerRef[] {
+  const types: ContainerRef["type"][] = ["containers"];
+  if (which.init === true) types.push("initContainers");
+  if (which.ephemeral === true) types.push("ephemeralContainers");
+  const out: ContainerRef[] = [];
+  for (const type of types) {
+    asArray(pod.spec[type]).forEach((c, i) => {
+      const container = asRecord(c);
+      if (container === undefined) return;
+      out.push({
+        pod,
+        container,
+        name: asString(container.name) ?? `#${i}`,
+        path: [...pod.specPath, type, i],
+        type,
+      });
+    });
+  }
+  return out;
+}
+
+/** An init container that keeps running beside the app (`restartPolicy: Always`, native sidecars). */
+export function isSidecar(c: ContainerRef): boolean {
+  return c.type === "initContainers" && c.container.restartPolicy === "Always";
+}
+
+/** The ports a container declares: numbers and names. */
+export function containerPorts(c: Readonly<Record<string, unknown>>): {
+  numbers: Set<number>;
+  names: Map<string, number>;
+} {
+  const numbers = new Set<number>();
+  const names = new Map<string, number>();
+  for (const p of asArray(c.ports)) {
+    const port = asRecord(p);
+    const n = port?.containerPort;
+    if (typeof n !== "number") continue;
+    numbers.add(n);
+    const name = asString(port?.name);
+    if (name !== undefined) names.set(name, n);
+  }
+  return { numbers, names };
+}
+
+/** Whether the replica count of a workload is known and how big it is (`undefined` when defaulted to 1). */
+export function replicasOf(target: ManifestObject): number | undefined {
+  const r = field(target.object, "spec", "replicas");
+  return typeof r === "number" ? r : undefined;
+}

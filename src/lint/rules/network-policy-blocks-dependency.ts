@@ -1,0 +1,227 @@
+import { asArray, asRecord, asString, field, labelsOf, stringMap } from "../object.js";
+import { indexOf, type ObjectIndex } from "../object-index.js";
+import { containerPorts, containersOf, type PodTemplate, podTemplates } from "../pods.js";
+import { matchesMap, matchesSelector, sameNamespace } from "../selectors.js";
+import type { ManifestObject, Rule, RuleFinding } from "../types.js";
+import { finding } from "./support.js";
+
+interface Target {
+  readonly service: ManifestObject;
+  /** Service port numbers the client names (all of them when it names none). */
+  readonly ports: readonly number[];
+}
+
+export const networkPolicyBlocksDependency: Rule = {
+  id: "network-policy-blocks-dependency",
+  severity: "error",
+  category: "networking",
+  title: "NetworkPolicies allow the connections the pods are configured to make",
+  why: "A workload's environment says what it connects to (`DB_HOST=postgres`, `http://orders:8080`). If a NetworkPolicy on either side does not allow that connection, or an egress policy forgets DNS, the pod starts and then times out on every request; nothing fails at apply time. Only a check that sees the pods, the Services and the policies together can find it.",
+  fix: "Allow the connection: an egress rule on the client's policy to the Service's pods and target port, and an ingress rule on the server's policy from the client's pods. Egress policies also need port 53 (UDP and TCP) to the cluster DNS. kubeship renders all of these from the spec's `uses`.",
+  seeAlso: ["Cilium network policy editor", "kubectl np-viewer"],
+  examples: {
+    bad: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\n  labels: {app: api}\nspec:\n  containers:\n    - name: api\n      image: api:1.0.0\n      env:\n        - {name: DB_URL, value: "postgres:5432"}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: postgres\nspec:\n  selector: {app: postgres}\n  ports:\n    - port: 5432\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: postgres\n  labels: {app: postgres}\nspec:\n  containers:\n    - name: postgres\n      image: postgres:17.2\n      ports:\n        - containerPort: 5432\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: postgres\nspec:\n  podSelector:\n    matchLabels: {app: postgres}\n  policyTypes: [Ingress]\n  ingress:\n    - from:\n        - podSelector:\n            matchLabels: {app: worker}\n',
+    good: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\n  labels: {app: api}\nspec:\n  containers:\n    - name: api\n      image: api:1.0.0\n      env:\n        - {name: DB_URL, value: "postgres:5432"}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: postgres\nspec:\n  selector: {app: postgres}\n  ports:\n    - port: 5432\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: postgres\n  labels: {app: postgres}\nspec:\n  containers:\n    - name: postgres\n      image: postgres:17.2\n      ports:\n        - containerPort: 5432\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: postgres\nspec:\n  podSelector:\n    matchLabels: {app: postgres}\n  policyTypes: [Ingress]\n  ingress:\n    - from:\n        - podSelector:\n            matchLabels: {app: api}\n      ports:\n        - port: 5432\n',
+  },
+  *check(ctx) {
+    const index = indexOf(ctx.objects);
+    if (index.of("NetworkPolicy", undefined).length === 0) return;
+    const nsLabels = new Map<string, Record<string, string>>();
+    for (const o of ctx.objects)
+      if (o.kind === "Namespace")
+        nsLabels.set(o.name, { ...labelsOf(o.object), "kubernetes.io/metadata.name": o.name });
+    const pods = podTemplates(ctx.objects);
+    const net = new Net(index, nsLabels);
+    for (const client of pods) {
+      const egressPolicies = net.selecting(client, "Egress");
+      let dnsReported = false;
+      for (const c of containersOf(client, { init: true, ephemeral: false })) {
+        const env = asArray(c.container.env);
+        for (let i = 0; i < env.length; i++) {
+          const value = asString(field(env[i], "value"));
+          if (value === undefined) continue;
+          for (const t of targetsIn(value, client, index)) {
+            if (egressPolicies.length > 0 && !dnsReported && !net.allowsDns(egressPolicies)) {
+              dnsReported = true;
+              yield finding(
+                client.target,
+                [...c.path, "env", i, "value"],
+                `the egress policies of ${client.target.kind}/${client.target.name} (${names(egressPolicies)}) block DNS, so it cannot resolve ${t.service.name}`,
+                "allow egress to port 53 (UDP and TCP) of the cluster DNS",
+              );
+            }
+            yield* checkConnection(net, client, t, index, [...c.path, "env", i, "value"], egressPolicies);
+          }
+        }
+      }
+    }
+  },
+};
+
+function names(ps: readonly ManifestObject[]): string {
+  return ps.map((p) => p.name).join(", ");
+}
+
+function* checkConnection(
+  net: Net,
+  client: PodTemplate,
+  t: Target,
+  index: ObjectIndex,
+  path: readonly (string | number)[],
+  egressPolicies: readonly ManifestObject[],
+): Generator<RuleFinding> {
+  const sel = stringMap(field(t.service.object, "spec", "selector"));
+  const servers = index.pods(t.service.namespace).filter((p) => p !== client && matchesMap(sel, p.labels));
+  const svcPorts = asArray(field(t.service.object, "spec", "ports")).filter(
+    (p) => t.ports.length === 0 || t.ports.includes(Number(field(p, "port"))),
+  );
+  for (const server of servers) {
+    const ingressPolicies = net.selecting(server, "Ingress");
+    if (ingressPolicies.length === 0 && egressPolicies.length === 0) continue;
+    const verdicts = svcPorts.map((sp) => {
+      const target = field(sp, "targetPort") ?? field(sp, "port");
+      const resolved = resolvePort(server, target);
+      const protocol = asString(field(sp, "protocol")) ?? "TCP";
+      const egress =
+        egressPolicies.length === 0 ||
+        egressPolicies.some((p) => net.allows(p, "Egress", server, resolved, protocol));
+      const ingress =
+        ingressPolicies.length === 0 ||
+        ingressPolicies.some((p) => net.allows(p, "Ingress", client, resolved, protocol));
+      return { port: field(sp, "port"), egress, ingress };
+    });
+    if (verdicts.length === 0 || verdicts.some((v) => v.egress && v.ingress)) continue;
+    const v = verdicts[0];
+    if (v === undefined) continue;
+    const who = !v.egress
+      ? `the egress policies of ${client.target.kind}/${client.target.name} (${names(egressPolicies)})`
+      : `the ingress policies of ${server.target.kind}/${server.target.name} (${names(net.selecting(server, "Ingress"))})`;
+    yield finding(
+      client.target,
+      path,
+      `${who} block its connection to Service ${t.service.name} port ${String(v.port)}`,
+      !v.egress
+        ? `allow egress to the pods of ${t.service.name} on that port`
+        : `allow ingress from ${client.target.name}'s pods on that port`,
+    );
+  }
+}
+
+function resolvePort(
+  server: PodTemplate,
+  target: unknown,
+): { number: number | undefined; name: string | undefined } {
+  if (typeof target === "number") {
+    let name: string | undefined;
+    for (const c of containersOf(server, { init: true, ephemeral: false }))
+      for (const [n, num] of containerPorts(c.container).names) if (num === target) name = n;
+    return { number: target, name };
+  }
+  const name = String(target);
+  for (const c of containersOf(server, { init: true, ephemeral: false })) {
+    const num = containerPorts(c.container).names.get(name);
+    if (num !== undefined) return { number: num, name };
+  }
+  return { number: undefined, name };
+}
+
+/** Services a string value points at: `postgres`, `postgres:5432`, `http://orders.shop.svc:8080/x`. */
+function targetsIn(value: string, client: PodTemplate, index: ObjectIndex): Target[] {
+  const out: Target[] = [];
+  for (const raw of value.split(/[\s,;]+/)) {
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i;
+    const hadScheme = scheme.test(raw);
+    const token = raw.replace(scheme, "").replace(/^[^@/]*@/, "");
+    const m = /^([a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:(\d+))?(\/.*)?$/i.exec(token);
+    if (m === null) continue;
+    const parts = (m[1] ?? "").toLowerCase().split(".");
+    const [name, ns, svc] = parts;
+    if (name === undefined || (parts.length > 2 && svc !== "svc")) continue;
+    // A bare word counts only as the whole value or inside a URL, not in a sentence or a command.
+    if (parts.length === 1 && !hadScheme && raw !== value.trim()) continue;
+    const service = index.find("Service", name, parts.length >= 2 ? ns : client.target.namespace);
+    if (service === undefined) continue;
+    out.push({ service, ports: m[4] === undefined ? [] : [Number(m[4])] });
+  }
+  return out;
+}
+
+class Net {
+  constructor(
+    private readonly index: ObjectIndex,
+    private readonly nsLabels: ReadonlyMap<string, Record<string, string>>,
+  ) {}
+
+  /** Policies that select the pod for a direction. */
+  selecting(pod: PodTemplate, type: "Ingress" | "Egress"): ManifestObject[] {
+    return this.index.of("NetworkPolicy", pod.target.namespace).filter((p) => {
+      if (!sameNamespace(p.namespace, pod.target.namespace)) return false;
+      if (!matchesSelector(field(p.object, "spec", "podSelector"), pod.labels)) return false;
+      const types = asArray(field(p.object, "spec", "policyTypes"));
+      if (types.length > 0) return types.includes(type);
+      return type === "Ingress" || field(p.object, "spec", "egress") !== undefined;
+    });
+  }
+
+  /** Whether a policy (of the pod it selects) allows traffic to (Egress) or from (Ingress) `peer` on a port of the server. */
+  allows(
+    policy: ManifestObject,
+    type: "Ingress" | "Egress",
+    peer: PodTemplate,
+    port: { number: number | undefined; name: string | undefined },
+    protocol: string,
+  ): boolean {
+    const rules = asArray(field(policy.object, "spec", type === "Ingress" ? "ingress" : "egress"));
+    return rules.some((r) => {
+      const peers = asArray(field(r, type === "Ingress" ? "from" : "to"));
+      const ports = asArray(field(r, "ports"));
+      const peerOk = peers.length === 0 || peers.some((x) => this.peerMatches(policy, x, peer));
+      const portOk =
+        ports.length === 0 ||
+        ports.some((p) => {
+          if ((asString(field(p, "protocol")) ?? "TCP") !== protocol) return false;
+          const want = field(p, "port");
+          if (want === undefined) return true;
+          if (typeof want === "string") return want === port.name;
+          if (typeof want !== "number") return false;
+          const end = field(p, "endPort");
+          return (
+            port.number !== undefined &&
+            (typeof end === "number" ? port.number >= want && port.number <= end : port.number === want)
+          );
+        });
+      return peerOk && portOk;
+    });
+  }
+
+  /** Whether egress to port 53 is allowed by one of the policies. */
+  allowsDns(policies: readonly ManifestObject[]): boolean {
+    return policies.some((p) =>
+      asArray(field(p.object, "spec", "egress")).some((r) => {
+        const ports = asArray(field(r, "ports"));
+        return (
+          ports.length === 0 ||
+          ports.some(
+            (x) => field(x, "port") === 53 || field(x, "port") === "dns" || field(x, "port") === undefined,
+          )
+        );
+      }),
+    );
+  }
+
+  private peerMatches(policy: ManifestObject, peer: unknown, pod: PodTemplate): boolean {
+    const rec = asRecord(peer);
+    if (rec === undefined) return false;
+    if (rec.ipBlock !== undefined) return field(rec, "ipBlock", "cidr") === "0.0.0.0/0";
+    const podNs = pod.target.namespace;
+    if (rec.namespaceSelector === undefined) {
+      return sameNamespace(policy.namespace, podNs) && matchesSelector(rec.podSelector, pod.labels);
+    }
+    const labels =
+      podNs === undefined
+        ? undefined
+        : (this.nsLabels.get(podNs) ?? { "kubernetes.io/metadata.name": podNs });
+    const nsOk = labels === undefined || matchesSelector(rec.namespaceSelector, labels);
+    return nsOk && (rec.podSelector === undefined || matchesSelector(rec.podSelector, pod.labels));
+  }
+}

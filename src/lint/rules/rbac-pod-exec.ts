@@ -1,0 +1,32 @@
+import type { Rule } from "../types.js";
+import { eachOfKind, finding } from "./support.js";
+import { grants, policyRules } from "./rbac-support.js";
+
+export const rbacPodExec: Rule = {
+  id: "rbac-pod-exec",
+  severity: "warning",
+  category: "rbac",
+  title: "Roles do not allow exec or attach into pods",
+  why: "create on pods/exec or pods/attach runs commands inside any pod of the namespace, with that pod's identity, secrets and network access; it is a way around every other restriction.",
+  fix: "Remove pods/exec and pods/attach from workload roles; give people debugging access through a separate, audited role.",
+  seeAlso: ["kube-linter", "Trivy KSV053"],
+  examples: {
+    bad: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: debug\nrules:\n  - apiGroups: [""]\n    resources: [pods/exec]\n    verbs: [create]\n',
+    good: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: debug\nrules:\n  - apiGroups: [""]\n    resources: [pods/log]\n    verbs: [get]\n',
+  },
+  check: (ctx) =>
+    eachOfKind(ctx, ["Role", "ClusterRole"], (o) =>
+      policyRules(o.object)
+        .filter(
+          (r) => grants(r, "pods/exec", ["create", "get"]) || grants(r, "pods/attach", ["create", "get"]),
+        )
+        .map((r) =>
+          finding(
+            o,
+            ["rules", r.index],
+            `${o.kind}/${o.name} can exec or attach into pods`,
+            "remove pods/exec and pods/attach",
+          ),
+        ),
+    ),
+};

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { lintText } from "../../../test/helpers/lint.js";
+import { RULES } from "./index.js";
+
+// Every rule carries a failing and a passing example; they are its docs and its tests.
+describe.each(RULES.filter((r) => r.id !== "yaml-syntax").map((r) => [r.id, r] as const))(
+  "rule %s",
+  (_id, rule) => {
+    it("reports the bad example", async () => {
+      const report = await lintText(rule.examples.bad);
+      const mine = report.findings.filter((f) => f.code === rule.id);
+      expect(mine.length, JSON.stringify(report.findings, null, 2)).toBeGreaterThan(0);
+      for (const f of mine) {
+        expect(f.severity).toBe(rule.severity);
+        expect(f.position?.line).toBeGreaterThan(0);
+        expect(f.message.length).toBeGreaterThan(10);
+      }
+    });
+
+    it("accepts the good example", async () => {
+      const report = await lintText(rule.examples.good);
+      expect(report.findings.filter((f) => f.code === rule.id)).toEqual([]);
+      // Neither example is broken in some other way the rule is not about.
+      expect(report.findings.filter((f) => f.code === "schema" || f.code === "yaml-syntax")).toEqual([]);
+    });
+
+    it("has the text of its docs page", () => {
+      expect(rule.id).toMatch(/^[a-z][a-z0-9-]+$/);
+      for (const text of [rule.title, rule.why, rule.fix]) expect(text.length).toBeGreaterThan(20);
+    });
+  },
+);
+
+describe("yaml-syntax", () => {
+  it("reports the first error of a broken document with its line, and still lints the others", async () => {
+    const rule = RULES.find((r) => r.id === "yaml-syntax");
+    const text = `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ok\n---\n${rule?.examples.bad ?? ""}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: default\n`;
+    const report = await lintText(text);
+    const syntax = report.findings.filter((f) => f.code === "yaml-syntax");
+    expect(syntax).toHaveLength(1);
+    expect(syntax[0]?.position?.line).toBeGreaterThanOrEqual(11);
+    expect(report.findings.map((f) => f.code)).toContain("default-namespace");
+    expect(report.objects).toBe(2);
+  });
+});
+
+it("every rule id is unique", () => {
+  expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
+});

@@ -1,0 +1,18 @@
+/** Names of variables and keys that hold credentials. */
+export const SECRET_NAME =
+  /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|auth[_-]?key)$|^(pass(word)?|secret|token)[_-]/i;
+
+/** A URL with a password in it: `scheme://user:password@host`, unless the password is a `$(VAR)` reference. */
+const URL_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s@/]+)@/i;
+
+/** Why a name and value pair looks like a committed credential, or undefined. */
+export function secretLeak(name: string, value: string): string | undefined {
+  const url = URL_CREDENTIALS.exec(value);
+  if (url !== null && !/^\$\([A-Za-z0-9_]+\)$/.test(url[1] ?? "") && !(url[1] ?? "").includes("${"))
+    return "a URL with a password in it";
+  if (!SECRET_NAME.test(name) || value.trim() === "") return undefined;
+  if (/^\$\([A-Za-z0-9_]+\)$/.test(value) || /^\$\{[^}]+\}$/.test(value)) return undefined;
+  if (/^(true|false|yes|no|\d+)$/i.test(value)) return undefined;
+  if (/^\/|\.(pem|key|crt|json)$/.test(value)) return undefined;
+  return "a credential written in plain text";
+}

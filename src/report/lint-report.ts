@@ -1,0 +1,144 @@
+import type { LintReport } from "../lint/lint.js";
+import type { LintFinding, Rule } from "../lint/types.js";
+import { formatPath } from "../spec/diagnostic.js";
+
+/** Options of the human lint report. */
+export interface LintTextOptions {
+  readonly color?: boolean;
+  /** Source texts by file name, to quote the offending line. */
+  readonly sources?: ReadonlyMap<string, string>;
+}
+
+/** The report for people: findings grouped by file, each with line:col, level, object, rule and hint; a summary. */
+export function formatLintText(report: LintReport, options: LintTextOptions = {}): string {
+  const paint = (code: string, s: string): string =>
+    options.color === true ? `\u001b[${code}m${s}\u001b[0m` : s;
+  const byFile = new Map<string, LintFinding[]>();
+  for (const f of report.findings) {
+    const file = f.position?.file ?? "<input>";
+    byFile.set(file, [...(byFile.get(file) ?? []), f]);
+  }
+  const lines: string[] = [];
+  for (const [file, findings] of byFile) {
+    lines.push(paint("1;4", file));
+    for (const f of findings) {
+      const where = f.position && f.position.line > 0 ? `${f.position.line}:${f.position.column}` : "-";
+      const sev = f.severity === "error" ? paint("31", "error  ") : paint("33", "warning");
+      const obj = f.object === undefined ? "" : `${f.object.kind}/${f.object.name}`;
+      const path = f.path.length > 0 ? `${formatPath(f.path)}: ` : "";
+      lines.push(
+        `  ${where.padEnd(8)} ${sev} ${path}${f.message}  ${paint("2", `[${f.code}]${obj === "" ? "" : ` ${obj}`}`)}`,
+      );
+      const text = f.position
+        ? options.sources?.get(f.position.file)?.split("\n")[f.position.line - 1]
+        : undefined;
+      if (text !== undefined && f.position !== undefined) {
+        lines.push(`           ${text}`);
+        lines.push(`           ${" ".repeat(Math.max(0, f.position.column - 1))}${paint("36", "^")}`);
+      }
+      if (f.hint !== undefined) lines.push(`           ${paint("36", "fix:")} ${f.hint}`);
+    }
+    lines.push("");
+  }
+  lines.push(summaryLine(report));
+  return `${lines.join("\n")}\n`;
+}
+
+/** `12 objects: 2 errors, 3 warnings, 1 waived`. */
+export function summaryLine(report: LintReport): string {
+  const errors = report.findings.filter((f) => f.severity === "error").length;
+  const warnings = report.findings.length - errors;
+  const n = (k: number, w: string): string => `${k} ${w}${k === 1 ? "" : "s"}`;
+  const waived = report.waived.length > 0 ? `, ${report.waived.length} waived` : "";
+  return `${n(report.objects, "object")}: ${n(errors, "error")}, ${n(warnings, "warning")}${waived}`;
+}
+
+/** The report for machines: every finding with file, line, column, rule and object, and a summary. */
+export function formatLintJson(report: LintReport): string {
+  const errors = report.findings.filter((f) => f.severity === "error").length;
+  return `${JSON.stringify(
+    {
+      findings: report.findings.map((f) => ({
+        rule: f.code,
+        severity: f.severity,
+        file: f.position?.file,
+        line: f.position?.line,
+        column: f.position?.column,
+        path: formatPath(f.path),
+        message: f.message,
+        ...(f.hint === undefined ? {} : { hint: f.hint }),
+        ...(f.object === undefined ? {} : { object: f.object }),
+      })),
+      waived: report.waived,
+      summary: {
+        objects: report.objects,
+        errors,
+        warnings: report.findings.length - errors,
+        waived: report.waived.length,
+      },
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** SARIF 2.1.0, for code-scanning UIs (GitHub, GitLab, Azure DevOps). https://docs.oasis-open.org/sarif/sarif/v2.1.0/ */
+export function formatLintSarif(report: LintReport, rules: readonly Rule[], version: string): string {
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const sarif = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "kubeship",
+            version,
+            informationUri: "https://github.com/kubeship/kubeship/blob/main/docs/lint/README.md",
+            rules: rules.map((r) => ({
+              id: r.id,
+              name: r.id.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase()),
+              shortDescription: { text: r.title },
+              fullDescription: { text: r.why },
+              help: { text: r.fix, markdown: r.fix },
+              helpUri: `https://github.com/kubeship/kubeship/blob/main/docs/lint/${r.id}.md`,
+              defaultConfiguration: { level: r.severity },
+              properties: { category: r.category, tags: [r.category] },
+            })),
+          },
+        },
+        results: report.findings.map((f) => ({
+          ruleId: f.code,
+          ...(index.has(f.code) ? { ruleIndex: index.get(f.code) } : {}),
+          level: f.severity,
+          message: { text: f.hint === undefined ? f.message : `${f.message}. Fix: ${f.hint}` },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: {
+                  uri: (f.position?.file ?? "input").replace(/ \((kustomize build|helm template)\)$/, ""),
+                },
+                region: {
+                  startLine: Math.max(1, f.position?.line ?? 1),
+                  startColumn: Math.max(1, f.position?.column ?? 1),
+                },
+              },
+              ...(f.object === undefined
+                ? {}
+                : {
+                    logicalLocations: [
+                      {
+                        name: f.object.name,
+                        kind: f.object.kind,
+                        fullyQualifiedName: `${f.object.namespace ?? ""}/${f.object.kind}/${f.object.name}`,
+                      },
+                    ],
+                  }),
+            },
+          ],
+        })),
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}

@@ -1,0 +1,150 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Terminal } from "../../src/cli/io.js";
+import { main } from "../../src/cli/main.js";
+import { ROOT } from "../helpers/render.js";
+import { HELM } from "../helpers/tools.js";
+
+function run(args: string[], cwd?: string): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const term: Terminal = { out: (t) => (out += t), err: (t) => (err += t), color: false };
+  const before = process.cwd();
+  if (cwd !== undefined) process.chdir(cwd);
+  return main(args, term)
+    .then((code) => ({ code, out, err }))
+    .finally(() => {
+      process.chdir(before);
+    });
+}
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), "kubeship-lint-"));
+const BAD = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: default
+spec:
+  replicaz: 2
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: api:latest
+`;
+
+describe("kubeship lint", () => {
+  it("reports findings grouped by file with line:column, and exits 1 on errors", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "deploy.yaml"), BAD);
+    writeFileSync(join(dir, "notes.txt"), "not a manifest");
+    const r = await run(["lint", dir]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`${join(dir, "deploy.yaml")}\n`);
+    expect(r.out).toMatch(
+      / {2}7:3 +error +spec\.replicaz: unknown field "replicaz" +\[schema\] Deployment\/api/,
+    );
+    expect(r.out).toContain('fix: did you mean "replicas"?');
+    expect(r.out).toMatch(
+      /16:11 +error +spec\.template\.spec\.containers\[0\]\.image: container "api" uses the latest tag/,
+    );
+    expect(r.out.trimEnd().split("\n").at(-1)).toMatch(/^1 object: 2 errors, \d+ warnings$/);
+  });
+
+  it("exits 0 when only warnings remain, and with a config file that turns rules off", async () => {
+    const dir = tmp();
+    writeFileSync(
+      join(dir, "cm.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: default\n",
+    );
+    expect((await run(["lint", "cm.yaml"], dir)).code).toBe(0);
+    writeFileSync(join(dir, ".kubeship-lint.yaml"), "rules:\n  default-namespace: error\n");
+    expect((await run(["lint", "cm.yaml"], dir)).code).toBe(1);
+    writeFileSync(join(dir, ".kubeship-lint.yaml"), "rules:\n  default-namespace: off\n");
+    const quiet = await run(["lint", "cm.yaml"], dir);
+    expect(quiet.out).toBe("1 object: 0 errors, 0 warnings\n");
+    writeFileSync(join(dir, ".kubeship-lint.yaml"), "rules:\n  default-namespaces: off\n");
+    const bad = await run(["lint", "cm.yaml"], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain(".kubeship-lint.yaml:2:3");
+    expect(bad.err).toContain("did you mean 'default-namespace'?");
+  });
+
+  it("writes JSON and SARIF 2.1.0", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "d.yaml"), BAD);
+    const json = JSON.parse((await run(["lint", join(dir, "d.yaml"), "-f", "json"])).out) as {
+      findings: { rule: string; line: number; object: { kind: string } }[];
+      summary: { errors: number };
+    };
+    expect(json.summary.errors).toBe(2);
+    expect(json.findings.find((f) => f.rule === "schema")).toMatchObject({
+      line: 7,
+      object: { kind: "Deployment" },
+    });
+    const sarif = JSON.parse((await run(["lint", join(dir, "d.yaml"), "-f", "sarif"])).out) as {
+      version: string;
+      runs: {
+        tool: { driver: { rules: { id: string }[] } };
+        results: {
+          ruleId: string;
+          ruleIndex: number;
+          level: string;
+          locations: { physicalLocation: { region: { startLine: number } } }[];
+        }[];
+      }[];
+    };
+    expect(sarif.version).toBe("2.1.0");
+    const [runOne] = sarif.runs;
+    const schema = runOne?.results.find((r) => r.ruleId === "schema");
+    expect(schema?.level).toBe("error");
+    expect(schema?.locations[0]?.physicalLocation.region.startLine).toBe(7);
+    expect(runOne?.tool.driver.rules[schema?.ruleIndex ?? -1]?.id).toBe("schema");
+  });
+
+  it("reads stdin, exits 2 for usage errors and lists its rules", async () => {
+    const r = spawnSync(process.execPath, [join(ROOT, "bin/kubeship.js"), "lint", "-"], {
+      input: BAD,
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("<stdin>\n");
+    expect((await run(["lint", "/no/such/dir"])).code).toBe(2);
+    expect((await run(["lint", join(ROOT, "examples"), "--kube-version", "1.12"])).err).toContain(
+      "lint knows 1.30",
+    );
+    const list = await run(["lint", "--list-rules"]);
+    expect(list.out.split("\n").filter(Boolean).length).toBeGreaterThan(40);
+  });
+
+  it("lints a spec rendered in process, a Kustomize tree and a Helm chart of ours: all clean", async () => {
+    const spec = join(ROOT, "examples/shop.kubeship.yaml");
+    const inProcess = await run(["lint", "--spec", spec, "--pod-security", "restricted"]);
+    expect(inProcess.out).toMatch(/^84 objects: 0 errors, 0 warnings, \d+ waived/m);
+    const kdir = join(tmp(), "k");
+    expect((await run(["render", spec, "-f", "kustomize", "-o", kdir])).code).toBe(0);
+    const k = await run(["lint", "--kustomize", join(kdir, "overlays/prod")]);
+    expect(k.code).toBe(0);
+    expect(k.out).toMatch(/objects: 0 errors, 0 warnings/);
+    const hdir = join(tmp(), "h");
+    expect((await run(["render", spec, "-f", "helm", "-o", hdir])).code).toBe(0);
+    const h = spawnSync(
+      process.execPath,
+      [join(ROOT, "bin/kubeship.js"), "lint", "--helm", hdir, "--namespace", "demo-app"],
+      {
+        encoding: "utf8",
+        env: { ...process.env, KUBESHIP_HELM: HELM },
+      },
+    );
+    expect(h.stderr).toBe("");
+    expect(h.stdout).toMatch(/objects: 0 errors, 0 warnings/);
+    expect(h.status).toBe(0);
+  });
+});

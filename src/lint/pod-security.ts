@@ -84,13 +84,19 @@ interface C {
   readonly sc: Rec | undefined;
   readonly c: Rec;
 }
+// Every check walks the containers; one evaluation reads them once.
+const containerCache = new WeakMap<Rec, C[]>();
 function containers(spec: Rec): C[] {
-  return ["initContainers", "containers", "ephemeralContainers"].flatMap((k) =>
+  const hit = containerCache.get(spec);
+  if (hit !== undefined) return hit;
+  const list = ["initContainers", "containers", "ephemeralContainers"].flatMap((k) =>
     asArray(spec[k]).flatMap((x) => {
       const c = asRecord(x);
       return c === undefined ? [] : [{ name: asString(c.name) ?? "", sc: asRecord(c.securityContext), c }];
     }),
   );
+  containerCache.set(spec, list);
+  return list;
 }
 const quote = (xs: readonly string[]): string => xs.map((x) => JSON.stringify(x)).join(", ");
 const plural = (xs: readonly string[]): string =>

@@ -1,6 +1,7 @@
 import jsyaml from "js-yaml";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { Diagnostic, DocPath, SourcePosition } from "./diagnostic.js";
+import { fastYamlLoad } from "./fast-yaml.js";
 
 /** Finds where a path lies in the source text, so that diagnostics can name line and column. */
 export interface SourceLocator {
@@ -25,13 +26,15 @@ const FAST_SCHEMA = jsyaml.CORE_SCHEMA.extend({
 });
 
 /**
- * Parses YAML text. A fast parser reads the data; the position-keeping parse, several times slower,
- * runs only when a diagnostic needs a line and column (and for every syntax error).
+ * Parses YAML text. A fast reader of the manifest subset (fast-yaml.ts), else js-yaml, reads the data; the
+ * position-keeping parse, several times slower, runs only when a diagnostic needs a line and column
+ * (and for every syntax error).
  */
 export function parseYamlSource(text: string, file: string): ParsedSource {
   let data: unknown;
   try {
-    data = jsyaml.load(text, { schema: FAST_SCHEMA, filename: file });
+    const fast = fastYamlLoad(text);
+    data = fast !== undefined ? fast.value : jsyaml.load(text, { schema: FAST_SCHEMA, filename: file });
   } catch (e) {
     const full = parsePositioned(text, file);
     if (full.diagnostics.length > 0) return full;

@@ -35,11 +35,13 @@ export const networkPolicyBlocksDependency: Rule = {
     for (const client of pods) {
       const egressPolicies = net.selecting(client, "Egress");
       let dnsReported = false;
+      const seen = new Set<string>();
       for (const c of containersOf(client, { init: true, ephemeral: false })) {
         const env = asArray(c.container.env);
         for (let i = 0; i < env.length; i++) {
           const value = asString(field(env[i], "value"));
-          if (value === undefined) continue;
+          // Numbers, flags and booleans name no host.
+          if (value === undefined || !/[a-z]/i.test(value)) continue;
           for (const t of targetsIn(value, client, index)) {
             if (egressPolicies.length > 0 && !dnsReported && !net.allowsDns(egressPolicies)) {
               dnsReported = true;
@@ -50,6 +52,10 @@ export const networkPolicyBlocksDependency: Rule = {
                 "allow egress to port 53 (UDP and TCP) of the cluster DNS",
               );
             }
+            // HOST, PORT and URL variables name the same connection: check (and report) it once.
+            const seenKey = `${t.service.namespace ?? ""}/${t.service.name}:${t.ports.join(",")}`;
+            if (seen.has(seenKey)) continue;
+            seen.add(seenKey);
             yield* checkConnection(net, client, t, index, [...c.path, "env", i, "value"], egressPolicies);
           }
         }
@@ -126,13 +132,24 @@ function resolvePort(
 }
 
 /** Services a string value points at: `postgres`, `postgres:5432`, `http://orders.shop.svc:8080/x`. */
+const SEPARATORS = /[\s,;]+/;
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+const USERINFO = /^[^@/]*@/;
+const HOST_PORT = /^([a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:(\d+))?(\/.*)?$/i;
+
 function targetsIn(value: string, client: PodTemplate, index: ObjectIndex): Target[] {
   const out: Target[] = [];
-  for (const raw of value.split(/[\s,;]+/)) {
-    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i;
-    const hadScheme = scheme.test(raw);
-    const token = raw.replace(scheme, "").replace(/^[^@/]*@/, "");
-    const m = /^([a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:(\d+))?(\/.*)?$/i.exec(token);
+  if (!value.includes(".") && !value.includes(":")) {
+    // Only a bare Service name can be meant, as the whole value.
+    const service = /\s/.test(value)
+      ? undefined
+      : index.find("Service", value.trim(), client.target.namespace);
+    return service === undefined ? out : [{ service, ports: [] }];
+  }
+  for (const raw of value.split(SEPARATORS)) {
+    const hadScheme = SCHEME.test(raw);
+    const token = raw.replace(SCHEME, "").replace(USERINFO, "");
+    const m = HOST_PORT.exec(token);
     if (m === null) continue;
     const parts = (m[1] ?? "").toLowerCase().split(".");
     const [name, ns, svc] = parts;
@@ -152,8 +169,21 @@ class Net {
     private readonly nsLabels: ReadonlyMap<string, Record<string, string>>,
   ) {}
 
-  /** Policies that select the pod for a direction. */
+  private readonly selected = new Map<PodTemplate, ManifestObject[]>();
+
+  /** Policies that select the pod for a direction (cached: servers are asked about once per client). */
   selecting(pod: PodTemplate, type: "Ingress" | "Egress"): ManifestObject[] {
+    const key = type === "Ingress" ? this.selectedIngress : this.selected;
+    const hit = key.get(pod);
+    if (hit !== undefined) return hit;
+    const list = this.select(pod, type);
+    key.set(pod, list);
+    return list;
+  }
+
+  private readonly selectedIngress = new Map<PodTemplate, ManifestObject[]>();
+
+  private select(pod: PodTemplate, type: "Ingress" | "Egress"): ManifestObject[] {
     return this.index.of("NetworkPolicy", pod.target.namespace).filter((p) => {
       if (!sameNamespace(p.namespace, pod.target.namespace)) return false;
       if (!matchesSelector(field(p.object, "spec", "podSelector"), pod.labels)) return false;

@@ -27,6 +27,8 @@ await build({
   legalComments: "linked",
   logLevel: "warning",
   plugins: [onlyEnglishLocale],
+  // Graphviz (WebAssembly, 1.4 MB) loads from node_modules when `diagram` asks for SVG, not at start-up.
+  external: ["@viz-js/viz"],
   // Bundled CommonJS dependencies call require(); give them one.
   banner: {
     js: "import{createRequire as __kubeshipRequire}from'node:module';const require=__kubeshipRequire(import.meta.url);",

@@ -13,6 +13,8 @@ import { specJsonSchema } from "../spec/schema.js";
 import { starterSpec } from "../spec/starter.js";
 import { addDeployCommands, handleDeployError } from "./deploy-commands.js";
 import { addLintCommand } from "./lint-command.js";
+import { addSimulateCommand } from "./simulate-command.js";
+import { addDiagramCommand } from "./diagram-command.js";
 import { EXIT, processTerminal, readSpecFile, type Terminal, UsageError } from "./io.js";
 import { VERSION } from "./version.js";
 
@@ -74,6 +76,8 @@ export function buildProgram(term: Terminal, state: { code: number } = { code: E
     });
 
   addLintCommand(program, term, state);
+  addSimulateCommand(program, term, state);
+  addDiagramCommand(program, term, state);
   addDeployCommands(program, term, state);
 
   program

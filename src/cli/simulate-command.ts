@@ -1,0 +1,110 @@
+import { type Command, Option } from "commander";
+import { readFile, writeFile } from "node:fs/promises";
+import { renderSpec } from "../app.js";
+import { formatDiagnostics } from "../report/format-diagnostics.js";
+import {
+  formatSimulationJson,
+  formatSimulationSvg,
+  formatSimulationTable,
+} from "../report/simulation-report.js";
+import { simulationTarget } from "../simulate/from-render.js";
+import { parseLoadProfile } from "../simulate/load-profile.js";
+import { simulateHpa } from "../simulate/simulate.js";
+import { EXIT, readSpecFile, type Terminal, UsageError } from "./io.js";
+
+interface SimulateOptions {
+  service: string;
+  load: string;
+  capacity: string;
+  startup: string;
+  env?: string;
+  format: "table" | "json" | "svg";
+  output?: string;
+}
+
+/** Adds `kubeship simulate`. */
+export function addSimulateCommand(program: Command, term: Terminal, state: { code: number }): void {
+  program
+    .command("simulate")
+    .description("replay a load profile through the HorizontalPodAutoscaler algorithm of a rendered workload")
+    .argument("[spec]", "the app spec file", "kubeship.yaml")
+    .requiredOption("-s, --service <name>", "the service or worker to simulate")
+    .requiredOption("-l, --load <file>", "CSV rows seconds,rps; each value holds until the next row")
+    .requiredOption("-c, --capacity <rps>", "requests per second one pod serves at 100% of its CPU request")
+    .option("--startup <seconds>", "seconds from a pod's creation until it serves", "30")
+    .option("-e, --env <name>", "merge the environments.<name> overlay")
+    .addOption(
+      new Option("-f, --format <format>", "output format").choices(["table", "json", "svg"]).default("table"),
+    )
+    .option("-o, --output <file>", "write the output to a file instead of stdout")
+    .action(async (specPath: string, opts: SimulateOptions) => {
+      state.code = await simulateCommand(term, specPath, opts);
+    });
+}
+
+function positiveNumber(value: string, option: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${option} ${value}: give a positive number`);
+  return n;
+}
+
+async function simulateCommand(term: Terminal, specPath: string, opts: SimulateOptions): Promise<number> {
+  const capacityRps = positiveNumber(opts.capacity, "--capacity");
+  const startupSeconds = Number(opts.startup);
+  if (!Number.isFinite(startupSeconds) || startupSeconds < 0)
+    throw new UsageError(`--startup ${opts.startup}: give the seconds until a new pod serves, e.g. 30`);
+  const text = await readSpecFile(specPath);
+  const rendered = renderSpec(
+    text,
+    opts.env === undefined ? { file: specPath } : { file: specPath, env: opts.env },
+  );
+  if (!rendered.ok) {
+    term.err(
+      `${formatDiagnostics(rendered.diagnostics, { sources: new Map([[specPath, text]]), color: term.color })}\n`,
+    );
+    return EXIT.usage;
+  }
+  let loadText: string;
+  try {
+    loadText = await readFile(opts.load, "utf8");
+  } catch (e) {
+    throw new UsageError(
+      `${opts.load}: cannot read the load profile (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+      { cause: e },
+    );
+  }
+  const profile = parseLoadProfile(loadText, opts.load);
+  const target = simulationTarget(rendered.value.objects, opts.service);
+  const problems = [...profile.diagnostics, ...target.diagnostics];
+  if (problems.length > 0 || profile.points === undefined || target.value === undefined) {
+    term.err(
+      `${formatDiagnostics(problems, { sources: new Map([[opts.load, loadText]]), color: term.color })}\n`,
+    );
+    return EXIT.usage;
+  }
+  const result = simulateHpa({
+    hpa: target.value.hpa,
+    capacityRps,
+    startupSeconds,
+    podRequests: target.value.podRequests,
+    profile: profile.points,
+  });
+  const labels = {
+    workload: opts.service,
+    minReplicas: target.value.hpa.minReplicas,
+    maxReplicas: target.value.hpa.maxReplicas,
+    capacityRps,
+  };
+  const out =
+    opts.format === "json"
+      ? formatSimulationJson(result, labels)
+      : opts.format === "svg"
+        ? formatSimulationSvg(result, labels)
+        : formatSimulationTable(result, labels);
+  if (opts.output === undefined) term.out(out);
+  else {
+    await writeFile(opts.output, out);
+    term.err(`wrote ${opts.output}\n`);
+  }
+  return EXIT.ok;
+}

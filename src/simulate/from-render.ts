@@ -1,0 +1,132 @@
+import type { KubeObject } from "../render/kube-object.js";
+import { error, type Diagnostic } from "../spec/diagnostic.js";
+import { didYouMean } from "../spec/suggest.js";
+import { DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, type HpaSpec, type ScalingRules } from "./hpa.js";
+
+/** What a simulation needs from the rendered objects of one workload. */
+export interface SimulationTarget {
+  readonly hpa: HpaSpec;
+  /** One pod's requests (the sum over its containers): CPU in cores, memory in bytes. */
+  readonly podRequests: { readonly cpu: number; readonly memory: number };
+}
+
+type Rec = Readonly<Record<string, unknown>>;
+const rec = (v: unknown): Rec => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Rec) : {});
+const arr = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);
+
+const SUFFIX: Readonly<Record<string, number>> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+/** A Kubernetes quantity as a number (`250m` is 0.25, `256Mi` is 268435456). */
+export function quantityValue(q: unknown): number {
+  if (typeof q === "number") return q;
+  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(String(q));
+  return m === null ? 0 : Number(m[1]) * (SUFFIX[m[2] ?? ""] ?? 1);
+}
+
+function rules(v: unknown, defaults: ScalingRules): ScalingRules {
+  const r = rec(v);
+  const policies = arr(r.policies).map((p) => ({
+    type: rec(p).type === "Pods" ? ("Pods" as const) : ("Percent" as const),
+    value: Number(rec(p).value),
+    periodSeconds: Number(rec(p).periodSeconds),
+  }));
+  const select = r.selectPolicy;
+  return {
+    stabilizationWindowSeconds:
+      typeof r.stabilizationWindowSeconds === "number"
+        ? r.stabilizationWindowSeconds
+        : defaults.stabilizationWindowSeconds,
+    selectPolicy:
+      select === "Min" || select === "Disabled" || select === "Max" ? select : defaults.selectPolicy,
+    policies: policies.length > 0 ? policies : defaults.policies,
+  };
+}
+
+/** Finds the HPA and the pod requests of a workload among rendered objects. */
+export function simulationTarget(
+  objects: readonly KubeObject[],
+  workload: string,
+): { value?: SimulationTarget; diagnostics: Diagnostic[] } {
+  const deployments = objects.filter((o) => o.kind === "Deployment");
+  const deployment = deployments.find((o) => o.metadata.name === workload);
+  if (deployment === undefined)
+    return {
+      diagnostics: [
+        error(
+          "simulate/unknown-service",
+          [],
+          `the spec has no service or worker '${workload}'${didYouMean(
+            workload,
+            deployments.map((d) => d.metadata.name),
+          )}`,
+          `choose one of: ${deployments.map((d) => d.metadata.name).join(", ")}`,
+        ),
+      ],
+    };
+  const hpa = objects.find(
+    (o) => o.kind === "HorizontalPodAutoscaler" && rec(rec(o.spec).scaleTargetRef).name === workload,
+  );
+  if (hpa === undefined)
+    return {
+      diagnostics: [
+        error(
+          "simulate/not-autoscaled",
+          [],
+          `'${workload}' has no HorizontalPodAutoscaler (autoscale is off)`,
+          `give it autoscale: { min: 2, max: 10, cpu: 70 } in the spec`,
+        ),
+      ],
+    };
+  const spec = rec(hpa.spec);
+  const targets: Record<string, number> = {};
+  for (const m of arr(spec.metrics)) {
+    const r = rec(rec(m).resource);
+    const util = rec(r.target).averageUtilization;
+    if (rec(m).type === "Resource" && typeof r.name === "string" && typeof util === "number")
+      targets[r.name] = util;
+  }
+  if (targets.cpu === undefined)
+    return {
+      diagnostics: [
+        error(
+          "simulate/no-cpu-target",
+          [],
+          `the autoscaler of '${workload}' has no CPU utilization target; the load profile drives CPU only`,
+          "set autoscale.cpu in the spec",
+        ),
+      ],
+    };
+  const containers = arr(rec(rec(rec(deployment.spec).template).spec).containers);
+  const sum = (resource: string): number =>
+    containers.reduce<number>(
+      (a, c) => a + quantityValue(rec(rec(rec(c).resources).requests)[resource] ?? 0),
+      0,
+    );
+  const behavior = rec(spec.behavior);
+  return {
+    value: {
+      hpa: {
+        minReplicas: typeof spec.minReplicas === "number" ? spec.minReplicas : 1,
+        maxReplicas: Number(spec.maxReplicas),
+        targets,
+        scaleUp: rules(behavior.scaleUp, DEFAULT_SCALE_UP),
+        scaleDown: rules(behavior.scaleDown, DEFAULT_SCALE_DOWN),
+      },
+      podRequests: { cpu: sum("cpu"), memory: sum("memory") },
+    },
+    diagnostics: [],
+  };
+}

@@ -17,8 +17,13 @@ const onlyEnglishLocale = {
   },
 };
 await build({
-  entryPoints: [join(root, "src/cli/main.ts")],
-  outfile: join(root, "dist/cli/kubeship.mjs"),
+  entryPoints: {
+    kubeship: join(root, "src/cli/main.ts"),
+    // The lint worker thread runs from its own bundle beside the CLI's.
+    "lint-worker": join(root, "src/io/lint-worker.ts"),
+  },
+  outdir: join(root, "dist/cli"),
+  outExtension: { ".js": ".mjs" },
   bundle: true,
   minify: true,
   platform: "node",

@@ -10,6 +10,7 @@ import {
   schemaVersions,
   templateHelmChart,
 } from "../io/manifests.js";
+import { lintInParallel } from "../io/lint-parallel.js";
 import { CONFIG_FILE, parseLintConfig } from "../lint/config.js";
 import { manifestObjectsOf, parseManifests } from "../lint/input.js";
 import { DEFAULT_SETTINGS, lintManifests } from "../lint/lint.js";
@@ -94,29 +95,34 @@ async function lintCommand(term: Terminal, paths: readonly string[], opts: LintO
           await templateHelmChart(p, opts.values, opts.namespace, process.env.KUBESHIP_HELM ?? "helm"),
         );
     else texts.push(...(await readManifestPaths(paths, () => readSpecFile("-"))));
-    const objects: ManifestObject[] = [];
-    const findings: LintFinding[] = [];
-    for (const t of texts) {
-      const parsed = parseManifests(t.text, t.file);
-      objects.push(...parsed.objects);
-      findings.push(...parsed.findings);
-    }
-    if (opts.spec !== undefined) {
-      const text = await readSpecFile(opts.spec);
-      const rendered = renderSpec(
-        text,
-        opts.env === undefined ? { file: opts.spec } : { file: opts.spec, env: opts.env },
-      );
-      if (!rendered.ok) {
-        term.err(
-          `${formatDiagnostics(rendered.diagnostics, { sources: new Map([[opts.spec, text]]), color: term.color })}\n`,
-        );
-        return EXIT.usage;
+    const schemas = await loadSchemas(settings.kubeVersion);
+    // Large inputs of plain files are linted on every core; the report is the same either way.
+    let report =
+      opts.spec === undefined ? await lintInParallel(texts, settings, schemas, process.env) : undefined;
+    if (report === undefined) {
+      const objects: ManifestObject[] = [];
+      const findings: LintFinding[] = [];
+      for (const t of texts) {
+        const parsed = parseManifests(t.text, t.file);
+        for (const o of parsed.objects) objects.push(o);
+        for (const f of parsed.findings) findings.push(f);
       }
-      const parsed = manifestObjectsOf(rendered.value.objects, `${opts.spec} (rendered)`);
-      objects.push(...parsed.objects);
+      if (opts.spec !== undefined) {
+        const text = await readSpecFile(opts.spec);
+        const rendered = renderSpec(
+          text,
+          opts.env === undefined ? { file: opts.spec } : { file: opts.spec, env: opts.env },
+        );
+        if (!rendered.ok) {
+          term.err(
+            `${formatDiagnostics(rendered.diagnostics, { sources: new Map([[opts.spec, text]]), color: term.color })}\n`,
+          );
+          return EXIT.usage;
+        }
+        objects.push(...manifestObjectsOf(rendered.value.objects, `${opts.spec} (rendered)`).objects);
+      }
+      report = lintManifests({ objects, findings }, settings, schemas);
     }
-    const report = lintManifests({ objects, findings }, settings, await loadSchemas(settings.kubeVersion));
     if (opts.format === "json") term.out(formatLintJson(report));
     else if (opts.format === "sarif") term.out(formatLintSarif(report, RULES, VERSION));
     else

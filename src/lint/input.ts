@@ -14,9 +14,14 @@ export interface ParsedManifests {
  * A syntax error is a finding with its line; the other documents of the file are still read.
  */
 export function parseManifests(text: string, file: string): ParsedManifests {
+  return parseDocuments(splitDocuments(text), file);
+}
+
+/** Reads documents already split out of a file (each with the number of lines before it). */
+export function parseDocuments(chunks: readonly DocumentChunk[], file: string): ParsedManifests {
   const objects: ManifestObject[] = [];
   const findings: LintFinding[] = [];
-  for (const chunk of splitDocuments(text)) {
+  for (const chunk of chunks) {
     if (chunk.text.trim() === "") continue;
     const parsed = parseYamlSource(chunk.text, file);
     const shift = (line: number): number => line + chunk.line;
@@ -100,9 +105,10 @@ function addObjects(
   });
 }
 
-interface Chunk {
+/** One document of a YAML stream. */
+export interface DocumentChunk {
   readonly text: string;
-  /** Lines before the chunk in the file. */
+  /** Lines before the document in the file. */
   readonly line: number;
 }
 
@@ -111,10 +117,10 @@ interface Chunk {
 const MARKER = /^(---|\.\.\.)(\s|$)/;
 
 /** Splits a YAML stream into documents, keeping each one's first line. */
-export function splitDocuments(text: string): Chunk[] {
+export function splitDocuments(text: string): DocumentChunk[] {
   const trimmed = text.trimStart();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) return [{ text, line: 0 }];
-  const chunks: Chunk[] = [];
+  const chunks: DocumentChunk[] = [];
   let start = 0;
   let startLine = 0;
   let line = 0;

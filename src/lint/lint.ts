@@ -91,6 +91,17 @@ export function lintManifests(
       });
     }
   }
+  return { findings: sortFindings(findings), waived: sortWaivers(waived), objects: input.objects.length };
+}
+
+function sortWaivers(waived: Waiver[]): Waiver[] {
+  const key = (w: Waiver): string =>
+    `${w.rule}|${w.object.namespace ?? ""}|${w.object.kind}|${w.object.name}`;
+  return waived.sort((a, b) => cmp(key(a), key(b)));
+}
+
+/** Findings in report order (file, line, column, rule, message), each once. */
+function sortFindings(findings: LintFinding[]): LintFinding[] {
   findings.sort(
     (a, b) =>
       cmp(a.position?.file ?? "", b.position?.file ?? "") ||
@@ -99,7 +110,20 @@ export function lintManifests(
       cmp(a.code, b.code) ||
       cmp(a.message, b.message),
   );
-  return { findings: dedupe(findings), waived, objects: input.objects.length };
+  return dedupe(findings);
+}
+
+/** One report from the reports of shards of one input (objects in several shards are reported once). */
+export function mergeReports(reports: readonly LintReport[]): LintReport {
+  const waived = new Map<string, Waiver>();
+  for (const r of reports)
+    for (const w of r.waived)
+      waived.set(`${w.rule}|${w.object.kind}|${w.object.namespace ?? ""}|${w.object.name}|${w.reason}`, w);
+  return {
+    findings: sortFindings(reports.flatMap((r) => r.findings)),
+    waived: sortWaivers([...waived.values()]),
+    objects: reports.reduce((a, r) => a + r.objects, 0),
+  };
 }
 
 function cmp(a: string, b: string): number {

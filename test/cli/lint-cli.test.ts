@@ -148,3 +148,32 @@ describe("kubeship lint", () => {
     expect(h.status).toBe(0);
   });
 });
+
+describe("kubeship lint on several cores", () => {
+  it("gives the same report sharded over worker threads as in one piece", () => {
+    const dir = tmp();
+    // Three apps in their own namespaces, one with findings, as separate files.
+    for (const spec of ["shop", "minitoolstream"]) {
+      const out = spawnSync(
+        process.execPath,
+        [join(ROOT, "bin/kubeship.js"), "render", join(ROOT, `examples/${spec}.kubeship.yaml`)],
+        { encoding: "utf8" },
+      );
+      writeFileSync(join(dir, `${spec}.yaml`), out.stdout);
+    }
+    writeFileSync(join(dir, "bad.yaml"), BAD.replace("namespace: default", "namespace: other"));
+    const lint = (workers: string) =>
+      spawnSync(process.execPath, [join(ROOT, "bin/kubeship.js"), "lint", dir, "-f", "json"], {
+        encoding: "utf8",
+        env: { ...process.env, KUBESHIP_LINT_WORKERS: workers },
+      });
+    const one = lint("1");
+    const two = lint("2");
+    expect(two.stderr).toBe("");
+    expect(two.status).toBe(1);
+    expect(two.stdout).toBe(one.stdout);
+    const report = JSON.parse(two.stdout) as { summary: { objects: number; errors: number } };
+    expect(report.summary.objects).toBe(84 + 33 + 1);
+    expect(report.summary.errors).toBe(2);
+  });
+});

@@ -150,14 +150,14 @@ export class HpaState {
     const { spec } = this;
     if (desired > current) {
       const limit = Math.max(
-        scaleUpLimit(now, current, this.scaleUpEvents, this.scaleDownEvents, spec.scaleUp),
+        rateLimit("up", now, current, this.scaleUpEvents, this.scaleDownEvents, spec.scaleUp),
         current,
       );
       const maximum = Math.min(spec.maxReplicas, limit);
       if (desired > maximum) return maximum;
     } else if (desired < current) {
       const limit = Math.min(
-        scaleDownLimit(now, current, this.scaleUpEvents, this.scaleDownEvents, spec.scaleDown),
+        rateLimit("down", now, current, this.scaleUpEvents, this.scaleDownEvents, spec.scaleDown),
         current,
       );
       const minimum = Math.max(spec.minReplicas, limit);
@@ -172,7 +172,13 @@ function changeInPeriod(now: number, periodSeconds: number, events: readonly Tim
   return events.filter((e) => e.t > cutoff).reduce((a, e) => a + e.value, 0);
 }
 
-function scaleUpLimit(
+/**
+ * How far the rate policies let one step go (calculateScaleUpLimitWithScalingRules and
+ * calculateScaleDownLimitWithBehaviors): each policy proposes a count from the replicas at the start
+ * of its period; `Max` takes the largest change, `Min` the smallest, `Disabled` none.
+ */
+function rateLimit(
+  direction: "up" | "down",
   now: number,
   current: number,
   ups: readonly Timed[],
@@ -180,32 +186,21 @@ function scaleUpLimit(
   rules: ScalingRules,
 ): number {
   if (rules.selectPolicy === "Disabled") return current;
-  const pick = rules.selectPolicy === "Min" ? Math.min : Math.max;
-  let result = rules.selectPolicy === "Min" ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
+  const highest = (rules.selectPolicy === "Max") === (direction === "up");
+  const pick = highest ? Math.max : Math.min;
+  let result = highest ? Number.MIN_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
   for (const p of rules.policies) {
     const start =
       current - changeInPeriod(now, p.periodSeconds, ups) + changeInPeriod(now, p.periodSeconds, downs);
-    const proposed = p.type === "Pods" ? start + p.value : Math.ceil(start * (1 + p.value / 100));
-    result = pick(result, proposed);
-  }
-  return result;
-}
-
-function scaleDownLimit(
-  now: number,
-  current: number,
-  ups: readonly Timed[],
-  downs: readonly Timed[],
-  rules: ScalingRules,
-): number {
-  if (rules.selectPolicy === "Disabled") return current;
-  const pick = rules.selectPolicy === "Min" ? Math.max : Math.min;
-  let result = rules.selectPolicy === "Min" ? Number.MIN_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
-  for (const p of rules.policies) {
-    const start =
-      current - changeInPeriod(now, p.periodSeconds, ups) + changeInPeriod(now, p.periodSeconds, downs);
-    // Go converts with int32(...), which truncates toward zero.
-    const proposed = p.type === "Pods" ? start - p.value : Math.trunc(start * (1 - p.value / 100));
+    // Up rounds up (or a small percentage would never add a pod); down truncates, as Go's int32(...) does.
+    const proposed =
+      direction === "up"
+        ? p.type === "Pods"
+          ? start + p.value
+          : Math.ceil(start * (1 + p.value / 100))
+        : p.type === "Pods"
+          ? start - p.value
+          : Math.trunc(start * (1 - p.value / 100));
     result = pick(result, proposed);
   }
   return result;

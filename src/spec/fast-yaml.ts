@@ -419,39 +419,21 @@ class Flow {
   }
 
   private seq(): unknown[] {
-    this.pos++;
     const out: unknown[] = [];
-    this.space();
-    if (this.s.charAt(this.pos) === "]") {
-      this.pos++;
-      return out;
-    }
+    if (this.open("]")) return out;
     for (;;) {
       const v = this.value();
       this.space();
       // `[a: b]` (a single-pair mapping inside a sequence) is left to js-yaml.
       if (this.s.charAt(this.pos) === ":") bail();
       out.push(v);
-      const c = this.s.charAt(this.pos);
-      this.pos++;
-      if (c === "]") return out;
-      if (c !== ",") return bail();
-      this.space();
-      if (this.s.charAt(this.pos) === "]") {
-        this.pos++;
-        return out;
-      }
+      if (this.separator("]")) return out;
     }
   }
 
   private map(): Record<string, unknown> {
-    this.pos++;
     const out: Record<string, unknown> = {};
-    this.space();
-    if (this.s.charAt(this.pos) === "}") {
-      this.pos++;
-      return out;
-    }
+    if (this.open("}")) return out;
     for (;;) {
       this.space();
       const c = this.s.charAt(this.pos);
@@ -475,16 +457,29 @@ class Flow {
         v = next === "," || next === "}" ? null : this.value();
       }
       out[key] = v;
-      this.space();
-      const end = this.s.charAt(this.pos);
-      this.pos++;
-      if (end === "}") return out;
-      if (end !== ",") return bail();
-      this.space();
-      if (this.s.charAt(this.pos) === "}") {
-        this.pos++;
-        return out;
-      }
+      if (this.separator("}")) return out;
     }
+  }
+
+  /** Past an opening bracket: true when the collection is empty (its closing bracket consumed). */
+  private open(close: string): boolean {
+    this.pos++;
+    this.space();
+    if (this.s.charAt(this.pos) !== close) return false;
+    this.pos++;
+    return true;
+  }
+
+  /** After an item: true at the closing bracket, false after a comma (a trailing one allowed). */
+  private separator(close: string): boolean {
+    this.space();
+    const c = this.s.charAt(this.pos);
+    this.pos++;
+    if (c === close) return true;
+    if (c !== ",") return bail();
+    this.space();
+    if (this.s.charAt(this.pos) !== close) return false;
+    this.pos++;
+    return true;
   }
 }

@@ -15,6 +15,7 @@ import { addDeployCommands, handleDeployError } from "./deploy-commands.js";
 import { addLintCommand } from "./lint-command.js";
 import { addSimulateCommand } from "./simulate-command.js";
 import { addDiagramCommand } from "./diagram-command.js";
+import { addRunbookCommand } from "./runbook-command.js";
 import { EXIT, processTerminal, readSpecFile, type Terminal, UsageError } from "./io.js";
 import { VERSION } from "./version.js";
 
@@ -78,6 +79,7 @@ export function buildProgram(term: Terminal, state: { code: number } = { code: E
   addLintCommand(program, term, state);
   addSimulateCommand(program, term, state);
   addDiagramCommand(program, term, state);
+  addRunbookCommand(program, term, state);
   addDeployCommands(program, term, state);
 
   program

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import type { Terminal } from "../../src/cli/io.js";
+import { main } from "../../src/cli/main.js";
+import { isExternal, resolveBackings } from "../../src/catalog/catalog.js";
+import { runbook } from "../../src/report/runbook.js";
+import { renderFile, ROOT, SPECS } from "../helpers/render.js";
+
+describe.each(SPECS)("runbook of %s", (spec) => {
+  const { model } = renderFile(spec);
+  const doc = runbook(model, spec);
+  const k = `kubectl -n ${model.namespace}`;
+
+  it("lists every workload and backing service, with image, port and replicas", () => {
+    for (const w of model.workloads)
+      expect(doc).toMatch(
+        new RegExp(`^\\| ${w.name} \\| .*\\| \`${w.image.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\` \\|`, "m"),
+      );
+    for (const b of model.backings) expect(doc).toMatch(new RegExp(`^\\| ${b.name} \\| `, "m"));
+  });
+
+  it("waits for every database before the workloads that use them, in the kubectl steps", () => {
+    const at = (s: string): number => doc.indexOf(s);
+    for (const [name, r] of resolveBackings(model)) {
+      if (isExternal(r)) continue;
+      expect(at(`${k} rollout status statefulset/${name} `)).toBeGreaterThan(0);
+      for (const w of model.workloads.filter(
+        (x) => x.uses.includes(name) && (x.kind === "service" || x.kind === "worker"),
+      ))
+        expect(at(`${k} rollout status statefulset/${name} `)).toBeLessThan(
+          at(`${k} rollout status deployment/${w.name} `),
+        );
+    }
+  });
+
+  it("gives a client command for every backing service, naming its pod, and reads passwords only from Secrets", () => {
+    for (const [name, r] of resolveBackings(model)) {
+      expect(doc).toContain(`### ${name} (`);
+      if (!isExternal(r)) expect(doc).toMatch(new RegExp(`(exec -it |pod/)${name}-0 `));
+    }
+    for (const line of doc.split("\n").filter((l) => /password/i.test(l) && l.startsWith(k)))
+      expect(line).toMatch(/get secret [a-z0-9-]+ -o jsonpath|ELASTIC_PASSWORD|--askpass/);
+  });
+
+  it("covers health, scaling, rollout, rollback, logs and troubleshooting", () => {
+    for (const h of [
+      "## Check health",
+      "## Scale",
+      "## Roll out a new version",
+      "## Roll back",
+      "## Logs",
+      "## Troubleshooting",
+    ])
+      expect(doc).toContain(h);
+    expect(doc).toContain(`kubeship rollback ${spec}`);
+    expect(runbook(renderFile(spec).model, spec)).toBe(doc);
+  });
+});
+
+describe("kubeship runbook", () => {
+  it("prints the runbook", async () => {
+    let out = "";
+    const term: Terminal = { out: (t) => (out += t), err: () => undefined, color: false };
+    expect(await main(["runbook", `${ROOT}/examples/shop.kubeship.yaml`], term)).toBe(0);
+    expect(out).toMatch(/^# demo-app: runbook$/m);
+    expect(out).toContain("kubectl -n demo-app exec -it postgres-0 -c postgres -- psql -U app -d orders");
+  });
+});

@@ -13,13 +13,14 @@ const RANK: Record<string, number> = {
   emit: 4,
   lint: 4,
   simulate: 4,
+  import: 4,
   report: 5,
   io: 5,
   deploy: 6,
   "(root)": 6.5,
   cli: 7,
 };
-const PURE = ["spec", "model", "catalog", "render", "emit", "lint", "simulate", "report"];
+const PURE = ["spec", "model", "catalog", "render", "emit", "lint", "simulate", "import", "report"];
 const IMPURE_MODULES =
   /^node:(fs|fs\/promises|child_process|net|http|https|tls|dgram|os|worker_threads|cluster)$/;
 const IMPURE_CALLS = [

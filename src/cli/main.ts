@@ -16,6 +16,7 @@ import { addLintCommand } from "./lint-command.js";
 import { addSimulateCommand } from "./simulate-command.js";
 import { addDiagramCommand } from "./diagram-command.js";
 import { addRunbookCommand } from "./runbook-command.js";
+import { addImportCommand } from "./import-command.js";
 import { EXIT, processTerminal, readSpecFile, type Terminal, UsageError } from "./io.js";
 import { VERSION } from "./version.js";
 
@@ -80,6 +81,7 @@ export function buildProgram(term: Terminal, state: { code: number } = { code: E
   addSimulateCommand(program, term, state);
   addDiagramCommand(program, term, state);
   addRunbookCommand(program, term, state);
+  addImportCommand(program, term, state);
   addDeployCommands(program, term, state);
 
   program

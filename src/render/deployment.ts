@@ -18,9 +18,15 @@ export function renderDeployment(
   w: Workload,
 ): IDeployment & { metadata: { name: string } } {
   const { model } = ctx;
-  // A single replica without an autoscaler is a choice the spec made explicitly (the default is 2):
-  // record it, so that lint's `replicas` rule does not report what the user asked for.
-  const single = !w.autoscale && w.replicas < 2;
+  // Choices the spec made explicitly are recorded as lint waivers with the reason, so that lint
+  // reports what the user did not ask for: one replica (the default is 2), no health check given.
+  const section = w.kind === "service" ? "services" : "workers";
+  const waivers: Record<string, string> = {};
+  if (!w.autoscale && w.replicas < 2)
+    waivers[`${WAIVE_ANNOTATION_PREFIX}replicas`] = `the spec sets replicas: ${w.replicas}`;
+  if (w.health.liveness === undefined)
+    waivers[`${WAIVE_ANNOTATION_PREFIX}liveness-probe`] =
+      `${section}.${w.name} has no health check in the spec; add health to get one`;
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
@@ -28,9 +34,7 @@ export function renderDeployment(
       name: w.name,
       namespace: model.namespace,
       labels: objectLabels(model, w.name, w.kind, imageTag(w.image)),
-      ...(single
-        ? { annotations: { [`${WAIVE_ANNOTATION_PREFIX}replicas`]: `the spec sets replicas: ${w.replicas}` } }
-        : {}),
+      ...(Object.keys(waivers).length > 0 ? { annotations: waivers } : {}),
     },
     spec: {
       ...(w.autoscale ? {} : { replicas: w.replicas }),

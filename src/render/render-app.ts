@@ -10,6 +10,7 @@ import { renderHpa } from "./horizontal-pod-autoscaler.js";
 import { renderIngresses } from "./ingress.js";
 import { renderCronJob, renderInitJob, renderJob } from "./job.js";
 import { type KubeObject, sortObjects, toObject } from "./kube-object.js";
+import { WAIVE_ANNOTATION_PREFIX } from "./labels.js";
 import { renderNamespace, SHARED_NAMESPACES } from "./namespace.js";
 import { renderNetworkPolicies } from "./network-policy.js";
 import { renderPdb } from "./pod-disruption-budget.js";
@@ -78,5 +79,21 @@ function renderObjects(ctx: RenderContext): KubeObject[] {
   if (model.security.networkPolicies) out.push(...renderNetworkPolicies(ctx).map(toObject));
   if (model.monitoring.alerts) out.push(toObject(renderPrometheusRule(ctx)));
   if (model.monitoring.dashboard) out.push(toObject(renderDashboard(ctx)));
+  // Without NetworkPolicies (the spec turned them off), say so where lint would look for them.
+  if (!model.security.networkPolicies)
+    return out.map((o) =>
+      POD_TEMPLATE_KINDS.has(o.kind)
+        ? withAnnotations(o, {
+            [`${WAIVE_ANNOTATION_PREFIX}network-policy-coverage`]:
+              "security.networkPolicies is off in the spec",
+          })
+        : o,
+    );
   return out;
+}
+
+const POD_TEMPLATE_KINDS: ReadonlySet<string> = new Set(["Deployment", "StatefulSet", "Job", "CronJob"]);
+
+function withAnnotations(o: KubeObject, annotations: Readonly<Record<string, string>>): KubeObject {
+  return { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...annotations } } };
 }

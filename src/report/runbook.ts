@@ -274,7 +274,7 @@ function clientCommands(r: ResolvedBacking, k: string): string[] {
       ];
     case "tarantool":
       return [...withPassword, `${exec} tt connect ${user ?? "admin"}@localhost:${port}`];
-    default:
+    case "external":
       return [`${k} port-forward svc/${b.name} ${port}:${port}`];
   }
 }

@@ -9,6 +9,7 @@ import { listRevisions } from "../deploy/history.js";
 import { Cluster } from "../deploy/kube/cluster.js";
 import { ClusterError, UnreachableError } from "../deploy/kube/errors.js";
 import { parseSecretsFile } from "../deploy/secrets.js";
+import { runDoctor } from "../deploy/doctor.js";
 import { appStatus, destroy } from "../deploy/status.js";
 import type { RenderedApp } from "../render/render-app.js";
 import { formatDiagnostics } from "../report/format-diagnostics.js";
@@ -97,6 +98,38 @@ export function addDeployCommands(program: Command, term: Terminal, state: { cod
     }
     term.out(`${lines.join("\n")}\n`);
   });
+
+  clusterOptions(
+    program
+      .command("doctor")
+      .description(
+        "check the cluster has what the app needs, and diagnose a deployed app's unhealthy objects",
+      ),
+  )
+    .option("--output <mode>", "text or json", "text")
+    .action(async (spec: string, opts: ClusterOptions & { output: string }) => {
+      const { app, cluster } = await load(term, spec, opts);
+      const report = await runDoctor(cluster, app);
+      const failed = report.checks.some((c) => c.status === "fail") || (report.unhealthy?.length ?? 0) > 0;
+      if (opts.output === "json") term.out(`${JSON.stringify(report, null, 2)}\n`);
+      else {
+        const mark = { ok: "ok  ", warn: "WARN", fail: "FAIL" } as const;
+        const lines = ["PREFLIGHT"];
+        for (const c of report.checks) {
+          lines.push(`  ${mark[c.status]}  ${c.name.padEnd(20)} ${c.detail}`);
+          if (c.fix !== undefined) lines.push(`        ${"".padEnd(20)} fix: ${c.fix}`);
+        }
+        lines.push("");
+        if (report.unhealthy === undefined) lines.push(`${app.model.app} is not deployed to this cluster.`);
+        else if (report.unhealthy.length === 0) lines.push(`${app.model.app}: every workload is healthy.`);
+        else {
+          lines.push(`UNHEALTHY (${app.model.app})`);
+          for (const u of report.unhealthy) lines.push(`  ${u.object}: ${u.cause}`, `    fix: ${u.fix}`);
+        }
+        term.out(`${lines.join("\n")}\n`);
+      }
+      state.code = failed ? EXIT.failed : EXIT.ok;
+    });
 
   clusterOptions(
     program.command("history").description("one line per revision: number, time, result, what changed"),

@@ -1,4 +1,5 @@
 import type { KubeObject } from "../render/kube-object.js";
+import { quantityValue } from "../render/quantity.js";
 import { error, type Diagnostic } from "../spec/diagnostic.js";
 import { didYouMean } from "../spec/suggest.js";
 import { DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, type HpaSpec, type ScalingRules } from "./hpa.js";
@@ -13,28 +14,6 @@ export interface SimulationTarget {
 type Rec = Readonly<Record<string, unknown>>;
 const rec = (v: unknown): Rec => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Rec) : {});
 const arr = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);
-
-const SUFFIX: Readonly<Record<string, number>> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  "": 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-};
-
-/** A Kubernetes quantity as a number (`250m` is 0.25, `256Mi` is 268435456). */
-export function quantityValue(q: unknown): number {
-  if (typeof q === "number") return q;
-  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(String(q));
-  return m === null ? 0 : Number(m[1]) * (SUFFIX[m[2] ?? ""] ?? 1);
-}
 
 function rules(v: unknown, defaults: ScalingRules): ScalingRules {
   const r = rec(v);

@@ -1,0 +1,370 @@
+import type { RenderedApp } from "../render/render-app.js";
+import type { KubeObject } from "../render/kube-object.js";
+import { INSTANCE_LABEL } from "../render/labels.js";
+import { quantityValue } from "../render/quantity.js";
+import { explainNotReady } from "./diagnose.js";
+import type { Cluster } from "./kube/cluster.js";
+import { readinessOf } from "./readiness.js";
+
+/** The result of one preflight check. */
+export interface DoctorCheck {
+  /** What was checked, e.g. `metrics-server`. */
+  readonly name: string;
+  readonly status: "ok" | "warn" | "fail";
+  readonly detail: string;
+  /** What to do about it, when it is not ok. */
+  readonly fix?: string;
+}
+
+/** An object of the deployed app that is not healthy, with the cause and the fix. */
+export interface Unhealthy {
+  readonly object: string;
+  readonly cause: string;
+  readonly fix: string;
+}
+
+/** Everything `kubeship doctor` found. */
+export interface DoctorReport {
+  readonly checks: readonly DoctorCheck[];
+  /** Undefined when the app is not deployed (no revision and no workload found). */
+  readonly unhealthy: readonly Unhealthy[] | undefined;
+}
+
+type Obj = Readonly<Record<string, unknown>>;
+const rec = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
+const arr = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);
+const text = (v: unknown): string => (typeof v === "string" ? v : "");
+
+/** The oldest and newest Kubernetes minor versions kubeship's schemas and tests cover. */
+export const SUPPORTED_MINORS = { min: 30, max: 37 } as const;
+
+/** What the app asks of the cluster at its smallest size (HPA minimum, or replicas). */
+export interface AppNeeds {
+  readonly cpu: number;
+  readonly memory: number;
+  readonly pods: number;
+  readonly claims: number;
+  readonly storage: number;
+}
+
+/** Sums the requests of every long-running pod of the rendered app, and its volume claims. */
+export function appNeeds(objects: readonly KubeObject[]): AppNeeds {
+  let cpu = 0;
+  let memory = 0;
+  let pods = 0;
+  let claims = 0;
+  let storage = 0;
+  for (const o of objects) {
+    if (o.kind !== "Deployment" && o.kind !== "StatefulSet") continue;
+    const hpa = objects.find(
+      (h) => h.kind === "HorizontalPodAutoscaler" && rec(rec(h.spec).scaleTargetRef).name === o.metadata.name,
+    );
+    const replicas =
+      hpa !== undefined ? Number(rec(hpa.spec).minReplicas ?? 1) : Number(rec(o.spec).replicas ?? 1);
+    const containers = arr(rec(rec(rec(o.spec).template).spec).containers);
+    for (const c of containers) {
+      const req = rec(rec(rec(c).resources).requests);
+      cpu += quantityValue(req.cpu) * replicas;
+      memory += quantityValue(req.memory) * replicas;
+    }
+    pods += replicas;
+    for (const t of arr(rec(o.spec).volumeClaimTemplates)) {
+      claims += replicas;
+      storage += quantityValue(rec(rec(rec(rec(t).spec).resources).requests).storage) * replicas;
+    }
+  }
+  return { cpu, memory, pods, claims, storage };
+}
+
+const cores = (n: number): string => (n < 10 ? `${Math.round(n * 1000)}m` : `${Math.round(n)}`);
+const gib = (n: number): string => `${Math.round((n / 2 ** 30) * 10) / 10}Gi`;
+
+/**
+ * Preflight of the cluster the app needs (API and version, metrics-server for autoscalers, the
+ * IngressClass, a StorageClass for its claims, the CRDs its monitoring and TLS use, room under the
+ * namespace's quotas and on the nodes), then, when the app is deployed, every unhealthy object with
+ * its cause and the fix.
+ */
+export async function runDoctor(cluster: Cluster, app: RenderedApp): Promise<DoctorReport> {
+  const { model, objects } = app;
+  const checks: DoctorCheck[] = [];
+  const has = (kind: string): boolean => objects.some((o) => o.kind === kind);
+
+  const version = await cluster.version();
+  const minor = Number(/^v?1\.(\d+)/.exec(version)?.[1] ?? 0);
+  checks.push(
+    minor >= SUPPORTED_MINORS.min && minor <= SUPPORTED_MINORS.max
+      ? { name: "Kubernetes API", status: "ok", detail: `${version} at ${cluster.server}` }
+      : {
+          name: "Kubernetes API",
+          status: "warn",
+          detail: `${version} at ${cluster.server}, outside the versions kubeship is tested with (1.${SUPPORTED_MINORS.min} to 1.${SUPPORTED_MINORS.max})`,
+          fix: "upgrade the cluster, or lint the manifests for it: kubeship lint --spec SPEC --kube-version 1.N",
+        },
+  );
+
+  if (has("HorizontalPodAutoscaler")) {
+    const api = await cluster.get({
+      apiVersion: "apiregistration.k8s.io/v1",
+      kind: "APIService",
+      name: "v1beta1.metrics.k8s.io",
+    });
+    const available = arr(rec(api?.["status"]).conditions).some(
+      (c) => rec(c).type === "Available" && rec(c).status === "True",
+    );
+    checks.push(
+      available
+        ? {
+            name: "metrics-server",
+            status: "ok",
+            detail: "the resource metrics API answers; autoscalers can read CPU and memory",
+          }
+        : {
+            name: "metrics-server",
+            status: "fail",
+            detail:
+              api === undefined
+                ? "no resource metrics API (v1beta1.metrics.k8s.io): the autoscalers will never scale"
+                : "the resource metrics API is registered but not available: the autoscalers will report unknown metrics",
+            fix: "install metrics-server: kubectl apply -f https://github.com/kubernetes-sigs/metrics-server/releases/latest/download/components.yaml",
+          },
+    );
+  }
+
+  if (has("Ingress")) {
+    const className = model.ingress.className;
+    const cls = await cluster.get({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "IngressClass",
+      name: className,
+    });
+    const all =
+      cls === undefined ? await cluster.list("networking.k8s.io/v1", "IngressClass", undefined) : [];
+    checks.push(
+      cls !== undefined
+        ? {
+            name: "IngressClass",
+            status: "ok",
+            detail: `${className} (controller ${text(rec(cls["spec"]).controller) || "?"})`,
+          }
+        : {
+            name: "IngressClass",
+            status: "fail",
+            detail: `no IngressClass ${className}: the routes will not be served`,
+            fix:
+              all.length > 0
+                ? `set ingress.className to one of: ${all.map((c) => c.metadata.name).join(", ")}`
+                : "install an ingress controller (ingress-nginx, Traefik) or set ingress.className",
+          },
+    );
+  }
+
+  const claimClasses = new Set<string | undefined>();
+  for (const o of objects)
+    if (o.kind === "StatefulSet")
+      for (const t of arr(rec(o.spec).volumeClaimTemplates)) {
+        const c = rec(rec(t).spec).storageClassName;
+        claimClasses.add(typeof c === "string" ? c : undefined);
+      }
+  if (claimClasses.size > 0) {
+    const classes = await cluster.list("storage.k8s.io/v1", "StorageClass", undefined);
+    const names = classes.map((c) => c.metadata.name);
+    const defaults = classes.filter(
+      (c) => c.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true",
+    );
+    for (const wanted of claimClasses) {
+      if (wanted === undefined)
+        checks.push(
+          defaults.length > 0
+            ? {
+                name: "StorageClass",
+                status: "ok",
+                detail: `default class ${defaults.map((c) => c.metadata.name).join(", ")} for the databases' volumes`,
+              }
+            : {
+                name: "StorageClass",
+                status: "fail",
+                detail: "no default StorageClass: the databases' claims will stay Pending",
+                fix:
+                  names.length > 0
+                    ? `set backing.NAME.storageClass to one of: ${names.join(", ")}, or mark one default`
+                    : "install a storage provisioner (for example local-path-provisioner)",
+              },
+        );
+      else
+        checks.push(
+          names.includes(wanted)
+            ? { name: "StorageClass", status: "ok", detail: `${wanted} exists` }
+            : {
+                name: "StorageClass",
+                status: "fail",
+                detail: `no StorageClass ${wanted}: claims that ask for it stay Pending`,
+                fix: `use one of: ${names.join(", ") || "(none)"}`,
+              },
+        );
+    }
+  }
+
+  const crdKinds = [
+    ["monitoring.coreos.com/v1", "ServiceMonitor", "prometheus-operator"],
+    ["monitoring.coreos.com/v1", "PrometheusRule", "prometheus-operator"],
+  ] as const;
+  for (const [apiVersion, kind, operator] of crdKinds) {
+    if (!has(kind)) continue;
+    checks.push(
+      (await cluster.serves(apiVersion, kind))
+        ? { name: `${kind} CRD`, status: "ok", detail: `${operator} is installed` }
+        : {
+            name: `${kind} CRD`,
+            status: "fail",
+            detail: `the cluster does not serve ${apiVersion} ${kind}: ${operator} is not installed`,
+            fix: `install ${operator} (kube-prometheus-stack), turn the monitoring option off, or deploy with --skip-missing-crds`,
+          },
+    );
+  }
+  if (model.ingress.tls !== undefined && has("Ingress")) {
+    const serves = await cluster.serves("cert-manager.io/v1", "ClusterIssuer");
+    const issuer = serves
+      ? await cluster.get({
+          apiVersion: "cert-manager.io/v1",
+          kind: "ClusterIssuer",
+          name: model.ingress.tls,
+        })
+      : undefined;
+    checks.push(
+      issuer !== undefined
+        ? { name: "cert-manager", status: "ok", detail: `ClusterIssuer ${model.ingress.tls} exists` }
+        : {
+            name: "cert-manager",
+            status: "fail",
+            detail: serves
+              ? `no ClusterIssuer ${model.ingress.tls}: the Ingress gets no certificate`
+              : "cert-manager is not installed: the Ingress gets no certificate",
+            fix: serves
+              ? `create the ClusterIssuer ${model.ingress.tls}, or set ingress.tls to an existing one`
+              : "install cert-manager, or remove ingress.tls",
+          },
+    );
+  }
+
+  const needs = appNeeds(objects);
+  const quotas = await cluster.list("v1", "ResourceQuota", model.namespace);
+  if (quotas.length === 0)
+    checks.push({ name: "ResourceQuota", status: "ok", detail: `no quota in namespace ${model.namespace}` });
+  for (const q of quotas) {
+    const hard = rec(rec(q["status"]).hard ?? rec(q["spec"]).hard);
+    const used = rec(rec(q["status"]).used);
+    const short: string[] = [];
+    const room = (key: string): number | undefined =>
+      hard[key] === undefined ? undefined : quantityValue(hard[key]) - quantityValue(used[key] ?? 0);
+    const compare = (keys: readonly string[], need: number, show: (n: number) => string): void => {
+      for (const key of keys) {
+        const r = room(key);
+        if (r !== undefined && need > r)
+          short.push(`${key}: needs ${show(need)}, ${show(Math.max(0, r))} left`);
+      }
+    };
+    compare(["requests.cpu", "cpu"], needs.cpu, cores);
+    compare(["requests.memory", "memory"], needs.memory, gib);
+    compare(["pods"], needs.pods, String);
+    compare(["persistentvolumeclaims"], needs.claims, String);
+    compare(["requests.storage"], needs.storage, gib);
+    checks.push(
+      short.length === 0
+        ? { name: "ResourceQuota", status: "ok", detail: `${q.metadata.name} leaves room for the app` }
+        : {
+            name: "ResourceQuota",
+            status: "fail",
+            detail: `${q.metadata.name} is too small for the app at its minimum size (${short.join("; ")})`,
+            fix: "raise the quota, or lower replicas, autoscale.min or resources in the spec",
+          },
+    );
+  }
+
+  const nodes = (await cluster.list("v1", "Node", undefined)).filter((n) =>
+    arr(rec(n["status"]).conditions).some((c) => rec(c).type === "Ready" && rec(c).status === "True"),
+  );
+  const allocatable = nodes.reduce(
+    (a, n) => {
+      const al = rec(rec(n["status"]).allocatable);
+      return { cpu: a.cpu + quantityValue(al.cpu), memory: a.memory + quantityValue(al.memory) };
+    },
+    { cpu: 0, memory: 0 },
+  );
+  checks.push(
+    nodes.length === 0
+      ? { name: "nodes", status: "fail", detail: "no Ready node", fix: "check the nodes: kubectl get nodes" }
+      : needs.cpu > allocatable.cpu || needs.memory > allocatable.memory
+        ? {
+            name: "nodes",
+            status: "fail",
+            detail: `the app requests ${cores(needs.cpu)} CPU and ${gib(needs.memory)} at its minimum; ${nodes.length} Ready nodes offer ${cores(allocatable.cpu)} and ${gib(allocatable.memory)} in all`,
+            fix: "add nodes, or lower the requests in the spec",
+          }
+        : {
+            name: "nodes",
+            status: "ok",
+            detail: `${nodes.length} Ready, ${cores(allocatable.cpu)} CPU and ${gib(allocatable.memory)} allocatable; the app requests ${cores(needs.cpu)} and ${gib(needs.memory)} at its minimum`,
+          },
+  );
+
+  return { checks, unhealthy: await diagnoseDeployed(cluster, app) };
+}
+
+const FIXES: readonly (readonly [RegExp, string])[] = [
+  [
+    /insufficient|unschedulable|didn't match|untolerated/i,
+    "lower its requests in the spec or add nodes (kubectl describe nodes shows what is free)",
+  ],
+  [/pull|image/i, "check the image name and tag in the spec, and the registry's credentials"],
+  [/crash|exit code|back-off restarting/i, "read the logs of the last run: kubectl logs POD --previous"],
+  [
+    /probe|readiness|liveness/i,
+    "check the health path and port in the spec, and that the app listens on them",
+  ],
+  [
+    /persistentvolumeclaim|pvc|pending.*claim|unbound/i,
+    "give it a StorageClass that provisions volumes (see the StorageClass check)",
+  ],
+  [
+    /secret|configmap/i,
+    "run kubeship deploy to create the Secrets it needs (external ones from the environment or --secrets-file)",
+  ],
+];
+
+/** The unhealthy workloads and autoscalers of the deployed app, each with the cause and a fix. */
+async function diagnoseDeployed(cluster: Cluster, app: RenderedApp): Promise<Unhealthy[] | undefined> {
+  const { model } = app;
+  const selector = `${INSTANCE_LABEL}=${model.app}`;
+  const [deployments, sets, jobs, hpas] = await Promise.all([
+    cluster.list("apps/v1", "Deployment", model.namespace, selector),
+    cluster.list("apps/v1", "StatefulSet", model.namespace, selector),
+    cluster.list("batch/v1", "Job", model.namespace, selector),
+    cluster.list("autoscaling/v2", "HorizontalPodAutoscaler", model.namespace, selector),
+  ]);
+  if (deployments.length + sets.length + jobs.length === 0) return undefined;
+  const out: Unhealthy[] = [];
+  for (const o of [...sets, ...jobs, ...deployments]) {
+    const r = readinessOf(o);
+    if (r.state === "ready") continue;
+    const cause = (await explainNotReady(cluster, o)) || r.message;
+    out.push({
+      object: `${o.kind}/${o.metadata.name}`,
+      cause,
+      fix:
+        FIXES.find(([re]) => re.test(cause))?.[1] ??
+        `kubectl -n ${model.namespace} describe ${o.kind.toLowerCase()}/${o.metadata.name}`,
+    });
+  }
+  for (const h of hpas) {
+    const conditions = arr(rec(h["status"]).conditions);
+    const active = conditions.find((c) => rec(c).type === "ScalingActive");
+    if (active !== undefined && rec(active).status === "False")
+      out.push({
+        object: `HorizontalPodAutoscaler/${h.metadata.name}`,
+        cause: `cannot scale: ${text(rec(active).message) || text(rec(active).reason)}`,
+        fix: "install metrics-server (see its check) and give every container a CPU request",
+      });
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, inject, it } from "vitest";
+import type { Terminal } from "../../src/cli/io.js";
+import { main } from "../../src/cli/main.js";
+import type { DoctorReport } from "../../src/deploy/doctor.js";
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const term: Terminal = { out: (t) => (out += t), err: (t) => (err += t), color: false };
+  const code = await main([...args, "--kubeconfig", inject("kubeconfig")], term);
+  return { code, out, err };
+}
+
+const kubectl = (input: string): void => {
+  execFileSync("kubectl", ["--kubeconfig", inject("kubeconfig"), "apply", "-f", "-"], {
+    input,
+    stdio: ["pipe", "ignore", "pipe"],
+  });
+};
+
+// Names of their own, so that a cluster kept between runs (KUBESHIP_KEEP_CLUSTER) starts clean for this test.
+const run_ = Date.now().toString(36).slice(-5);
+const app = `doc-${run_}`;
+const ingressClass = `doctor-${run_}`;
+const dir = mkdtempSync(join(tmpdir(), "kubeship-doctor-"));
+const spec = join(dir, "kubeship.yaml");
+writeFileSync(
+  spec,
+  `app: ${app}
+domain: doc.local
+ingress: { className: ${ingressClass} }
+services:
+  web:
+    image: nginx:1.27.3
+    port: 8080
+    route: /
+    uses: [db]
+    autoscale: { min: 2, max: 4, cpu: 70 }
+  greedy:
+    image: nginx:1.27.3
+    port: 8080
+    replicas: 1
+    autoscale: false
+    resources: { requests: { cpu: "500", memory: 64Mi }, limits: { cpu: "500", memory: 128Mi } }
+backing:
+  db: { type: postgresql }
+`,
+);
+
+describe("kubeship doctor against a real control plane", () => {
+  it("checks what the app needs of the cluster, and names the fix for each gap", async () => {
+    const first = await run(["doctor", spec, "--output", "json"]);
+    expect(first.code).toBe(1);
+    const report = JSON.parse(first.out) as DoctorReport;
+    const check = (name: string) => report.checks.find((c) => c.name === name);
+    expect(check("Kubernetes API")).toMatchObject({
+      status: "ok",
+      detail: expect.stringMatching(/^v1\.34\./) as string,
+    });
+    // No metrics-server in the test cluster: the autoscaler of `web` could never scale.
+    expect(check("metrics-server")).toMatchObject({
+      status: "fail",
+      fix: expect.stringContaining("metrics-server") as string,
+    });
+    expect(check("IngressClass")).toMatchObject({
+      status: "fail",
+      detail: `no IngressClass ${ingressClass}: the routes will not be served`,
+    });
+    expect(check("StorageClass")).toMatchObject({
+      status: "ok",
+      detail: expect.stringContaining("standard") as string,
+    });
+    // 500 cores for `greedy` is more than the two fake nodes offer together.
+    expect(check("nodes")).toMatchObject({ status: "fail" });
+    expect(report.unhealthy).toBeUndefined();
+
+    kubectl(
+      `apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: ${ingressClass}\nspec:\n  controller: example.com/doctor\n`,
+    );
+    kubectl(
+      `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${app}\n---\napiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: small\n  namespace: ${app}\nspec:\n  hard:\n    requests.cpu: '2'\n    pods: '3'\n`,
+    );
+    const second = JSON.parse((await run(["doctor", spec, "--output", "json"])).out) as DoctorReport;
+    expect(second.checks.find((c) => c.name === "IngressClass")).toMatchObject({ status: "ok" });
+    const quota = second.checks.find((c) => c.name === "ResourceQuota");
+    expect(quota?.status).toBe("fail");
+    expect(quota?.detail).toContain("requests.cpu: needs");
+    expect(quota?.detail).toContain("pods: needs 4, 3 left");
+  });
+
+  it("diagnoses the unhealthy objects of a deployed app with the cause and the fix", async () => {
+    // Make room in the quota, then deploy: `greedy` cannot be scheduled anywhere.
+    kubectl(
+      `apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: small\n  namespace: ${app}\nspec:\n  hard:\n    requests.cpu: '1000'\n    pods: '50'\n`,
+    );
+    const deploy = await run(["deploy", spec, "--yes", "--timeout", "20s", "--output", "plain"]);
+    expect(deploy.code).toBe(1);
+    const text = await run(["doctor", spec]);
+    expect(text.code).toBe(1);
+    expect(text.out).toMatch(
+      new RegExp(`UNHEALTHY \\(${app}\\)\\n {2}Deployment/greedy: .*(Insufficient cpu|unschedulable)`, "i"),
+    );
+    expect(text.out).toContain("fix: lower its requests in the spec or add nodes");
+    expect(text.out).not.toMatch(/StatefulSet\/db:/);
+  });
+});

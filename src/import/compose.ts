@@ -233,12 +233,15 @@ export function importCompose(compose: unknown, app: string): ComposeImport {
           (str(v) ?? "").includes(":")
         );
       });
-      if (named.length > 0)
+      if (named.length > 0) {
+        // Compose volumes have no size: the catalog's default, written out so that it is seen and set.
+        b.storage = preset.defaultStorage;
         note(
           composeName,
           "volumes",
-          `the named volume becomes the StatefulSet's claim (storage ${preset.defaultStorage} by default: set backing.${name}.storage)`,
+          `the named volume becomes the StatefulSet's claim: storage ${preset.defaultStorage} (Compose gives no size; adjust backing.${name}.storage)`,
         );
+      }
       const uses = new Set<string>();
       for (const d of Array.isArray(svc.depends_on) ? svc.depends_on : Object.keys(rec(svc.depends_on))) {
         const dn = names.get(str(d) ?? "");

@@ -83,12 +83,12 @@ describe("kubeship import", () => {
     });
     // Well-known images become backing services of the right type, versions mapped to the catalog.
     expect(spec.backing).toEqual({
-      db: { type: "postgresql", version: "15", database: "shop" },
+      db: { type: "postgresql", version: "15", database: "shop", storage: "10Gi" },
       cache: { type: "redis", version: "7.4" },
       rabbit: { type: "rabbitmq", version: "3.13" },
       zookeeper: { type: "zookeeper" },
       kafka: { type: "kafka", uses: ["zookeeper"] },
-      storage: { type: "minio" },
+      storage: { type: "minio", storage: "20Gi" },
       search: { type: "elasticsearch" },
     });
     // No secret value from the Compose file reaches the spec.

@@ -2,7 +2,6 @@ import { readFile } from "node:fs/promises";
 import { hostname, userInfo } from "node:os";
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
-import { renderSpec } from "../app.js";
 import { deploy, rollback } from "../deploy/engine.js";
 import { DeployError, RolloutError } from "../deploy/errors.js";
 import { listRevisions } from "../deploy/history.js";
@@ -12,8 +11,8 @@ import { parseSecretsFile } from "../deploy/secrets.js";
 import { runDoctor } from "../deploy/doctor.js";
 import { appStatus, destroy } from "../deploy/status.js";
 import type { RenderedApp } from "../render/render-app.js";
-import { formatDiagnostics } from "../report/format-diagnostics.js";
-import { EXIT, readSpecFile, type Terminal, UsageError } from "./io.js";
+import { EXIT, type Terminal, UsageError } from "./io.js";
+import { renderSpecFile } from "./spec-input.js";
 import { makeReporter, type OutputMode } from "./reporter.js";
 
 interface ClusterOptions {
@@ -257,18 +256,13 @@ async function load(
   spec: string,
   opts: ClusterOptions,
 ): Promise<{ app: RenderedApp; cluster: Cluster; text: string }> {
-  const text = await readSpecFile(spec);
-  const result = renderSpec(text, opts.env === undefined ? { file: spec } : { file: spec, env: opts.env });
-  if (result.diagnostics.length > 0)
-    term.err(
-      `${formatDiagnostics(result.diagnostics, { sources: new Map([[spec, text]]), color: term.color })}\n`,
-    );
-  if (!result.ok) throw new UsageError("the spec has errors (above); nothing was deployed");
+  const { app, text } = await renderSpecFile(term, spec, opts.env);
+  if (app === undefined) throw new UsageError("the spec has errors (above); nothing was deployed");
   const cluster = Cluster.connect({
     ...(opts.kubeconfig === undefined ? {} : { kubeconfig: opts.kubeconfig }),
     ...(opts.context === undefined ? {} : { context: opts.context }),
   });
-  return { app: result.value, cluster, text };
+  return { app, cluster, text };
 }
 
 function outputMode(term: Terminal, requested: string | undefined): OutputMode {

@@ -1,10 +1,9 @@
 import { type Command, Option } from "commander";
 import { writeFile } from "node:fs/promises";
-import { loadApp } from "../app.js";
 import { diagramDot, diagramMermaid } from "../report/diagram.js";
 import { dotToSvg } from "../report/diagram-svg.js";
-import { formatDiagnostics } from "../report/format-diagnostics.js";
-import { EXIT, readSpecFile, type Terminal } from "./io.js";
+import { EXIT, type Terminal } from "./io.js";
+import { renderSpecFile } from "./spec-input.js";
 
 interface DiagramOptions {
   output: string;
@@ -48,22 +47,12 @@ export function addDiagramCommand(program: Command, term: Terminal, state: { cod
 }
 
 async function diagramCommand(term: Terminal, specPath: string, opts: DiagramOptions): Promise<number> {
-  const text = await readSpecFile(specPath);
-  const loaded = loadApp(
-    text,
-    opts.env === undefined ? { file: specPath } : { file: specPath, env: opts.env },
-  );
-  if (!loaded.ok) {
-    term.err(
-      `${formatDiagnostics(loaded.diagnostics, { sources: new Map([[specPath, text]]), color: term.color })}\n`,
-    );
-    return EXIT.usage;
-  }
+  const { app } = await renderSpecFile(term, specPath, opts.env);
+  if (app === undefined) return EXIT.usage;
   const ext = opts.output.includes(".") ? (opts.output.split(".").pop() ?? "") : "";
   const format = opts.format ?? BY_EXTENSION[ext.toLowerCase()] ?? "svg";
-  const dot = diagramDot(loaded.value);
-  const out =
-    format === "dot" ? dot : format === "mermaid" ? diagramMermaid(loaded.value) : await dotToSvg(dot);
+  const dot = diagramDot(app.model);
+  const out = format === "dot" ? dot : format === "mermaid" ? diagramMermaid(app.model) : await dotToSvg(dot);
   if (opts.output === "-") term.out(out);
   else {
     await writeFile(opts.output, out);

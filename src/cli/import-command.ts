@@ -1,12 +1,12 @@
 import type { Command } from "commander";
-import { access, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { stringify } from "yaml";
 import { renderSpec } from "../app.js";
 import { importCompose } from "../import/compose.js";
-import { formatDiagnostics } from "../report/format-diagnostics.js";
 import { parsePositioned } from "../spec/source.js";
-import { EXIT, type Terminal, UsageError } from "./io.js";
+import { EXIT, refuseToOverwrite, type Terminal, UsageError } from "./io.js";
+import { reportDiagnostics } from "./spec-input.js";
 
 interface ImportOptions {
   output: string;
@@ -40,9 +40,7 @@ async function importCommand(term: Terminal, file: string, opts: ImportOptions):
   }
   const parsed = parsePositioned(text, file);
   if (parsed.diagnostics.length > 0) {
-    term.err(
-      `${formatDiagnostics(parsed.diagnostics, { sources: new Map([[file, text]]), color: term.color })}\n`,
-    );
+    reportDiagnostics(term, parsed.diagnostics, new Map([[file, text]]));
     return EXIT.usage;
   }
   const compose = parsed.data as Record<string, unknown> | null;
@@ -70,16 +68,13 @@ async function importCommand(term: Terminal, file: string, opts: ImportOptions):
   // The result must render; if it does not, that is a bug here, not the user's.
   const check = renderSpec(out, { file: opts.output });
   if (!check.ok) {
-    term.err(
-      `${formatDiagnostics(check.diagnostics, { sources: new Map([[opts.output, out]]), color: term.color })}\n`,
-    );
+    reportDiagnostics(term, check.diagnostics, new Map([[opts.output, out]]));
     term.err("kubeship: the imported spec does not render; please report this with the Compose file\n");
     return EXIT.failed;
   }
   if (opts.output === "-") term.out(out);
   else {
-    if (opts.force !== true && (await exists(opts.output)))
-      throw new UsageError(`${opts.output} already exists; pass --force to overwrite it`);
+    await refuseToOverwrite(opts.output, opts.force);
     await writeFile(opts.output, out);
     term.err(
       `wrote ${opts.output}: ${Object.keys((spec.services as object | undefined) ?? {}).length} services, ${Object.keys((spec.workers as object | undefined) ?? {}).length} workers, ${Object.keys((spec.backing as object | undefined) ?? {}).length} backing services; ${notes.length} notes (in its header)\n`,
@@ -87,13 +82,4 @@ async function importCommand(term: Terminal, file: string, opts: ImportOptions):
   }
   for (const n of notes) term.err(`note: ${n.service}${n.key === "" ? "" : ` (${n.key})`}: ${n.reason}\n`);
   return EXIT.ok;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

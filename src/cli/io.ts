@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 
 /** Where the CLI writes: stdout for results, stderr for diagnostics and progress. Injected for tests. */
 export interface Terminal {
@@ -45,3 +45,14 @@ export async function readSpecFile(path: string): Promise<string> {
 
 /** Exit codes: 0 success, 1 the command ran and failed (findings, a failed deploy), 2 bad input or usage. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** Refuses to write over an existing file unless `--force` was given. */
+export async function refuseToOverwrite(path: string, force: boolean | undefined): Promise<void> {
+  if (force === true) return;
+  try {
+    await access(path);
+  } catch {
+    return;
+  }
+  throw new UsageError(`${path} already exists; pass --force to overwrite it`);
+}

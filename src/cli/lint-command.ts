@@ -1,5 +1,4 @@
 import { type Command, Option } from "commander";
-import { renderSpec } from "../app.js";
 import {
   buildKustomization,
   InputError,
@@ -16,9 +15,9 @@ import { manifestObjectsOf, parseManifests } from "../lint/input.js";
 import { DEFAULT_SETTINGS, lintManifests } from "../lint/lint.js";
 import { RULES } from "../lint/rules/index.js";
 import type { LintFinding, LintSettings, ManifestObject } from "../lint/types.js";
-import { formatDiagnostics } from "../report/format-diagnostics.js";
 import { formatLintJson, formatLintSarif, formatLintText } from "../report/lint-report.js";
 import { EXIT, readSpecFile, type Terminal, UsageError } from "./io.js";
+import { renderSpecFile, reportDiagnostics } from "./spec-input.js";
 import { VERSION } from "./version.js";
 
 interface LintOptions {
@@ -108,18 +107,9 @@ async function lintCommand(term: Terminal, paths: readonly string[], opts: LintO
         for (const f of parsed.findings) findings.push(f);
       }
       if (opts.spec !== undefined) {
-        const text = await readSpecFile(opts.spec);
-        const rendered = renderSpec(
-          text,
-          opts.env === undefined ? { file: opts.spec } : { file: opts.spec, env: opts.env },
-        );
-        if (!rendered.ok) {
-          term.err(
-            `${formatDiagnostics(rendered.diagnostics, { sources: new Map([[opts.spec, text]]), color: term.color })}\n`,
-          );
-          return EXIT.usage;
-        }
-        objects.push(...manifestObjectsOf(rendered.value.objects, `${opts.spec} (rendered)`).objects);
+        const { app } = await renderSpecFile(term, opts.spec, opts.env);
+        if (app === undefined) return EXIT.usage;
+        objects.push(...manifestObjectsOf(app.objects, `${opts.spec} (rendered)`).objects);
       }
       report = lintManifests({ objects, findings }, settings, schemas);
     }
@@ -144,9 +134,7 @@ async function settingsFrom(term: Terminal, opts: LintOptions): Promise<LintSett
   if (text !== undefined) {
     const parsed = parseLintConfig(text, file);
     if (parsed.diagnostics.length > 0) {
-      term.err(
-        `${formatDiagnostics(parsed.diagnostics, { sources: new Map([[file, text]]), color: term.color })}\n`,
-      );
+      reportDiagnostics(term, parsed.diagnostics, new Map([[file, text]]));
       return undefined;
     }
     settings = parsed.settings;

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
-import { writeFile, access } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { renderSpec } from "../app.js";
 import { emitHelmChart } from "../emit/helm/chart.js";
 import { emitKustomize } from "../emit/kustomize.js";
@@ -7,17 +7,16 @@ import { emitStream, emitYamlFiles } from "../emit/yaml.js";
 import type { KubeObject } from "../render/kube-object.js";
 import { environmentNames } from "../spec/load-spec.js";
 import { OutputError, writeTree } from "../io/write-tree.js";
-import { formatDiagnostics } from "../report/format-diagnostics.js";
-import type { Diagnostic } from "../spec/diagnostic.js";
 import { specJsonSchema } from "../spec/schema.js";
 import { starterSpec } from "../spec/starter.js";
 import { addDeployCommands, handleDeployError } from "./deploy-commands.js";
 import { addLintCommand } from "./lint-command.js";
 import { addSimulateCommand } from "./simulate-command.js";
 import { addDiagramCommand } from "./diagram-command.js";
+import { renderSpecFile, reportDiagnostics } from "./spec-input.js";
 import { addRunbookCommand } from "./runbook-command.js";
 import { addImportCommand } from "./import-command.js";
-import { EXIT, processTerminal, readSpecFile, type Terminal, UsageError } from "./io.js";
+import { EXIT, processTerminal, refuseToOverwrite, type Terminal, UsageError } from "./io.js";
 import { VERSION } from "./version.js";
 
 /** Runs the CLI with arguments (without `node` and the script) and returns the exit code. */
@@ -98,8 +97,7 @@ export function buildProgram(term: Terminal, state: { code: number } = { code: E
     .option("--app <name>", "the app name", "my-app")
     .option("--force", "overwrite an existing file")
     .action(async (file: string, opts: { app: string; force?: boolean }) => {
-      if (opts.force !== true && (await exists(file)))
-        throw new UsageError(`${file} already exists; pass --force to overwrite it`);
+      await refuseToOverwrite(file, opts.force);
       await writeFile(file, starterSpec(opts.app));
       term.err(`wrote ${file}; render it with: kubeship render ${file}\n`);
     });
@@ -116,19 +114,15 @@ interface RenderOptions {
 }
 
 async function renderCommand(term: Terminal, specPath: string, opts: RenderOptions): Promise<number> {
-  const text = await readSpecFile(specPath);
-  const file = specPath === "-" ? "<stdin>" : specPath;
-  const sources = new Map([[file, text]]);
   if (opts.format !== "yaml" && opts.output === "-")
     throw new UsageError(`--format ${opts.format} writes a directory: add -o DIR`);
   if (opts.format === "kustomize" && opts.env !== undefined)
     throw new UsageError("--format kustomize writes every environment as an overlay: leave out --env");
-  const result = renderSpec(text, opts.env === undefined ? { file } : { file, env: opts.env });
-  report(term, result.diagnostics, sources);
-  if (!result.ok) return EXIT.usage;
-  const { objects } = result.value;
+  const { app, text, file } = await renderSpecFile(term, specPath, opts.env);
+  if (app === undefined) return EXIT.usage;
+  const { objects } = app;
   if (opts.format === "helm") {
-    const chart = emitHelmChart(result.value, {
+    const chart = emitHelmChart(app, {
       version: opts.chartVersion,
       ...(opts.appVersion === undefined ? {} : { appVersion: opts.appVersion }),
     });
@@ -140,10 +134,10 @@ async function renderCommand(term: Terminal, specPath: string, opts: RenderOptio
     const envs = new Map<string, readonly KubeObject[]>();
     for (const env of environmentNames(text)) {
       const r = renderSpec(text, { file, env });
-      report(
+      reportDiagnostics(
         term,
         r.diagnostics.filter((d) => d.severity === "error"),
-        sources,
+        new Map([[file, text]]),
       );
       if (!r.ok) return EXIT.usage;
       envs.set(env, r.value.objects);
@@ -160,14 +154,6 @@ async function renderCommand(term: Terminal, specPath: string, opts: RenderOptio
     term.err(`rendered ${objects.length} objects into ${opts.output}\n`);
   }
   return EXIT.ok;
-}
-
-function report(
-  term: Terminal,
-  diagnostics: readonly Diagnostic[],
-  sources: ReadonlyMap<string, string>,
-): void {
-  if (diagnostics.length > 0) term.err(`${formatDiagnostics(diagnostics, { sources, color: term.color })}\n`);
 }
 
 function handleError(e: unknown, term: Terminal): number {
@@ -187,13 +173,4 @@ function handleError(e: unknown, term: Terminal): number {
     `kubeship: internal error: ${message}\nThis is a bug in kubeship; please report it with the command you ran.\n`,
   );
   return EXIT.failed;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,7 +1,5 @@
 import { type Command, Option } from "commander";
 import { readFile, writeFile } from "node:fs/promises";
-import { renderSpec } from "../app.js";
-import { formatDiagnostics } from "../report/format-diagnostics.js";
 import {
   formatSimulationJson,
   formatSimulationSvg,
@@ -10,7 +8,8 @@ import {
 import { simulationTarget } from "../simulate/from-render.js";
 import { parseLoadProfile } from "../simulate/load-profile.js";
 import { simulateHpa } from "../simulate/simulate.js";
-import { EXIT, readSpecFile, type Terminal, UsageError } from "./io.js";
+import { EXIT, type Terminal, UsageError } from "./io.js";
+import { renderSpecFile, reportDiagnostics } from "./spec-input.js";
 
 interface SimulateOptions {
   service: string;
@@ -53,17 +52,8 @@ async function simulateCommand(term: Terminal, specPath: string, opts: SimulateO
   const startupSeconds = Number(opts.startup);
   if (!Number.isFinite(startupSeconds) || startupSeconds < 0)
     throw new UsageError(`--startup ${opts.startup}: give the seconds until a new pod serves, e.g. 30`);
-  const text = await readSpecFile(specPath);
-  const rendered = renderSpec(
-    text,
-    opts.env === undefined ? { file: specPath } : { file: specPath, env: opts.env },
-  );
-  if (!rendered.ok) {
-    term.err(
-      `${formatDiagnostics(rendered.diagnostics, { sources: new Map([[specPath, text]]), color: term.color })}\n`,
-    );
-    return EXIT.usage;
-  }
+  const { app } = await renderSpecFile(term, specPath, opts.env);
+  if (app === undefined) return EXIT.usage;
   let loadText: string;
   try {
     loadText = await readFile(opts.load, "utf8");
@@ -74,12 +64,10 @@ async function simulateCommand(term: Terminal, specPath: string, opts: SimulateO
     );
   }
   const profile = parseLoadProfile(loadText, opts.load);
-  const target = simulationTarget(rendered.value.objects, opts.service);
+  const target = simulationTarget(app.objects, opts.service);
   const problems = [...profile.diagnostics, ...target.diagnostics];
   if (problems.length > 0 || profile.points === undefined || target.value === undefined) {
-    term.err(
-      `${formatDiagnostics(problems, { sources: new Map([[opts.load, loadText]]), color: term.color })}\n`,
-    );
+    reportDiagnostics(term, problems, new Map([[opts.load, loadText]]));
     return EXIT.usage;
   }
   const result = simulateHpa({

@@ -126,17 +126,26 @@ class Reader {
     return bail();
   }
 
+  /**
+   * The next non-blank line of a block whose content starts at column `indent`, or undefined when the
+   * block has ended (end of text, or a line less indented); a deeper line here is not ours.
+   */
+  private nextAt(indent: number): string | undefined {
+    this.skipBlank();
+    if (this.i >= this.lines.length) return undefined;
+    const s = this.indent(this.i);
+    if (s < indent) return undefined;
+    if (s > indent) bail();
+    return this.lines[this.i] ?? "";
+  }
+
   private sequence(indent: number): unknown[] {
     const out: unknown[] = [];
     for (;;) {
-      this.skipBlank();
-      if (this.i >= this.lines.length) return out;
-      const s = this.indent(this.i);
-      if (s < indent) return out;
-      if (s > indent) bail();
-      const line = this.lines[this.i] ?? "";
-      if (!isDash(line, s)) return out;
-      let r = s + 1;
+      const line = this.nextAt(indent);
+      if (line === undefined) return out;
+      if (!isDash(line, indent)) return out;
+      let r = indent + 1;
       while (line.charCodeAt(r) === SPACE) r++;
       if (r >= line.length || line.charCodeAt(r) === HASH) {
         this.i++;
@@ -157,15 +166,11 @@ class Reader {
   private mapping(indent: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (;;) {
-      this.skipBlank();
-      if (this.i >= this.lines.length) return out;
-      const s = this.indent(this.i);
-      if (s < indent) return out;
-      if (s > indent) bail();
-      const line = this.lines[this.i] ?? "";
-      if (!this.keyAt(line, s)) {
+      const line = this.nextAt(indent);
+      if (line === undefined) return out;
+      if (!this.keyAt(line, indent)) {
         // The parent sequence continues (`- ` at this indent under a key) or the text is odd.
-        if (isDash(line, s)) return out;
+        if (isDash(line, indent)) return out;
         return bail();
       }
       const key = this.key;

@@ -3,17 +3,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Terminal } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import { loadSpec } from "../../src/spec/load-spec.js";
 import { ROOT } from "../helpers/render.js";
+import { runCli } from "../helpers/cli.js";
 
-function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const term: Terminal = { out: (t) => (out += t), err: (t) => (err += t), color: false };
-  return main(args, term).then((code) => ({ code, out, err }));
-}
+const run = (args: string[]) => runCli(args);
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), "kubeship-cli-"));
 

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Terminal } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import { diagramDot, diagramMermaid } from "../../src/report/diagram.js";
 import { dotToSvg } from "../../src/report/diagram-svg.js";
+import { runCli } from "../helpers/cli.js";
 import { renderFile, ROOT, SPECS } from "../helpers/render.js";
 
 describe.each(SPECS)("diagram of %s", (spec) => {
@@ -36,13 +35,12 @@ describe.each(SPECS)("diagram of %s", (spec) => {
 
 describe("kubeship diagram", () => {
   it("writes SVG, Mermaid or DOT, picked by the output's extension or --format", async () => {
-    let out = "";
-    const term: Terminal = { out: (t) => (out += t), err: () => undefined, color: false };
-    expect(await main(["diagram", `${ROOT}/examples/shop.kubeship.yaml`, "-f", "mermaid"], term)).toBe(0);
-    expect(out.startsWith("flowchart LR\n")).toBe(true);
-    expect(out).toContain('ingress -- "/api/orders" --> n_order_service');
-    out = "";
-    expect(await main(["diagram", `${ROOT}/examples/shop.kubeship.yaml`], term)).toBe(0);
-    expect(out).toContain("<svg");
+    const mermaid = await runCli(["diagram", `${ROOT}/examples/shop.kubeship.yaml`, "-f", "mermaid"]);
+    expect(mermaid.code).toBe(0);
+    expect(mermaid.out.startsWith("flowchart LR\n")).toBe(true);
+    expect(mermaid.out).toContain('ingress -- "/api/orders" --> n_order_service');
+    const svg = await runCli(["diagram", `${ROOT}/examples/shop.kubeship.yaml`]);
+    expect(svg.code).toBe(0);
+    expect(svg.out).toContain("<svg");
   });
 });

@@ -4,17 +4,11 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { renderSpec } from "../../src/app.js";
-import type { Terminal } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import { backingTypeOf, importCompose } from "../../src/import/compose.js";
 import { ROOT } from "../helpers/render.js";
+import { runCli } from "../helpers/cli.js";
 
-function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const term: Terminal = { out: (t) => (out += t), err: (t) => (err += t), color: false };
-  return main(args, term).then((code) => ({ code, out, err }));
-}
+const run = (args: string[]) => runCli(args);
 
 const compose = join(ROOT, "test/fixtures/docker-compose.yml");
 

@@ -3,23 +3,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Terminal } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import { ROOT } from "../helpers/render.js";
 import { HELM } from "../helpers/tools.js";
+import { runCli } from "../helpers/cli.js";
 
-function run(args: string[], cwd?: string): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const term: Terminal = { out: (t) => (out += t), err: (t) => (err += t), color: false };
-  const before = process.cwd();
-  if (cwd !== undefined) process.chdir(cwd);
-  return main(args, term)
-    .then((code) => ({ code, out, err }))
-    .finally(() => {
-      process.chdir(before);
-    });
-}
+const run = (args: string[], cwd?: string) => runCli(args, cwd);
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), "kubeship-lint-"));
 const BAD = `apiVersion: apps/v1

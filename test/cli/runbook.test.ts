@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Terminal } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import { isExternal, resolveBackings } from "../../src/catalog/catalog.js";
 import { runbook } from "../../src/report/runbook.js";
+import { runCli } from "../helpers/cli.js";
 import { renderFile, ROOT, SPECS } from "../helpers/render.js";
 
 describe.each(SPECS)("runbook of %s", (spec) => {
@@ -58,9 +57,8 @@ describe.each(SPECS)("runbook of %s", (spec) => {
 
 describe("kubeship runbook", () => {
   it("prints the runbook", async () => {
-    let out = "";
-    const term: Terminal = { out: (t) => (out += t), err: () => undefined, color: false };
-    expect(await main(["runbook", `${ROOT}/examples/shop.kubeship.yaml`], term)).toBe(0);
+    const { code, out } = await runCli(["runbook", `${ROOT}/examples/shop.kubeship.yaml`]);
+    expect(code).toBe(0);
     expect(out).toMatch(/^# demo-app: runbook$/m);
     expect(out).toContain("kubectl -n demo-app exec -it postgres-0 -c postgres -- psql -U app -d orders");
   });

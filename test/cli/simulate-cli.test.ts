@@ -2,16 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Terminal } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import { ROOT } from "../helpers/render.js";
+import { runCli } from "../helpers/cli.js";
 
-function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const term: Terminal = { out: (t) => (out += t), err: (t) => (err += t), color: false };
-  return main(args, term).then((code) => ({ code, out, err }));
-}
+const run = (args: string[]) => runCli(args);
 
 const dir = mkdtempSync(join(tmpdir(), "kubeship-sim-"));
 const load = join(dir, "load.csv");

@@ -2,17 +2,10 @@ import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import type { Terminal } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import { readRepoFile } from "../helpers/render.js";
+import { runCli } from "../helpers/cli.js";
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const term: Terminal = { out: (t) => (out += t), err: (t) => (err += t), color: false };
-  const code = await main([...args, "--kubeconfig", inject("kubeconfig")], term);
-  return { code, out, err };
-}
+const run = (args: string[]) => runCli([...args, "--kubeconfig", inject("kubeconfig")]);
 
 describe("kubeship deploy commands against a real control plane", () => {
   const spec = join(mkdtempSync(join(tmpdir(), "kubeship-cli-")), "shop.yaml");

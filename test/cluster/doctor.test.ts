@@ -3,17 +3,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import type { Terminal } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import type { DoctorReport } from "../../src/deploy/doctor.js";
+import { runCli } from "../helpers/cli.js";
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const term: Terminal = { out: (t) => (out += t), err: (t) => (err += t), color: false };
-  const code = await main([...args, "--kubeconfig", inject("kubeconfig")], term);
-  return { code, out, err };
-}
+const run = (args: string[]) => runCli([...args, "--kubeconfig", inject("kubeconfig")]);
 
 const kubectl = (input: string): void => {
   execFileSync("kubectl", ["--kubeconfig", inject("kubeconfig"), "apply", "-f", "-"], {

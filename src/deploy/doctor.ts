@@ -5,6 +5,7 @@ import { quantityValue } from "../render/quantity.js";
 import { explainNotReady } from "./diagnose.js";
 import type { Cluster } from "./kube/cluster.js";
 import { readinessOf } from "./readiness.js";
+import { asArray, asString, recordOf } from "../spec/plain-data.js";
 
 /** The result of one preflight check. */
 export interface DoctorCheck {
@@ -30,11 +31,6 @@ export interface DoctorReport {
   readonly unhealthy: readonly Unhealthy[] | undefined;
 }
 
-type Obj = Readonly<Record<string, unknown>>;
-const rec = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-const arr = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);
-const text = (v: unknown): string => (typeof v === "string" ? v : "");
-
 /** The oldest and newest Kubernetes minor versions kubeship's schemas and tests cover. */
 export const SUPPORTED_MINORS = { min: 30, max: 37 } as const;
 
@@ -57,20 +53,25 @@ export function appNeeds(objects: readonly KubeObject[]): AppNeeds {
   for (const o of objects) {
     if (o.kind !== "Deployment" && o.kind !== "StatefulSet") continue;
     const hpa = objects.find(
-      (h) => h.kind === "HorizontalPodAutoscaler" && rec(rec(h.spec).scaleTargetRef).name === o.metadata.name,
+      (h) =>
+        h.kind === "HorizontalPodAutoscaler" &&
+        recordOf(recordOf(h.spec).scaleTargetRef).name === o.metadata.name,
     );
     const replicas =
-      hpa !== undefined ? Number(rec(hpa.spec).minReplicas ?? 1) : Number(rec(o.spec).replicas ?? 1);
-    const containers = arr(rec(rec(rec(o.spec).template).spec).containers);
+      hpa !== undefined
+        ? Number(recordOf(hpa.spec).minReplicas ?? 1)
+        : Number(recordOf(o.spec).replicas ?? 1);
+    const containers = asArray(recordOf(recordOf(recordOf(o.spec).template).spec).containers);
     for (const c of containers) {
-      const req = rec(rec(rec(c).resources).requests);
+      const req = recordOf(recordOf(recordOf(c).resources).requests);
       cpu += quantityValue(req.cpu) * replicas;
       memory += quantityValue(req.memory) * replicas;
     }
     pods += replicas;
-    for (const t of arr(rec(o.spec).volumeClaimTemplates)) {
+    for (const t of asArray(recordOf(o.spec).volumeClaimTemplates)) {
       claims += replicas;
-      storage += quantityValue(rec(rec(rec(rec(t).spec).resources).requests).storage) * replicas;
+      storage +=
+        quantityValue(recordOf(recordOf(recordOf(recordOf(t).spec).resources).requests).storage) * replicas;
     }
   }
   return { cpu, memory, pods, claims, storage };
@@ -109,8 +110,8 @@ export async function runDoctor(cluster: Cluster, app: RenderedApp): Promise<Doc
       kind: "APIService",
       name: "v1beta1.metrics.k8s.io",
     });
-    const available = arr(rec(api?.["status"]).conditions).some(
-      (c) => rec(c).type === "Available" && rec(c).status === "True",
+    const available = asArray(recordOf(api?.["status"]).conditions).some(
+      (c) => recordOf(c).type === "Available" && recordOf(c).status === "True",
     );
     checks.push(
       available
@@ -145,7 +146,7 @@ export async function runDoctor(cluster: Cluster, app: RenderedApp): Promise<Doc
         ? {
             name: "IngressClass",
             status: "ok",
-            detail: `${className} (controller ${text(rec(cls["spec"]).controller) || "?"})`,
+            detail: `${className} (controller ${asString(recordOf(cls["spec"]).controller) || "?"})`,
           }
         : {
             name: "IngressClass",
@@ -162,8 +163,8 @@ export async function runDoctor(cluster: Cluster, app: RenderedApp): Promise<Doc
   const claimClasses = new Set<string | undefined>();
   for (const o of objects)
     if (o.kind === "StatefulSet")
-      for (const t of arr(rec(o.spec).volumeClaimTemplates)) {
-        const c = rec(rec(t).spec).storageClassName;
+      for (const t of asArray(recordOf(o.spec).volumeClaimTemplates)) {
+        const c = recordOf(recordOf(t).spec).storageClassName;
         claimClasses.add(typeof c === "string" ? c : undefined);
       }
   if (claimClasses.size > 0) {
@@ -252,8 +253,8 @@ export async function runDoctor(cluster: Cluster, app: RenderedApp): Promise<Doc
   if (quotas.length === 0)
     checks.push({ name: "ResourceQuota", status: "ok", detail: `no quota in namespace ${model.namespace}` });
   for (const q of quotas) {
-    const hard = rec(rec(q["status"]).hard ?? rec(q["spec"]).hard);
-    const used = rec(rec(q["status"]).used);
+    const hard = recordOf(recordOf(q["status"]).hard ?? recordOf(q["spec"]).hard);
+    const used = recordOf(recordOf(q["status"]).used);
     const short: string[] = [];
     const room = (key: string): number | undefined =>
       hard[key] === undefined ? undefined : quantityValue(hard[key]) - quantityValue(used[key] ?? 0);
@@ -282,11 +283,13 @@ export async function runDoctor(cluster: Cluster, app: RenderedApp): Promise<Doc
   }
 
   const nodes = (await cluster.list("v1", "Node", undefined)).filter((n) =>
-    arr(rec(n["status"]).conditions).some((c) => rec(c).type === "Ready" && rec(c).status === "True"),
+    asArray(recordOf(n["status"]).conditions).some(
+      (c) => recordOf(c).type === "Ready" && recordOf(c).status === "True",
+    ),
   );
   const allocatable = nodes.reduce(
     (a, n) => {
-      const al = rec(rec(n["status"]).allocatable);
+      const al = recordOf(recordOf(n["status"]).allocatable);
       return { cpu: a.cpu + quantityValue(al.cpu), memory: a.memory + quantityValue(al.memory) };
     },
     { cpu: 0, memory: 0 },
@@ -357,12 +360,12 @@ async function diagnoseDeployed(cluster: Cluster, app: RenderedApp): Promise<Unh
     });
   }
   for (const h of hpas) {
-    const conditions = arr(rec(h["status"]).conditions);
-    const active = conditions.find((c) => rec(c).type === "ScalingActive");
-    if (active !== undefined && rec(active).status === "False")
+    const conditions = asArray(recordOf(h["status"]).conditions);
+    const active = conditions.find((c) => recordOf(c).type === "ScalingActive");
+    if (active !== undefined && recordOf(active).status === "False")
       out.push({
         object: `HorizontalPodAutoscaler/${h.metadata.name}`,
-        cause: `cannot scale: ${text(rec(active).message) || text(rec(active).reason)}`,
+        cause: `cannot scale: ${asString(recordOf(active).message) || asString(recordOf(active).reason) || ""}`,
         fix: "install metrics-server (see its check) and give every container a CPU request",
       });
   }

@@ -1,5 +1,6 @@
 import { PRESETS } from "../catalog/catalog.js";
 import type { BackingType } from "../spec/schema.js";
+import { asArray, recordOf } from "../spec/plain-data.js";
 
 /**
  * Translates a Docker Compose file into a kubeship spec: services with ports become services, the
@@ -22,8 +23,6 @@ export interface ComposeImport {
 }
 
 type Rec = Readonly<Record<string, unknown>>;
-const rec = (v: unknown): Rec => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Rec) : {});
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined =>
   typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
 
@@ -70,7 +69,7 @@ function environment(v: unknown): [string, string][] {
       const eq = s.indexOf("=");
       return eq < 0 ? [] : [[s.slice(0, eq), s.slice(eq + 1)] as [string, string]];
     });
-  return Object.entries(rec(v)).flatMap(([k, x]) => {
+  return Object.entries(recordOf(v)).flatMap(([k, x]) => {
     const s = str(x);
     return s === undefined ? [] : [[k, s] as [string, string]];
   });
@@ -79,9 +78,9 @@ function environment(v: unknown): [string, string][] {
 /** Container ports of a compose service (`ports` targets, then `expose`). */
 function containerPorts(svc: Rec): number[] {
   const out: number[] = [];
-  for (const p of list(svc.ports)) {
+  for (const p of asArray(svc.ports)) {
     if (typeof p === "object" && p !== null) {
-      const t = Number(rec(p).target);
+      const t = Number(recordOf(p).target);
       if (Number.isInteger(t)) out.push(t);
       continue;
     }
@@ -90,7 +89,7 @@ function containerPorts(svc: Rec): number[] {
     const n = Number(target.split("-")[0]);
     if (Number.isInteger(n) && n > 0) out.push(n);
   }
-  for (const e of list(svc.expose)) {
+  for (const e of asArray(svc.expose)) {
     const n = Number((str(e) ?? "").split("/")[0]);
     if (Number.isInteger(n) && n > 0) out.push(n);
   }
@@ -122,7 +121,7 @@ function memory(v: unknown): string | undefined {
 }
 
 function healthOf(svc: Rec, port: number | undefined): string | undefined {
-  const test = words(rec(svc.healthcheck).test)?.join(" ") ?? "";
+  const test = words(recordOf(svc.healthcheck).test)?.join(" ") ?? "";
   const m = /https?:\/\/(?:localhost|127\.0\.0\.1)(?::(\d+))?(\/[^\s"'|;&]*)?/.exec(test);
   if (m === null) return undefined;
   if (m[1] !== undefined && port !== undefined && Number(m[1]) !== port) return undefined;
@@ -154,12 +153,12 @@ export function importCompose(compose: unknown, app: string): ComposeImport {
   const note = (service: string, key: string, reason: string): void => {
     notes.push({ service, key, reason });
   };
-  const services = rec(rec(compose).services);
+  const services = recordOf(recordOf(compose).services);
   const names = new Map(Object.keys(services).map((n) => [n, specName(n)]));
   const backing: Record<string, Rec> = {};
   const apps: Record<string, Record<string, unknown>> = {};
   const workers: Record<string, Record<string, unknown>> = {};
-  for (const key of Object.keys(rec(compose))) {
+  for (const key of Object.keys(recordOf(compose))) {
     if (
       !["services", "volumes", "version", "name", "networks", "x-"].some(
         (k) => key === k || key.startsWith("x-"),
@@ -168,7 +167,7 @@ export function importCompose(compose: unknown, app: string): ComposeImport {
       note("(file)", key, "no kubeship equivalent; not translated");
   }
   for (const [composeName, raw] of Object.entries(services)) {
-    const svc = rec(raw);
+    const svc = recordOf(raw);
     const name = names.get(composeName) ?? composeName;
     if (name !== composeName)
       note(composeName, "name", `renamed to ${name} (Kubernetes names are lower-case DNS labels)`);
@@ -224,8 +223,8 @@ export function importCompose(compose: unknown, app: string): ComposeImport {
           "environment",
           `${creds.join(", ")} dropped: kubeship generates the credentials and injects them into every workload that uses ${name}`,
         );
-      const named = list(svc.volumes).filter((v) => {
-        const source = typeof v === "object" ? str(rec(v).source) : (str(v) ?? "").split(":")[0];
+      const named = asArray(svc.volumes).filter((v) => {
+        const source = typeof v === "object" ? str(recordOf(v).source) : (str(v) ?? "").split(":")[0];
         return (
           source !== undefined &&
           !source.startsWith(".") &&
@@ -243,7 +242,9 @@ export function importCompose(compose: unknown, app: string): ComposeImport {
         );
       }
       const uses = new Set<string>();
-      for (const d of Array.isArray(svc.depends_on) ? svc.depends_on : Object.keys(rec(svc.depends_on))) {
+      for (const d of Array.isArray(svc.depends_on)
+        ? svc.depends_on
+        : Object.keys(recordOf(svc.depends_on))) {
         const dn = names.get(str(d) ?? "");
         if (dn !== undefined) uses.add(dn);
       }
@@ -271,7 +272,7 @@ export function importCompose(compose: unknown, app: string): ComposeImport {
       note(
         composeName,
         "build",
-        `built from ${str(rec(svc.build).context) ?? str(svc.build) ?? "."}: build and push the image, then set services.${name}.image`,
+        `built from ${str(recordOf(svc.build).context) ?? str(svc.build) ?? "."}: build and push the image, then set services.${name}.image`,
       );
     }
     if (port !== undefined) {
@@ -284,14 +285,14 @@ export function importCompose(compose: unknown, app: string): ComposeImport {
         );
       const h = healthOf(svc, port);
       if (h !== undefined) w.health = h;
-      if (list(svc.ports).length > 0)
+      if (asArray(svc.ports).length > 0)
         note(
           composeName,
           "ports",
           `published on the host in compose; to expose it, give services.${name} a \`route\` and the app a \`domain\``,
         );
-    } else if (rec(svc.healthcheck).test !== undefined) {
-      const test = words(rec(svc.healthcheck).test) ?? [];
+    } else if (recordOf(svc.healthcheck).test !== undefined) {
+      const test = words(recordOf(svc.healthcheck).test) ?? [];
       const cmd =
         test[0] === "CMD"
           ? test.slice(1)
@@ -307,7 +308,7 @@ export function importCompose(compose: unknown, app: string): ComposeImport {
       if (command !== undefined && command.length > 0) w.args = command;
     } else if (command !== undefined && command.length > 0) w.args = command;
     const uses = new Set<string>();
-    for (const d of Array.isArray(svc.depends_on) ? svc.depends_on : Object.keys(rec(svc.depends_on))) {
+    for (const d of Array.isArray(svc.depends_on) ? svc.depends_on : Object.keys(recordOf(svc.depends_on))) {
       const dn = names.get(str(d) ?? "");
       if (dn !== undefined) uses.add(dn);
     }
@@ -338,13 +339,13 @@ export function importCompose(compose: unknown, app: string): ComposeImport {
     if (Object.keys(plain).length > 0) w.env = plain;
     if (secrets.length > 0) w.secrets = secrets.sort();
     if (uses.size > 0) w.uses = [...uses].sort();
-    const replicas = Number(rec(svc.deploy).replicas);
+    const replicas = Number(recordOf(svc.deploy).replicas);
     if (Number.isInteger(replicas) && replicas > 0) {
       w.replicas = replicas;
       w.autoscale = false;
     }
-    const limits = rec(rec(rec(svc.deploy).resources).limits);
-    const reservations = rec(rec(rec(svc.deploy).resources).reservations);
+    const limits = recordOf(recordOf(recordOf(svc.deploy).resources).limits);
+    const reservations = recordOf(recordOf(recordOf(svc.deploy).resources).reservations);
     const res = (r: Rec): Record<string, string> | undefined => {
       const c = cpu(r.cpus);
       const m = memory(r.memory);
@@ -360,7 +361,7 @@ export function importCompose(compose: unknown, app: string): ComposeImport {
         "deploy.resources",
         "needs both reservations and limits with cpus and memory; the defaults are used",
       );
-    for (const v of list(svc.volumes))
+    for (const v of asArray(svc.volumes))
       note(
         composeName,
         "volumes",
@@ -369,17 +370,19 @@ export function importCompose(compose: unknown, app: string): ComposeImport {
     if (port !== undefined) apps[name] = w;
     else workers[name] = w;
   }
-  for (const v of Object.keys(rec(rec(compose).volumes)))
+  for (const v of Object.keys(recordOf(recordOf(compose).volumes)))
     if (
       !Object.values(services).some((s) =>
-        list(rec(s).volumes).some((x) => (str(x) ?? str(rec(x).source) ?? "").split(":")[0] === v),
+        asArray(recordOf(s).volumes).some(
+          (x) => (str(x) ?? str(recordOf(x).source) ?? "").split(":")[0] === v,
+        ),
       )
     )
       note("(file)", `volumes.${v}`, "not used by any service; not translated");
   // `uses` may name backing services and services (they have a port); not workers.
   const usable = new Set([...Object.keys(backing), ...Object.keys(apps)]);
   for (const [n, w] of [...Object.entries(apps), ...Object.entries(workers)]) {
-    const uses = list(w.uses).map((u) => str(u) ?? "");
+    const uses = asArray(w.uses).map((u) => str(u) ?? "");
     const kept = uses.filter((u) => usable.has(u) && u !== n);
     for (const u of uses.filter((x) => !kept.includes(x)))
       note(

@@ -3,6 +3,7 @@ import { quantityValue } from "../render/quantity.js";
 import { error, type Diagnostic } from "../spec/diagnostic.js";
 import { didYouMean } from "../spec/suggest.js";
 import { DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, type HpaSpec, type ScalingRules } from "./hpa.js";
+import { asArray, recordOf } from "../spec/plain-data.js";
 
 /** What a simulation needs from the rendered objects of one workload. */
 export interface SimulationTarget {
@@ -11,16 +12,12 @@ export interface SimulationTarget {
   readonly podRequests: { readonly cpu: number; readonly memory: number };
 }
 
-type Rec = Readonly<Record<string, unknown>>;
-const rec = (v: unknown): Rec => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Rec) : {});
-const arr = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);
-
 function rules(v: unknown, defaults: ScalingRules): ScalingRules {
-  const r = rec(v);
-  const policies = arr(r.policies).map((p) => ({
-    type: rec(p).type === "Pods" ? ("Pods" as const) : ("Percent" as const),
-    value: Number(rec(p).value),
-    periodSeconds: Number(rec(p).periodSeconds),
+  const r = recordOf(v);
+  const policies = asArray(r.policies).map((p) => ({
+    type: recordOf(p).type === "Pods" ? ("Pods" as const) : ("Percent" as const),
+    value: Number(recordOf(p).value),
+    periodSeconds: Number(recordOf(p).periodSeconds),
   }));
   const select = r.selectPolicy;
   return {
@@ -56,7 +53,8 @@ export function simulationTarget(
       ],
     };
   const hpa = objects.find(
-    (o) => o.kind === "HorizontalPodAutoscaler" && rec(rec(o.spec).scaleTargetRef).name === workload,
+    (o) =>
+      o.kind === "HorizontalPodAutoscaler" && recordOf(recordOf(o.spec).scaleTargetRef).name === workload,
   );
   if (hpa === undefined)
     return {
@@ -69,12 +67,12 @@ export function simulationTarget(
         ),
       ],
     };
-  const spec = rec(hpa.spec);
+  const spec = recordOf(hpa.spec);
   const targets: Record<string, number> = {};
-  for (const m of arr(spec.metrics)) {
-    const r = rec(rec(m).resource);
-    const util = rec(r.target).averageUtilization;
-    if (rec(m).type === "Resource" && typeof r.name === "string" && typeof util === "number")
+  for (const m of asArray(spec.metrics)) {
+    const r = recordOf(recordOf(m).resource);
+    const util = recordOf(r.target).averageUtilization;
+    if (recordOf(m).type === "Resource" && typeof r.name === "string" && typeof util === "number")
       targets[r.name] = util;
   }
   if (targets.cpu === undefined)
@@ -88,13 +86,13 @@ export function simulationTarget(
         ),
       ],
     };
-  const containers = arr(rec(rec(rec(deployment.spec).template).spec).containers);
+  const containers = asArray(recordOf(recordOf(recordOf(deployment.spec).template).spec).containers);
   const sum = (resource: string): number =>
     containers.reduce<number>(
-      (a, c) => a + quantityValue(rec(rec(rec(c).resources).requests)[resource] ?? 0),
+      (a, c) => a + quantityValue(recordOf(recordOf(recordOf(c).resources).requests)[resource] ?? 0),
       0,
     );
-  const behavior = rec(spec.behavior);
+  const behavior = recordOf(spec.behavior);
   return {
     value: {
       hpa: {

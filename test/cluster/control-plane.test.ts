@@ -1,3 +1,7 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Cluster } from "../../src/deploy/kube/cluster.js";
 import { ClusterError } from "../../src/deploy/kube/errors.js";
@@ -126,5 +130,86 @@ describe("the local control plane", () => {
     const api = err as ClusterError;
     expect(api.status).toBe(422);
     expect(api.message).toContain("Forbidden: updates to statefulset spec for fields other than");
+  });
+
+  it("sends every request and watch of a connection over one HTTP/2 connection", async () => {
+    const c = Cluster.connect({ kubeconfig: inject("kubeconfig") });
+    const seen: string[] = [];
+    const watch = await c.watch(
+      "v1",
+      "ConfigMap",
+      ns,
+      "test=h2",
+      (_type, o) => seen.push(o.metadata.name),
+      () => undefined,
+    );
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        c.apply(
+          obj({
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata: { name: `h2-${i}`, namespace: ns, labels: { test: "h2" } },
+          }),
+        ),
+      ),
+    );
+    await until("the watch to see every ConfigMap", () =>
+      Promise.resolve(new Set(seen).size === 30 ? true : undefined),
+    );
+    watch.stop();
+    expect(c.requests).toBeGreaterThanOrEqual(31);
+    expect(c.connections).toBe(1);
+  });
+
+  it("speaks HTTP/1.1 to a plain-http API server address, as kubectl proxy gives", async () => {
+    const proxy = spawn("kubectl", ["proxy", "--port=0", "--kubeconfig", inject("kubeconfig")]);
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        proxy.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          const m = /Starting to serve on [\d.]+:(\d+)/.exec(out);
+          if (m?.[1] !== undefined) resolve(m[1]);
+        });
+        proxy.on("exit", () => {
+          reject(new Error(`kubectl proxy exited: ${out}`));
+        });
+      });
+      const dir = mkdtempSync(join(tmpdir(), "kubeship-proxy-"));
+      const kubeconfig = join(dir, "config");
+      writeFileSync(
+        kubeconfig,
+        `apiVersion: v1\nkind: Config\nclusters: [{name: p, cluster: {server: "http://127.0.0.1:${port}"}}]\nusers: [{name: p, user: {}}]\ncontexts: [{name: p, context: {cluster: p, user: p}}]\ncurrent-context: p\n`,
+      );
+      const c = Cluster.connect({ kubeconfig });
+      expect(await c.version()).toMatch(/^v1\.34\./);
+      const seen: string[] = [];
+      const watch = await c.watch(
+        "v1",
+        "ConfigMap",
+        ns,
+        "test=proxy",
+        (_type, o) => seen.push(o.metadata.name),
+        () => undefined,
+      );
+      await c.apply(
+        obj({
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: "via-proxy", namespace: ns, labels: { test: "proxy" } },
+        }),
+      );
+      await until("the watch through the proxy", () =>
+        Promise.resolve(seen.includes("via-proxy") ? true : undefined),
+      );
+      watch.stop();
+      expect(
+        (await c.get({ apiVersion: "v1", kind: "ConfigMap", name: "via-proxy", namespace: ns }))?.metadata
+          .name,
+      ).toBe("via-proxy");
+    } finally {
+      proxy.kill();
+    }
   });
 });

@@ -15,7 +15,13 @@ export interface ObjectRef {
 
 /** A live object, as the API returned it. */
 export type LiveObject = KubeObject & {
-  metadata: KubeObject["metadata"] & { uid?: string; resourceVersion?: string; generation?: number };
+  metadata: KubeObject["metadata"] & {
+    uid?: string;
+    resourceVersion?: string;
+    generation?: number;
+    deletionTimestamp?: string;
+    ownerReferences?: readonly { kind: string; name: string; uid: string; controller?: boolean }[];
+  };
 };
 
 interface Resource {
@@ -45,6 +51,11 @@ export class Cluster {
   /** How many API requests this connection sent. */
   get requests(): number {
     return this.http.requests;
+  }
+
+  /** How many network connections those requests took (one, over HTTP/2, unless the server restarted). */
+  get connections(): number {
+    return this.http.connections;
   }
 
   /** The server's version, e.g. `v1.34.4`. */

@@ -1,6 +1,11 @@
 import * as k8s from "@kubernetes/client-node";
-import * as https from "node:https";
 import * as http from "node:http";
+import { existsSync } from "node:fs";
+import * as http2 from "node:http2";
+import type * as https from "node:https";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { ClusterError, UnreachableError } from "./errors.js";
 
 /** Where to find the cluster: a kubeconfig file and context, defaulting like kubectl (KUBECONFIG, current context). */
@@ -22,6 +27,11 @@ export type Json = Record<string, unknown>;
  */
 export class KubeHttp {
   requests = 0;
+  /** Connections opened: one HTTP/2 connection serves every request over https. */
+  connections = 0;
+  private h2: http2.ClientHttp2Session | undefined;
+  /** Open streams per HTTP/2 connection. */
+  private readonly streams = new WeakMap<http2.ClientHttp2Session, number>();
   private constructor(
     readonly server: URL,
     readonly context: string,
@@ -31,7 +41,19 @@ export class KubeHttp {
   static load(options: ConnectOptions = {}): KubeHttp {
     const kc = new k8s.KubeConfig();
     if (options.kubeconfig !== undefined) kc.loadFromFile(options.kubeconfig);
-    else kc.loadFromDefault();
+    else {
+      // Without any kubeconfig client-node falls back to http://localhost:8080; say what is missing instead.
+      const home = join(homedir(), ".kube", "config");
+      if (
+        (process.env["KUBECONFIG"] ?? "") === "" &&
+        !existsSync(home) &&
+        process.env["KUBERNETES_SERVICE_HOST"] === undefined
+      )
+        throw new UnreachableError(
+          `no kubeconfig: KUBECONFIG is not set and ${home} does not exist; pass --kubeconfig FILE or set KUBECONFIG`,
+        );
+      kc.loadFromDefault();
+    }
     if (options.context !== undefined) {
       if (!kc.getContexts().some((c) => c.name === options.context))
         throw new UnreachableError(
@@ -101,7 +123,7 @@ export class KubeHttp {
 
   /**
    * Streams a watch: calls `onEvent` for each event until `stop()` or the server ends the stream
-   * (then `onEnd` is called with the error, if any).
+   * (then `onEnd` is called with the error, if any). Rejects when the watch cannot be opened.
    */
   async watch(
     path: string,
@@ -109,59 +131,46 @@ export class KubeHttp {
     onEvent: (type: string, object: Json) => void,
     onEnd: (err?: Error) => void,
   ): Promise<{ stop(): void }> {
-    const req = await this.open("GET", path, { query: { ...query, watch: "true" } });
     let stopped = false;
-    req.on("response", (res) => {
-      if ((res.statusCode ?? 0) >= 400) {
-        onEnd(
-          new ClusterError(
-            `watch ${path}: HTTP ${res.statusCode ?? 0}`,
-            res.statusCode ?? 0,
-            String(res.statusCode),
-          ),
-        );
-        res.resume();
-        return;
+    let ended = false;
+    // A server that dies closes the stream without an "end": treat any close as the end.
+    const end = (e?: Error): void => {
+      if (ended || stopped) return;
+      ended = true;
+      onEnd(e);
+    };
+    const exchange = await this.open("GET", path, { query: { ...query, watch: "true" } });
+    const { status, body } = exchange;
+    if (status >= 400) {
+      exchange.cancel();
+      throw new ClusterError(`watch ${path}: HTTP ${status}`, status, String(status));
+    }
+    let buffer = "";
+    body.setEncoding("utf8");
+    body.on("data", (chunk: string) => {
+      buffer += chunk;
+      let nl: number;
+      while ((nl = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, nl).trim();
+        buffer = buffer.slice(nl + 1);
+        if (line === "" || stopped) continue;
+        const event = JSON.parse(line) as { type: string; object: Json };
+        onEvent(event.type, event.object);
       }
-      let buffer = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        buffer += chunk;
-        let nl: number;
-        while ((nl = buffer.indexOf("\n")) >= 0) {
-          const line = buffer.slice(0, nl).trim();
-          buffer = buffer.slice(nl + 1);
-          if (line === "") continue;
-          const event = JSON.parse(line) as { type: string; object: Json };
-          onEvent(event.type, event.object);
-        }
-      });
-      // A server that dies closes the stream without an "end": treat any close as the end.
-      let ended = false;
-      const end = (e?: Error): void => {
-        if (ended || stopped) return;
-        ended = true;
-        onEnd(e);
-      };
-      res.on("end", () => {
-        end();
-      });
-      res.on("close", () => {
-        end();
-      });
-      res.on("error", (e) => {
-        end(e);
-      });
     });
-    req.on("error", (e) => {
-      if (!stopped)
-        onEnd(new UnreachableError(`cannot reach ${this.server.host}: ${e.message}`, { cause: e }));
+    body.on("end", () => {
+      end();
     });
-    req.end();
+    body.on("close", () => {
+      end();
+    });
+    body.on("error", (e) => {
+      end(e);
+    });
     return {
       stop: () => {
         stopped = true;
-        req.destroy();
+        exchange.cancel();
       },
     };
   }
@@ -171,49 +180,191 @@ export class KubeHttp {
     path: string,
     options: { body?: unknown; contentType?: string; query?: Record<string, string> },
   ): Promise<{ status: number; text: string }> {
-    const req = await this.open(method, path, options);
+    const { status, body } = await this.open(method, path, options);
     return new Promise((resolve, reject) => {
-      req.on("response", (res: http.IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") });
-        });
-        res.on("error", reject);
+      const chunks: Buffer[] = [];
+      body.on("data", (c: Buffer) => chunks.push(c));
+      body.on("end", () => {
+        resolve({ status, text: Buffer.concat(chunks).toString("utf8") });
       });
-      req.on("error", (e) => {
-        reject(
-          new UnreachableError(`cannot reach the cluster at ${this.server.host}: ${e.message}`, { cause: e }),
-        );
+      body.on("error", (e) => {
+        reject(this.unreachable(e));
       });
-      if (options.body !== undefined)
-        req.write(typeof options.body === "string" ? options.body : JSON.stringify(options.body));
-      req.end();
     });
   }
 
+  /**
+   * Sends a request and resolves with the response status and its body stream. Over https it uses one
+   * HTTP/2 connection for every request and watch, as client-go does (no TLS handshake per request);
+   * plain http (`kubectl proxy`) goes over HTTP/1.1.
+   */
   private async open(
     method: string,
     path: string,
     options: { body?: unknown; contentType?: string; query?: Record<string, string> },
-  ): Promise<http.ClientRequest> {
+  ): Promise<Exchange> {
     this.requests++;
     const url = new URL(path, this.server);
     for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
-    const opts: https.RequestOptions = {
-      method,
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port,
-      path: `${url.pathname}${url.search}`,
-      headers: {
-        Accept: "application/json",
-        ...(options.body !== undefined ? { "Content-Type": options.contentType ?? "application/json" } : {}),
-      },
-    };
-    await this.kc.applyToHTTPSOptions(opts);
-    return url.protocol === "https:" ? https.request(opts) : http.request(opts);
+    const tls: https.RequestOptions = {};
+    // client-node refuses to dress a plain-http server (`kubectl proxy`) with TLS: it needs no credentials.
+    if (url.protocol === "https:") await this.kc.applyToHTTPSOptions(tls);
+    const headers: Record<string, string> = { accept: "application/json" };
+    for (const [k, v] of Object.entries(tls.headers ?? {}))
+      if (typeof v === "string" || typeof v === "number") headers[k.toLowerCase()] = String(v);
+    if (tls.auth != null) headers["authorization"] = `Basic ${Buffer.from(tls.auth).toString("base64")}`;
+    if (options.body !== undefined) headers["content-type"] = options.contentType ?? "application/json";
+    const payload =
+      options.body === undefined
+        ? undefined
+        : typeof options.body === "string"
+          ? options.body
+          : JSON.stringify(options.body);
+    const target = `${url.pathname}${url.search}`;
+    return url.protocol === "https:"
+      ? this.openHttp2(method, target, headers, payload, tls)
+      : this.openHttp1(method, url, target, headers, payload);
   }
+
+  private openHttp2(
+    method: string,
+    target: string,
+    headers: Record<string, string>,
+    payload: string | undefined,
+    tls: https.RequestOptions,
+  ): Promise<Exchange> {
+    const session = this.session(tls);
+    return new Promise((resolve, reject) => {
+      let stream: http2.ClientHttp2Stream;
+      try {
+        // endStream explicitly: Node closes a DELETE's body by default, and ours carries DeleteOptions.
+        stream = session.request(
+          { ":method": method, ":path": target, ...headers },
+          { endStream: payload === undefined },
+        );
+      } catch (e) {
+        this.dropSession(session);
+        reject(this.unreachable(e));
+        return;
+      }
+      this.track(session, stream);
+      let answered = false;
+      stream.on("response", (h) => {
+        answered = true;
+        resolve({
+          status: h[":status"] ?? 0,
+          body: stream,
+          cancel: () => {
+            stream.close(http2.constants.NGHTTP2_CANCEL);
+          },
+        });
+      });
+      stream.on("error", (e) => {
+        if (!answered) reject(this.unreachable(e));
+      });
+      stream.on("close", () => {
+        if (!answered) reject(this.unreachable(new Error(`stream closed (code ${stream.rstCode})`)));
+      });
+      if (payload !== undefined) stream.end(payload);
+    });
+  }
+
+  private openHttp1(
+    method: string,
+    url: URL,
+    target: string,
+    headers: Record<string, string>,
+    payload: string | undefined,
+  ): Promise<Exchange> {
+    this.connections++;
+    return new Promise((resolve, reject) => {
+      const req = http.request({
+        method,
+        protocol: url.protocol,
+        hostname: url.hostname,
+        port: url.port,
+        path: target,
+        headers,
+      });
+      req.on("response", (res: http.IncomingMessage) => {
+        resolve({
+          status: res.statusCode ?? 0,
+          body: res,
+          cancel: () => {
+            req.destroy();
+          },
+        });
+      });
+      req.on("error", (e) => {
+        reject(this.unreachable(e));
+      });
+      req.end(payload);
+    });
+  }
+
+  /** The HTTP/2 connection, opened on first use and again after the server closed it (a restart). */
+  private session(tls: https.RequestOptions): http2.ClientHttp2Session {
+    const current = this.h2;
+    if (current !== undefined && !current.closed && !current.destroyed) return current;
+    const servername = this.kc.getCurrentCluster()?.tlsServerName ?? tls.servername;
+    const session = http2.connect(this.server.origin, {
+      ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+      ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+      ...(tls.key === undefined ? {} : { key: tls.key }),
+      ...(tls.pfx === undefined ? {} : { pfx: tls.pfx }),
+      ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }),
+      ...(tls.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: tls.rejectUnauthorized }),
+      ...(servername == null ? {} : { servername }),
+      // Receive windows as client-go's transport has them (4 MiB a stream, 1 GiB the connection),
+      // not Node's 64 KiB, so large lists and busy watches do not wait for window updates.
+      settings: { initialWindowSize: 4 << 20 },
+    });
+    this.connections++;
+    session.setMaxListeners(0);
+    session.on("connect", () => {
+      session.setLocalWindowSize(1 << 30);
+    });
+    // Errors reach the streams; the session only has to be forgotten so the next request reconnects.
+    session.on("error", () => {
+      this.dropSession(session);
+    });
+    session.on("goaway", () => {
+      this.dropSession(session);
+    });
+    session.on("close", () => {
+      this.dropSession(session);
+    });
+    session.unref();
+    this.h2 = session;
+    return session;
+  }
+
+  private dropSession(session: http2.ClientHttp2Session): void {
+    if (this.h2 === session) this.h2 = undefined;
+  }
+
+  /** Keeps the process alive while a stream is open, and not a moment longer. */
+  private track(session: http2.ClientHttp2Session, stream: http2.ClientHttp2Stream): void {
+    this.streams.set(session, (this.streams.get(session) ?? 0) + 1);
+    session.ref();
+    stream.on("close", () => {
+      const left = (this.streams.get(session) ?? 1) - 1;
+      this.streams.set(session, left);
+      if (left === 0 && !session.destroyed) session.unref();
+    });
+  }
+
+  private unreachable(e: unknown): UnreachableError {
+    const message = e instanceof Error ? e.message : String(e);
+    return new UnreachableError(`cannot reach the cluster at ${this.server.host}: ${message}`, { cause: e });
+  }
+}
+
+/** A response on its way: the status, the body as a stream, and a way to stop it early. */
+interface Exchange {
+  readonly status: number;
+  readonly body: Readable;
+  cancel(): void;
 }
 
 /** A JSON body, or the text as a message (some errors, like a 404 for an unknown group, are plain text). */

@@ -5,9 +5,9 @@ import { explainApplyError } from "./engine.js";
 import { DeployError } from "./errors.js";
 import type { LiveObject } from "./kube/cluster.js";
 import { ClusterError } from "./kube/errors.js";
-import { deployWaves } from "./order.js";
+import { criticalFirst, deploySteps, deployWaves } from "./order.js";
 import { classify, isImmutableError, pruneEntries } from "./plan.js";
-import { readinessOf } from "./readiness.js";
+import { readinessFromPods, readinessOf } from "./readiness.js";
 import { generateSecretValue, parseSecretsFile } from "./secrets.js";
 
 const live = (o: Record<string, unknown>): LiveObject => o as unknown as LiveObject;
@@ -101,6 +101,76 @@ describe("readinessOf", () => {
   });
 });
 
+describe("readinessFromPods", () => {
+  const pod = (
+    name: string,
+    owner: string,
+    phase: string,
+    extra: { ready?: boolean; revision?: string; deleting?: boolean } = {},
+  ): LiveObject =>
+    live({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        name,
+        ownerReferences: [{ kind: "X", name: "x", uid: owner, controller: true }],
+        ...(extra.revision === undefined ? {} : { labels: { "controller-revision-hash": extra.revision } }),
+        ...(extra.deleting === true ? { deletionTimestamp: "2026-11-23T00:00:00Z" } : {}),
+      },
+      status: {
+        phase,
+        conditions: [{ type: "Ready", status: extra.ready === true ? "True" : "False" }],
+      },
+    });
+  const sts = (status: Record<string, unknown>, spec: Record<string, unknown> = {}): LiveObject =>
+    live({
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: { name: "db", uid: "s1", generation: 2 },
+      spec: { replicas: 2, ...spec },
+      status: { observedGeneration: 2, updateRevision: "db-new", ...status },
+    });
+
+  it("counts a StatefulSet's ready pods on its update revision, once the controller has seen the change", () => {
+    const ready = [
+      pod("db-0", "s1", "Running", { ready: true, revision: "db-new" }),
+      pod("db-1", "s1", "Running", { ready: true, revision: "db-new" }),
+    ];
+    expect(readinessFromPods(sts({}), ready)).toEqual({ state: "ready", message: "2/2 pods ready" });
+    // An old-revision pod, a pod not ready, another owner's pod, a pod being deleted: not counted.
+    for (const second of [
+      pod("db-1", "s1", "Running", { ready: true, revision: "db-old" }),
+      pod("db-1", "s1", "Running", { ready: false, revision: "db-new" }),
+      pod("db-1", "other", "Running", { ready: true, revision: "db-new" }),
+      pod("db-1", "s1", "Running", { ready: true, revision: "db-new", deleting: true }),
+    ])
+      expect(readinessFromPods(sts({}), [ready[0] as LiveObject, second])).toBeUndefined();
+    // The controller has not seen generation 2: the update revision it reports may be the old one.
+    expect(readinessFromPods(sts({ observedGeneration: 1 }), ready)).toBeUndefined();
+    // minReadySeconds asks for availability, which only the controller measures.
+    expect(readinessFromPods(sts({}, { minReadySeconds: 10 }), ready)).toBeUndefined();
+  });
+
+  it("counts a Job done when enough of its pods succeeded, before its controller records it", () => {
+    const job = (spec: Record<string, unknown>): LiveObject =>
+      live({ apiVersion: "batch/v1", kind: "Job", metadata: { name: "m", uid: "j1" }, spec, status: {} });
+    const done = [pod("m-a", "j1", "Failed"), pod("m-b", "j1", "Succeeded")];
+    expect(readinessFromPods(job({ completions: 1 }), done)).toEqual({
+      state: "ready",
+      message: "complete (1 of 1 pods succeeded)",
+    });
+    expect(readinessFromPods(job({ completions: 2 }), done)).toBeUndefined();
+    expect(readinessFromPods(job({ completions: 1 }), [pod("m-a", "j1", "Running")])).toBeUndefined();
+    // Indexed jobs and success policies are not a plain count: the controller decides.
+    expect(readinessFromPods(job({ completions: 1, completionMode: "Indexed" }), done)).toBeUndefined();
+    expect(readinessFromPods(job({ completions: 1, successPolicy: { rules: [] } }), done)).toBeUndefined();
+    // Deployments are judged by their status alone.
+    expect(
+      readinessFromPods(deployment({ replicas: 1 }, {}), [pod("api-1", "d1", "Running", { ready: true })]),
+    ).toBeUndefined();
+  });
+});
+
 describe("plan", () => {
   const desired = {
     apiVersion: "apps/v1",
@@ -178,6 +248,18 @@ describe("deployWaves", () => {
       "web: Deployment/web",
       "scaling: PodDisruptionBudget/api PodDisruptionBudget/web",
     ]);
+  });
+});
+
+describe("criticalFirst", () => {
+  it("starts the nodes with the longest chain after them first", () => {
+    const r = renderSpec(
+      "app: a\nservices:\n  web: { image: w:1, port: 80, uses: [api, cache] }\n  api: { image: a:1, port: 80, uses: [queue] }\nbacking:\n  cache: { type: redis }\n  zk: { type: zookeeper }\n  queue: { type: kafka, uses: [zk], topics: [t] }\n",
+    );
+    if (!r.ok) throw new Error("no render");
+    const steps = deploySteps(r.value.model, r.value.objects);
+    // zk -> queue (and its topic job) -> api -> web is the critical chain; cache only feeds web.
+    expect(criticalFirst(r.value.model, steps)).toEqual(["zk", "queue", "api", "cache", "web"]);
   });
 });
 

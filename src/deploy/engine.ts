@@ -8,7 +8,7 @@ import { type Revision, listRevisions, loadRevision, markRevision, saveRevision 
 import { type Cluster, type LiveObject, refOf } from "./kube/cluster.js";
 import { ClusterError } from "./kube/errors.js";
 import { acquireLock } from "./lock.js";
-import { deploySteps, type Wave } from "./order.js";
+import { criticalFirst, deploySteps, type Wave } from "./order.js";
 import { classify, type PlanEntry, pruneEntries, refKey, refName } from "./plan.js";
 import { ensureSecrets, type ExternalValues } from "./secrets.js";
 import { ReadinessTracker } from "./wait.js";
@@ -341,7 +341,7 @@ async function applyPlan(
       }
       return p;
     };
-    await Promise.all(model.graph.nodes.map((n) => runNode(n.name))).catch((e: unknown) => {
+    await Promise.all(criticalFirst(model, steps).map(runNode)).catch((e: unknown) => {
       aborted = true;
       throw e;
     });

@@ -111,3 +111,27 @@ export function deploySteps(model: AppModel, objects: readonly KubeObject[]): De
     count: before.length + [...nodes.values()].reduce((n, s) => n + s.length, 0) + after.length,
   };
 }
+
+/**
+ * The graph's nodes, those with the longest chain of dependents after them first (stable otherwise):
+ * the engine starts them in this order, so the controllers, which work first come first served, get
+ * to the critical path before the nodes that have time to spare.
+ */
+export function criticalFirst(model: AppModel, steps: DeploySteps): string[] {
+  const height = new Map<string, number>();
+  const heightOf = (name: string): number => {
+    let h = height.get(name);
+    if (h === undefined) {
+      height.set(name, 0); // a cycle (refused earlier by the model) cannot recurse forever
+      const own = steps.nodes.get(name)?.length ?? 0;
+      h = own + Math.max(0, ...model.graph.dependentsOf(name).map(heightOf));
+      height.set(name, h);
+    }
+    return h;
+  };
+  const names = model.graph.nodes.map((n) => n.name);
+  return names
+    .map((name, i) => ({ name, i, h: heightOf(name) }))
+    .sort((a, b) => b.h - a.h || a.i - b.i)
+    .map((x) => x.name);
+}

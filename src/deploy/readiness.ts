@@ -88,6 +88,64 @@ export function readinessOf(o: LiveObject): Readiness {
   }
 }
 
+/**
+ * Whether a StatefulSet or Job is ready by the evidence of its own pods, which the API reports before
+ * the workload's controller has counted them: a Job's controller batches pod updates for a second
+ * (SyncJobBatchPeriod) before it records success, and a StatefulSet's status waits for a busy
+ * controller. A succeeded pod is final and a ready pod on the update revision is what the status
+ * would count, so dependents may start on this evidence. Undefined when the pods do not settle it:
+ * another kind, the controller has not yet seen the change (the update revision is unknown), a
+ * StatefulSet with minReadySeconds, or a Job whose success is not a plain count of succeeded pods.
+ */
+export function readinessFromPods(o: LiveObject, pods: readonly LiveObject[]): Readiness | undefined {
+  const spec = (o["spec"] ?? {}) as Status;
+  const status = (o["status"] ?? {}) as Status;
+  const uid = o.metadata.uid;
+  if (uid === undefined) return undefined;
+  const own = pods.filter(
+    (p) =>
+      p.metadata.deletionTimestamp === undefined &&
+      (p.metadata.ownerReferences ?? []).some((r) => r.uid === uid && r.controller === true),
+  );
+  const phase = (p: LiveObject): unknown => ((p["status"] ?? {}) as Status)["phase"];
+  switch (o.kind) {
+    case "StatefulSet": {
+      const revision = status["updateRevision"];
+      if (
+        num(status["observedGeneration"]) < (o.metadata.generation ?? 0) ||
+        typeof revision !== "string" ||
+        num(spec["minReadySeconds"]) > 0
+      )
+        return undefined;
+      const want = typeof spec["replicas"] === "number" ? spec["replicas"] : 1;
+      const ready = own.filter(
+        (p) =>
+          p.metadata.labels?.["controller-revision-hash"] === revision &&
+          phase(p) === "Running" &&
+          (((p["status"] as Status | undefined)?.["conditions"] as Condition[] | undefined) ?? []).some(
+            (c) => c.type === "Ready" && c.status === "True",
+          ),
+      ).length;
+      return ready >= want ? { state: "ready", message: `${ready}/${want} pods ready` } : undefined;
+    }
+    case "Job": {
+      if (
+        spec["completionMode"] === "Indexed" ||
+        spec["successPolicy"] !== undefined ||
+        typeof spec["completions"] !== "number"
+      )
+        return undefined;
+      const want = spec["completions"];
+      const succeeded = own.filter((p) => phase(p) === "Succeeded").length;
+      return succeeded >= want
+        ? { state: "ready", message: `complete (${succeeded} of ${want} pods succeeded)` }
+        : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
 /** Kinds whose readiness is worth waiting for. */
 export const WAITED_KINDS: ReadonlySet<string> = new Set([
   "Deployment",

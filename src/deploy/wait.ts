@@ -2,7 +2,7 @@ import { INSTANCE_LABEL } from "../render/labels.js";
 import type { Cluster, LiveObject } from "./kube/cluster.js";
 import { explainNotReady } from "./diagnose.js";
 import { RolloutError } from "./errors.js";
-import { type Readiness, readinessOf, WAITED_KINDS } from "./readiness.js";
+import { type Readiness, readinessFromPods, readinessOf, WAITED_KINDS } from "./readiness.js";
 
 /** Progress while waiting. */
 export type WaitReport = (object: string, readiness: Readiness) => void;
@@ -30,6 +30,7 @@ interface Waiter {
  */
 export class ReadinessTracker {
   private readonly latest = new Map<string, LiveObject>();
+  private readonly pods = new Map<string, LiveObject>();
   private readonly reported = new Map<string, string>();
   private readonly watches = new Map<string, { stop(): void } | "opening">();
   private readonly waiters = new Set<Waiter>();
@@ -47,6 +48,8 @@ export class ReadinessTracker {
     const pending = objects.filter((o) => WAITED_KINDS.has(o.kind));
     if (pending.length === 0) return;
     for (const o of pending) this.ensureWatch(o.apiVersion, o.kind);
+    // StatefulSets and Jobs are also followed through their pods, which show readiness sooner.
+    if (pending.some((o) => POD_EVIDENCE_KINDS.has(o.kind))) this.ensureWatch("v1", "Pod");
     await new Promise<void>((resolve, reject) => {
       let done = false;
       const waiter: Waiter = {
@@ -113,7 +116,9 @@ export class ReadinessTracker {
       return { state: "progressing", message: "waiting for the new object" };
     if (o.generation !== undefined && (live.metadata.generation ?? 0) < o.generation)
       return { state: "progressing", message: "waiting for the change to show" };
-    return readinessOf(live);
+    const status = readinessOf(live);
+    if (status.state !== "progressing" || !POD_EVIDENCE_KINDS.has(o.kind)) return status;
+    return readinessFromPods(live, [...this.pods.values()]) ?? status;
   }
 
   private ensureWatch(apiVersion: string, kind: string): void {
@@ -135,6 +140,13 @@ export class ReadinessTracker {
         `${INSTANCE_LABEL}=${this.app}`,
         (type, live) => {
           if (type === "ERROR") return;
+          if (kind === "Pod") {
+            if (type === "DELETED") this.pods.delete(live.metadata.name);
+            else this.pods.set(live.metadata.name, live);
+            const owner = live.metadata.ownerReferences?.find((r) => r.controller === true);
+            if (owner !== undefined) this.notify(key(owner.kind, owner.name));
+            return;
+          }
           const name = key(kind, live.metadata.name);
           if (type === "DELETED") this.latest.delete(name);
           else this.latest.set(name, live);
@@ -163,6 +175,9 @@ export class ReadinessTracker {
     }
   }
 }
+
+/** Kinds whose pods can show readiness before their own status does. */
+const POD_EVIDENCE_KINDS: ReadonlySet<string> = new Set(["StatefulSet", "Job"]);
 
 function key(kind: string, name: string): string {
   return `${kind}/${name}`;

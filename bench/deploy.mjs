@@ -14,7 +14,7 @@ import { ensureHelm } from "../test/tools/helm.mjs";
 import { up } from "../test/cluster/cluster.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const kubeconfig = up();
 const env = { ...process.env, KUBECONFIG: kubeconfig };
 const helm = ensureHelm();
@@ -149,6 +149,10 @@ const table = [
   `| \`kubeship deploy --yes\` (ordered waves, watches, secrets, revision) | ${(median(results.kubeship, (r) => r.ms) / 1000).toFixed(1)} s | ${median(results.kubeship, (r) => r.requests)} |`,
   `| \`kubectl apply -f DIR\` + \`kubectl wait\` (deployments, statefulsets, jobs) | ${(median(results.kubectl, (r) => r.ms) / 1000).toFixed(1)} s | ${median(results.kubectl, (r) => r.requests)} |`,
   `| \`helm install --wait --wait-for-jobs\` of the rendered chart | ${(median(results.helm, (r) => r.ms) / 1000).toFixed(1)} s | not reported |`,
+  "",
+  `Each run, in ms: ${Object.entries(results)
+    .map(([how, rs]) => `${how} ${rs.map((r) => r.ms.toFixed(0)).join(", ")}`)
+    .join("; ")}.`,
 ].join("\n");
 // Leave the cluster as it was: every namespace the benchmark made goes.
 for (const ns of JSON.parse(sh("kubectl", ["get", "ns", "-o", "json"]).stdout)

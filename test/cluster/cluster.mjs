@@ -84,9 +84,13 @@ export function up() {
     if (existsSync(join(workdir, "clusters", name))) kwokctl("delete", "cluster", "--name", name);
     const conf = join(workdir, "kwokctl.yaml");
     // bindAddress: every component listens on loopback only (kwokctl's default is 0.0.0.0).
+    // nodeLeaseDurationSeconds: kwok, which plays the nodes' kubelets, holds a Lease per node for
+    // 40 s x heartbeatFactor 5 by default; after `restart` the new kwok waits for the old one's
+    // leases to expire before it moves pods again, which would stall every rollout for 200 s. 4 s
+    // (20 s with the factor) keeps a restart close to a real one, where the kubelets stay up.
     writeFileSync(
       conf,
-      "apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokctlConfiguration\noptions:\n  bindAddress: 127.0.0.1\n",
+      "apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokctlConfiguration\noptions:\n  bindAddress: 127.0.0.1\n  nodeLeaseDurationSeconds: 4\n",
     );
     log(`starting cluster ${name} (Kubernetes v${versions.K8S_VERSION}, etcd v${versions.ETCD_VERSION})`);
     const r = kwokctl(

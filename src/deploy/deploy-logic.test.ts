@@ -7,7 +7,7 @@ import type { LiveObject } from "./kube/cluster.js";
 import { ClusterError } from "./kube/errors.js";
 import { criticalFirst, deploySteps, deployWaves } from "./order.js";
 import { classify, isImmutableError, pruneEntries } from "./plan.js";
-import { readinessFromPods, readinessOf } from "./readiness.js";
+import { readinessFromPods, readinessOf, serviceReadiness } from "./readiness.js";
 import { generateSecretValue, parseSecretsFile } from "./secrets.js";
 
 const live = (o: Record<string, unknown>): LiveObject => o as unknown as LiveObject;
@@ -171,6 +171,43 @@ describe("readinessFromPods", () => {
   });
 });
 
+describe("serviceReadiness", () => {
+  const slice = (service: string, ...endpoints: { ready?: boolean }[]): LiveObject =>
+    live({
+      apiVersion: "discovery.k8s.io/v1",
+      kind: "EndpointSlice",
+      metadata: { name: `${service}-abc`, labels: { "kubernetes.io/service-name": service } },
+      endpoints: endpoints.map((c, i) => ({
+        addresses: [`10.0.0.${String(i + 1)}`],
+        ...(c.ready === undefined ? {} : { conditions: { ready: c.ready } }),
+      })),
+    });
+
+  it("is ready once an endpoint is ready (an unknown condition counts as ready, as in the API)", () => {
+    expect(serviceReadiness([])).toEqual({ state: "progressing", message: "no ready endpoints yet" });
+    expect(serviceReadiness([slice("db", { ready: false })]).state).toBe("progressing");
+    expect(serviceReadiness([slice("db", { ready: false }, { ready: true })])).toEqual({
+      state: "ready",
+      message: "1 endpoint ready",
+    });
+    expect(serviceReadiness([slice("db", {}), slice("db", { ready: true })]).message).toBe(
+      "2 endpoints ready",
+    );
+  });
+
+  it("waits for a CustomResourceDefinition to be established", () => {
+    const crd = (status: string): LiveObject =>
+      live({
+        apiVersion: "apiextensions.k8s.io/v1",
+        kind: "CustomResourceDefinition",
+        metadata: { name: "x.example.com" },
+        status: { conditions: [{ type: "Established", status }] },
+      });
+    expect(readinessOf(crd("False")).state).toBe("progressing");
+    expect(readinessOf(crd("True"))).toEqual({ state: "ready", message: "established" });
+  });
+});
+
 describe("plan", () => {
   const desired = {
     apiVersion: "apps/v1",
@@ -260,6 +297,9 @@ describe("criticalFirst", () => {
     const steps = deploySteps(r.value.model, r.value.objects);
     // zk -> queue (and its topic job) -> api -> web is the critical chain; cache only feeds web.
     expect(criticalFirst(r.value.model, steps)).toEqual(["zk", "queue", "api", "cache", "web"]);
+    // Each node's dependents wait for the endpoints of its Services (headless ones included).
+    expect(steps.services.get("queue")).toEqual(expect.arrayContaining(["queue", "queue-headless"]));
+    expect(steps.services.get("api")).toEqual(["api"]);
   });
 });
 

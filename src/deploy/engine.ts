@@ -11,7 +11,7 @@ import { acquireLock } from "./lock.js";
 import { criticalFirst, deploySteps, type Wave } from "./order.js";
 import { classify, type PlanEntry, pruneEntries, refKey, refName } from "./plan.js";
 import { ensureSecrets, type ExternalValues } from "./secrets.js";
-import { ReadinessTracker } from "./wait.js";
+import { type AppliedObject, ReadinessTracker } from "./wait.js";
 
 /** Everything a deploy needs; the CLI (or a library user) supplies it. */
 export interface DeployRequest {
@@ -296,7 +296,7 @@ async function applyPlan(
   );
   let index = 0;
   let aborted = false;
-  const runStep = async (step: Wave): Promise<void> => {
+  const runStep = async (step: Wave, alsoWaitFor: readonly AppliedObject[] = []): Promise<void> => {
     if (aborted) throw new DeployError("the deploy stopped after an earlier failure");
     reporter({
       type: "wave",
@@ -325,7 +325,7 @@ async function applyPlan(
         };
       }),
     );
-    await tracker.waitFor(applied, deadline);
+    await tracker.waitFor([...applied, ...alsoWaitFor], deadline);
   };
   try {
     for (const step of steps.before) await runStep(step);
@@ -335,7 +335,15 @@ async function applyPlan(
       let p = done.get(name);
       if (p === undefined) {
         p = Promise.all(model.graph.dependenciesOf(name).map(runNode)).then(async () => {
-          for (const step of steps.nodes.get(name) ?? []) await runStep(step);
+          // The node's own workloads step also waits for its Services' endpoints: what users connect to.
+          const endpoints = (steps.services.get(name) ?? []).map((service) => ({
+            apiVersion: "v1",
+            kind: "Service",
+            name: service,
+            endpoints: true,
+          }));
+          for (const step of steps.nodes.get(name) ?? [])
+            await runStep(step, step.name === name ? endpoints : []);
         });
         done.set(name, p);
       }

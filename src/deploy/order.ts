@@ -66,6 +66,11 @@ export function deployWaves(model: AppModel, objects: readonly KubeObject[]): Wa
 export interface DeploySteps {
   readonly before: readonly Wave[];
   readonly nodes: ReadonlyMap<string, readonly Wave[]>;
+  /**
+   * Per graph node, the Services whose endpoints its dependents connect to: the node is ready for
+   * them once its workloads are and these Services have ready endpoints.
+   */
+  readonly services: ReadonlyMap<string, readonly string[]>;
   readonly after: readonly Wave[];
   readonly count: number;
 }
@@ -104,12 +109,32 @@ export function deploySteps(model: AppModel, objects: readonly KubeObject[]): De
   for (const steps of nodes.values())
     steps.sort((a, b) => Number(a.name.endsWith("-init")) - Number(b.name.endsWith("-init")));
   const after = rest.length > 0 ? [{ name: "scaling, traffic, monitoring", objects: rest }] : [];
+  const services = new Map<string, string[]>();
+  for (const o of objects) {
+    const node = owner(o) ?? "";
+    const spec = (o as { spec?: { selector?: Record<string, string>; type?: string } }).spec;
+    if (
+      o.kind !== "Service" ||
+      spec?.type === "ExternalName" ||
+      Object.keys(spec?.selector ?? {}).length === 0 ||
+      !(nodes.get(node) ?? []).some((step) => step.objects.some(runsPods))
+    )
+      continue;
+    services.set(node, [...(services.get(node) ?? []), o.metadata.name]);
+  }
   return {
     before,
     nodes,
+    services,
     after,
     count: before.length + [...nodes.values()].reduce((n, s) => n + s.length, 0) + after.length,
   };
+}
+
+/** A Deployment or StatefulSet that asks for at least one pod (a Service over it gets endpoints). */
+function runsPods(o: KubeObject): boolean {
+  const replicas = (o as { spec?: { replicas?: number } }).spec?.replicas;
+  return (o.kind === "Deployment" || o.kind === "StatefulSet") && replicas !== 0;
 }
 
 /**

@@ -76,6 +76,10 @@ export function readinessOf(o: LiveObject): Readiness {
         message: `${num(status["active"])} running, ${num(status["succeeded"])} succeeded, ${num(status["failed"])} failed`,
       };
     }
+    case "CustomResourceDefinition":
+      return conditions.some((c) => c.type === "Established" && c.status === "True")
+        ? { state: "ready", message: "established" }
+        : { state: "progressing", message: "waiting for the API server to serve it" };
     case "PersistentVolumeClaim":
       return status["phase"] === "Bound"
         ? { state: "ready", message: "bound" }
@@ -146,10 +150,28 @@ export function readinessFromPods(o: LiveObject, pods: readonly LiveObject[]): R
   }
 }
 
+/**
+ * Whether a Service can be connected to: one of its EndpointSlices (those labelled with its name)
+ * has a ready endpoint. Pods that are Ready are not enough for a client yet: the EndpointSlice
+ * controller still has to publish them.
+ */
+export function serviceReadiness(slices: readonly LiveObject[]): Readiness {
+  let ready = 0;
+  for (const slice of slices)
+    for (const e of ((slice as Status)["endpoints"] as Status[] | undefined) ?? []) {
+      const c = e["conditions"] as Status | undefined;
+      if (c?.["ready"] !== false) ready += ((e["addresses"] as unknown[] | undefined) ?? []).length;
+    }
+  return ready > 0
+    ? { state: "ready", message: `${ready} endpoint${ready === 1 ? "" : "s"} ready` }
+    : { state: "progressing", message: "no ready endpoints yet" };
+}
+
 /** Kinds whose readiness is worth waiting for. */
 export const WAITED_KINDS: ReadonlySet<string> = new Set([
   "Deployment",
   "StatefulSet",
   "Job",
   "PersistentVolumeClaim",
+  "CustomResourceDefinition",
 ]);

@@ -2,7 +2,13 @@ import { INSTANCE_LABEL } from "../render/labels.js";
 import type { Cluster, LiveObject } from "./kube/cluster.js";
 import { explainNotReady } from "./diagnose.js";
 import { RolloutError } from "./errors.js";
-import { type Readiness, readinessFromPods, readinessOf, WAITED_KINDS } from "./readiness.js";
+import {
+  type Readiness,
+  readinessFromPods,
+  readinessOf,
+  serviceReadiness,
+  WAITED_KINDS,
+} from "./readiness.js";
 
 /** Progress while waiting. */
 export type WaitReport = (object: string, readiness: Readiness) => void;
@@ -14,6 +20,8 @@ export interface AppliedObject {
   readonly name: string;
   readonly uid?: string;
   readonly generation?: number;
+  /** For a Service: wait until its EndpointSlices have a ready endpoint. */
+  readonly endpoints?: boolean;
 }
 
 interface Waiter {
@@ -31,6 +39,7 @@ interface Waiter {
 export class ReadinessTracker {
   private readonly latest = new Map<string, LiveObject>();
   private readonly pods = new Map<string, LiveObject>();
+  private readonly slices = new Map<string, LiveObject>();
   private readonly reported = new Map<string, string>();
   private readonly watches = new Map<string, { stop(): void } | "opening">();
   private readonly waiters = new Set<Waiter>();
@@ -45,9 +54,11 @@ export class ReadinessTracker {
 
   /** Waits until every applied object with a readiness is ready, or fails by `deadline`. */
   async waitFor(objects: readonly AppliedObject[], deadline: number): Promise<void> {
-    const pending = objects.filter((o) => WAITED_KINDS.has(o.kind));
+    const pending = objects.filter((o) => WAITED_KINDS.has(o.kind) || o.endpoints === true);
     if (pending.length === 0) return;
-    for (const o of pending) this.ensureWatch(o.apiVersion, o.kind);
+    for (const o of pending)
+      if (o.endpoints === true) this.ensureWatch("discovery.k8s.io/v1", "EndpointSlice");
+      else this.ensureWatch(o.apiVersion, o.kind);
     // StatefulSets and Jobs are also followed through their pods, which show readiness sooner.
     if (pending.some((o) => POD_EVIDENCE_KINDS.has(o.kind))) this.ensureWatch("v1", "Pod");
     await new Promise<void>((resolve, reject) => {
@@ -110,6 +121,10 @@ export class ReadinessTracker {
   }
 
   private readinessFor(o: AppliedObject): Readiness {
+    if (o.endpoints === true)
+      return serviceReadiness(
+        [...this.slices.values()].filter((s) => s.metadata.labels?.[SERVICE_NAME_LABEL] === o.name),
+      );
     const live = this.latest.get(key(o.kind, o.name));
     if (live === undefined) return { state: "progressing", message: "waiting for the API to report it" };
     if (o.uid !== undefined && live.metadata.uid !== o.uid)
@@ -140,6 +155,13 @@ export class ReadinessTracker {
         `${INSTANCE_LABEL}=${this.app}`,
         (type, live) => {
           if (type === "ERROR") return;
+          if (kind === "EndpointSlice") {
+            if (type === "DELETED") this.slices.delete(live.metadata.name);
+            else this.slices.set(live.metadata.name, live);
+            const service = live.metadata.labels?.[SERVICE_NAME_LABEL];
+            if (service !== undefined) this.notify(key("Service", service));
+            return;
+          }
           if (kind === "Pod") {
             if (type === "DELETED") this.pods.delete(live.metadata.name);
             else this.pods.set(live.metadata.name, live);
@@ -175,6 +197,9 @@ export class ReadinessTracker {
     }
   }
 }
+
+/** The label that ties an EndpointSlice to its Service. */
+const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
 /** Kinds whose pods can show readiness before their own status does. */
 const POD_EVIDENCE_KINDS: ReadonlySet<string> = new Set(["StatefulSet", "Job"]);

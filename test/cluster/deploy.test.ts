@@ -4,6 +4,7 @@ import { deploy, rollback } from "../../src/deploy/engine.js";
 import { DeployError, LockedError, RolloutError } from "../../src/deploy/errors.js";
 import type { DeployEvent } from "../../src/deploy/events.js";
 import { listRevisions } from "../../src/deploy/history.js";
+import { serviceReadiness } from "../../src/deploy/readiness.js";
 import { Cluster, type LiveObject } from "../../src/deploy/kube/cluster.js";
 import { destroy } from "../../src/deploy/status.js";
 import { readRepoFile } from "../helpers/render.js";
@@ -91,6 +92,25 @@ describe("kubeship deploy against a real control plane", () => {
     expect(waves.findIndex((w) => w.includes("postgres"))).toBeLessThan(
       waves.findIndex((w) => w.includes("order-service")),
     );
+    // ... and reachable: their Services had ready endpoints before order-service was applied.
+    const at = (pred: (e: DeployEvent) => boolean): number => events.findIndex(pred);
+    const endpoints = at(
+      (e) => e.type === "progress" && e.object === "Service/postgres" && e.readiness.state === "ready",
+    );
+    expect(endpoints).toBeGreaterThanOrEqual(0);
+    expect(endpoints).toBeLessThan(
+      at((e) => e.type === "applied" && e.object === "Deployment/order-service"),
+    );
+    // Every Service over pods has a ready endpoint when the deploy returns.
+    for (const svc of await cluster.list("v1", "Service", "dep-shop")) {
+      const slices = await cluster.list(
+        "discovery.k8s.io/v1",
+        "EndpointSlice",
+        "dep-shop",
+        `kubernetes.io/service-name=${svc.metadata.name}`,
+      );
+      expect(serviceReadiness(slices).state, svc.metadata.name).toBe("ready");
+    }
     const secret = await get("Secret", "postgres-credentials", "dep-shop");
     const password = ((secret?.["data"] ?? {}) as Record<string, string>)["password"] ?? "";
     expect(Buffer.from(password, "base64").toString()).toMatch(/^[A-Za-z0-9]{32}$/);

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -210,6 +211,75 @@ describe("the local control plane", () => {
       ).toBe("via-proxy");
     } finally {
       proxy.kill();
+    }
+  });
+
+  it("falls back to HTTP/1.1 over TLS when the server in front of the API does not offer HTTP/2", async () => {
+    // A TLS proxy that only speaks HTTP/1.1 (Node's https server offers no HTTP/2), with the API
+    // server's own certificate, forwarding to the API server with the kubeconfig's credentials.
+    const config = readFileSync(inject("kubeconfig"), "utf8");
+    const pki = (key: string): Buffer => readFileSync(new RegExp(`${key}: (\\S+)`).exec(config)?.[1] ?? "");
+    const upstream = new URL(/server: (\S+)/.exec(config)?.[1] ?? "");
+    const versions: string[] = [];
+    const proxy = createServer({ cert: pki("client-certificate"), key: pki("client-key") }, (req, res) => {
+      versions.push(req.httpVersion);
+      const out = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+          ca: pki("certificate-authority"),
+          cert: pki("client-certificate"),
+          key: pki("client-key"),
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.flushHeaders(); // a watch's headers come before its first event
+          answer.pipe(res);
+        },
+      );
+      req.pipe(out);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    try {
+      const address = proxy.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      const dir = mkdtempSync(join(tmpdir(), "kubeship-h1-"));
+      const kubeconfig = join(dir, "config");
+      writeFileSync(kubeconfig, config.replace(/server: \S+/, `server: https://127.0.0.1:${port}`));
+      const c = Cluster.connect({ kubeconfig });
+      expect(await c.version()).toMatch(/^v1\.34\./);
+      const seen: string[] = [];
+      const watch = await c.watch(
+        "v1",
+        "ConfigMap",
+        ns,
+        "test=h1",
+        (_type, o) => seen.push(o.metadata.name),
+        () => undefined,
+      );
+      await Promise.all(
+        ["h1-a", "h1-b"].map((name) =>
+          c.apply(
+            obj({
+              apiVersion: "v1",
+              kind: "ConfigMap",
+              metadata: { name, namespace: ns, labels: { test: "h1" } },
+            }),
+          ),
+        ),
+      );
+      await until("the watch through the HTTP/1.1 proxy", () =>
+        Promise.resolve(seen.includes("h1-a") && seen.includes("h1-b") ? true : undefined),
+      );
+      watch.stop();
+      expect(new Set(versions)).toEqual(new Set(["1.1"]));
+      expect(versions.length).toBeGreaterThanOrEqual(4);
+    } finally {
+      proxy.closeAllConnections();
+      proxy.close();
     }
   });
 });

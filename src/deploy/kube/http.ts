@@ -2,10 +2,12 @@ import * as k8s from "@kubernetes/client-node";
 import * as http from "node:http";
 import { existsSync } from "node:fs";
 import * as http2 from "node:http2";
-import type * as https from "node:https";
+import * as https from "node:https";
+import { isIP } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
+import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
 import { ClusterError, UnreachableError } from "./errors.js";
 
 /** Where to find the cluster: a kubeconfig file and context, defaulting like kubectl (KUBECONFIG, current context). */
@@ -30,6 +32,9 @@ export class KubeHttp {
   /** Connections opened: one HTTP/2 connection serves every request over https. */
   connections = 0;
   private h2: http2.ClientHttp2Session | undefined;
+  private h2Opening: Promise<http2.ClientHttp2Session | undefined> | undefined;
+  /** The server answered without HTTP/2 once: every request goes over HTTP/1.1. */
+  private http1Only = false;
   /** Open streams per HTTP/2 connection. */
   private readonly streams = new WeakMap<http2.ClientHttp2Session, number>();
   private constructor(
@@ -196,7 +201,8 @@ export class KubeHttp {
   /**
    * Sends a request and resolves with the response status and its body stream. Over https it uses one
    * HTTP/2 connection for every request and watch, as client-go does (no TLS handshake per request);
-   * plain http (`kubectl proxy`) goes over HTTP/1.1.
+   * a server that does not offer HTTP/2 (a proxy in front of the API) and plain http (`kubectl
+   * proxy`) get HTTP/1.1.
    */
   private async open(
     method: string,
@@ -221,19 +227,22 @@ export class KubeHttp {
           ? options.body
           : JSON.stringify(options.body);
     const target = `${url.pathname}${url.search}`;
-    return url.protocol === "https:"
-      ? this.openHttp2(method, target, headers, payload, tls)
-      : this.openHttp1(method, url, target, headers, payload);
+    if (url.protocol === "https:") {
+      const session = await this.session(tls).catch((e: unknown) => {
+        throw this.unreachable(e);
+      });
+      if (session !== undefined) return this.openHttp2(session, method, target, headers, payload);
+    }
+    return this.openHttp1(method, url, target, headers, payload, tls);
   }
 
   private openHttp2(
+    session: http2.ClientHttp2Session,
     method: string,
     target: string,
     headers: Record<string, string>,
     payload: string | undefined,
-    tls: https.RequestOptions,
   ): Promise<Exchange> {
-    const session = this.session(tls);
     return new Promise((resolve, reject) => {
       let stream: http2.ClientHttp2Stream;
       try {
@@ -275,17 +284,22 @@ export class KubeHttp {
     target: string,
     headers: Record<string, string>,
     payload: string | undefined,
+    tls: https.RequestOptions,
   ): Promise<Exchange> {
     this.connections++;
     return new Promise((resolve, reject) => {
-      const req = http.request({
+      const options: https.RequestOptions = {
         method,
         protocol: url.protocol,
         hostname: url.hostname,
         port: url.port,
         path: target,
         headers,
-      });
+      };
+      const req =
+        url.protocol === "https:"
+          ? https.request({ ...options, ...this.tlsOptions(tls), agent: false })
+          : http.request(options);
       req.on("response", (res: http.IncomingMessage) => {
         resolve({
           status: res.statusCode ?? 0,
@@ -302,24 +316,62 @@ export class KubeHttp {
     });
   }
 
-  /** The HTTP/2 connection, opened on first use and again after the server closed it (a restart). */
-  private session(tls: https.RequestOptions): http2.ClientHttp2Session {
-    const current = this.h2;
-    if (current !== undefined && !current.closed && !current.destroyed) return current;
-    const servername = this.kc.getCurrentCluster()?.tlsServerName ?? tls.servername;
-    const session = http2.connect(this.server.origin, {
+  /** TLS settings from the kubeconfig, as `tls.connect` and `https.request` take them. */
+  private tlsOptions(tls: https.RequestOptions): ConnectionOptions {
+    const tlsServerName = this.kc.getCurrentCluster()?.tlsServerName;
+    // A server name is for SNI and the certificate check; Node refuses an IP address as one.
+    const servername = tlsServerName ?? (isIP(this.server.hostname) === 0 ? this.server.hostname : undefined);
+    return {
       ...(tls.ca === undefined ? {} : { ca: tls.ca }),
       ...(tls.cert === undefined ? {} : { cert: tls.cert }),
       ...(tls.key === undefined ? {} : { key: tls.key }),
       ...(tls.pfx === undefined ? {} : { pfx: tls.pfx }),
       ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }),
       ...(tls.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: tls.rejectUnauthorized }),
-      ...(servername == null ? {} : { servername }),
+      ...(servername === undefined ? {} : { servername }),
+    };
+  }
+
+  /**
+   * The HTTP/2 connection, opened on first use (one, however many requests ask at once) and again
+   * after the server closed it (a restart); undefined when the server does not offer HTTP/2.
+   */
+  private session(tls: https.RequestOptions): Promise<http2.ClientHttp2Session | undefined> {
+    if (this.http1Only) return Promise.resolve(undefined);
+    const current = this.h2;
+    if (current !== undefined && (current.closed || current.destroyed)) this.dropSession(current);
+    if (this.h2Opening !== undefined) return this.h2Opening;
+    const opening = this.connectHttp2(tls).catch((e: unknown) => {
+      if (this.h2Opening === opening) this.h2Opening = undefined;
+      throw e;
+    });
+    this.h2Opening = opening;
+    return opening;
+  }
+
+  private async connectHttp2(tls: https.RequestOptions): Promise<http2.ClientHttp2Session | undefined> {
+    this.connections++;
+    const socket = tlsConnect({
+      host: this.server.hostname,
+      port: Number(this.server.port === "" ? 443 : this.server.port),
+      ...this.tlsOptions(tls),
+      ALPNProtocols: ["h2", "http/1.1"],
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once("secureConnect", resolve);
+      socket.once("error", reject);
+    });
+    if (socket.alpnProtocol !== "h2") {
+      socket.destroy();
+      this.http1Only = true;
+      return undefined;
+    }
+    const session = http2.connect(this.server.origin, {
+      createConnection: () => socket,
       // Receive windows as client-go's transport has them (4 MiB a stream, 1 GiB the connection),
       // not Node's 64 KiB, so large lists and busy watches do not wait for window updates.
       settings: { initialWindowSize: 4 << 20 },
     });
-    this.connections++;
     session.setMaxListeners(0);
     session.on("connect", () => {
       session.setLocalWindowSize(1 << 30);
@@ -340,7 +392,9 @@ export class KubeHttp {
   }
 
   private dropSession(session: http2.ClientHttp2Session): void {
-    if (this.h2 === session) this.h2 = undefined;
+    if (this.h2 !== session) return;
+    this.h2 = undefined;
+    this.h2Opening = undefined;
   }
 
   /** Keeps the process alive while a stream is open, and not a moment longer. */

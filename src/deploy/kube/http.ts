@@ -159,7 +159,15 @@ export class KubeHttp {
         const line = buffer.slice(0, nl).trim();
         buffer = buffer.slice(nl + 1);
         if (line === "" || stopped) continue;
-        const event = JSON.parse(line) as { type: string; object: Json };
+        let event: { type: string; object: Json };
+        try {
+          event = JSON.parse(line) as { type: string; object: Json };
+        } catch {
+          // Not a watch event (a proxy's error page, a cut line): end, and let the caller open it again.
+          exchange.cancel();
+          end(new UnreachableError(`the watch of ${path} sent something that is not JSON`));
+          return;
+        }
         onEvent(event.type, event.object);
       }
     });
@@ -188,12 +196,18 @@ export class KubeHttp {
     const { status, body } = await this.open(method, path, options);
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
+      let ended = false;
       body.on("data", (c: Buffer) => chunks.push(c));
       body.on("end", () => {
+        ended = true;
         resolve({ status, text: Buffer.concat(chunks).toString("utf8") });
       });
       body.on("error", (e) => {
         reject(this.unreachable(e));
+      });
+      // A stream reset or a connection lost mid-answer closes without an end: retried like any loss.
+      body.on("close", () => {
+        if (!ended) reject(this.unreachable(new Error("the connection closed in the middle of the answer")));
       });
     });
   }

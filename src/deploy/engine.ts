@@ -296,8 +296,8 @@ async function applyPlan(
   );
   let index = 0;
   let aborted = false;
-  const runStep = async (step: Wave, alsoWaitFor: readonly AppliedObject[] = []): Promise<void> => {
-    if (aborted) throw new DeployError("the deploy stopped after an earlier failure");
+  const settle: AppliedObject[] = [];
+  const applyStep = async (step: Wave): Promise<AppliedObject[]> => {
     reporter({
       type: "wave",
       index: ++index,
@@ -305,7 +305,7 @@ async function applyPlan(
       name: step.name,
       objects: step.objects.map((o) => refName(refOf(o))),
     });
-    const applied = await Promise.all(
+    return Promise.all(
       step.objects.map(async (o) => {
         const entry = byKey.get(refKey(refOf(o)));
         if (entry?.action === "replace") await replaceObject(cluster, o);
@@ -325,6 +325,11 @@ async function applyPlan(
         };
       }),
     );
+  };
+  const runStep = async (step: Wave, alsoWaitFor: readonly AppliedObject[] = []): Promise<void> => {
+    if (aborted) throw new DeployError("the deploy stopped after an earlier failure");
+    const applied = await applyStep(step);
+    settle.push(...applied);
     await tracker.waitFor([...applied, ...alsoWaitFor], deadline);
   };
   try {
@@ -354,6 +359,13 @@ async function applyPlan(
       throw e;
     });
     for (const step of steps.after) await runStep(step);
+    // Dependents started on the evidence of the pods; the deploy ends when the StatefulSets' own
+    // status agrees, so `kubectl get` right after shows them ready. (A Job's pods' success stands:
+    // its controller records it up to a second later, by design.)
+    await tracker.waitFor(
+      settle.filter((o) => o.kind === "StatefulSet").map((o) => ({ ...o, statusOnly: true })),
+      deadline,
+    );
   } finally {
     tracker.stop();
   }

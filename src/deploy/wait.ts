@@ -22,6 +22,8 @@ export interface AppliedObject {
   readonly generation?: number;
   /** For a Service: wait until its EndpointSlices have a ready endpoint. */
   readonly endpoints?: boolean;
+  /** Only the object's own status counts, not its pods' evidence (the deploy's last check). */
+  readonly statusOnly?: boolean;
 }
 
 interface Waiter {
@@ -132,7 +134,8 @@ export class ReadinessTracker {
     if (o.generation !== undefined && (live.metadata.generation ?? 0) < o.generation)
       return { state: "progressing", message: "waiting for the change to show" };
     const status = readinessOf(live);
-    if (status.state !== "progressing" || !POD_EVIDENCE_KINDS.has(o.kind)) return status;
+    if (status.state !== "progressing" || !POD_EVIDENCE_KINDS.has(o.kind) || o.statusOnly === true)
+      return status;
     return readinessFromPods(live, [...this.pods.values()]) ?? status;
   }
 
@@ -188,6 +191,11 @@ export class ReadinessTracker {
       const o = w.objects.find((x) => key(x.kind, x.name) === name);
       if (o === undefined) continue;
       const r = this.readinessFor(o);
+      // The last check only waits for the status to catch up with what was already reported ready.
+      if (o.statusOnly === true && r.state !== "ready") {
+        w.check();
+        continue;
+      }
       const text = `${r.state}|${r.message}`;
       if (this.reported.get(name) !== text) {
         this.reported.set(name, text);

@@ -4,7 +4,7 @@ import { INSTANCE_LABEL } from "../render/labels.js";
 import { quantityValue } from "../render/quantity.js";
 import { explainNotReady } from "./diagnose.js";
 import type { Cluster } from "./kube/cluster.js";
-import { readinessOf } from "./readiness.js";
+import { conditionTrue, readinessOf } from "./readiness.js";
 import { asArray, asString, recordOf } from "../spec/plain-data.js";
 
 /** The result of one preflight check. */
@@ -282,11 +282,7 @@ export async function runDoctor(cluster: Cluster, app: RenderedApp): Promise<Doc
     );
   }
 
-  const nodes = (await cluster.list("v1", "Node", undefined)).filter((n) =>
-    asArray(recordOf(n["status"]).conditions).some(
-      (c) => recordOf(c).type === "Ready" && recordOf(c).status === "True",
-    ),
-  );
+  const nodes = (await cluster.list("v1", "Node", undefined)).filter((n) => conditionTrue(n, "Ready"));
   const allocatable = nodes.reduce(
     (a, n) => {
       const al = recordOf(recordOf(n["status"]).allocatable);

@@ -9,6 +9,14 @@ export interface Readiness {
 type Status = Record<string, unknown>;
 type Condition = { type?: string; status?: string; reason?: string; message?: string };
 
+/** Whether an object's status has a condition of this type with status True (Ready, Complete...). */
+export function conditionTrue(o: Record<string, unknown>, type: string): boolean {
+  const status = (o["status"] ?? {}) as Status;
+  return ((status["conditions"] as Condition[] | undefined) ?? []).some(
+    (c) => c.type === type && c.status === "True",
+  );
+}
+
 /** A numeric status field, or 0 when it is absent. */
 export const num = (v: unknown): number => (typeof v === "number" ? v : 0);
 
@@ -69,15 +77,14 @@ export function readinessOf(o: LiveObject): Readiness {
           state: "failed",
           message: `job failed: ${failed.reason ?? ""} ${failed.message ?? ""}`.trim(),
         };
-      if (conditions.some((c) => c.type === "Complete" && c.status === "True"))
-        return { state: "ready", message: "complete" };
+      if (conditionTrue(o, "Complete")) return { state: "ready", message: "complete" };
       return {
         state: "progressing",
         message: `${num(status["active"])} running, ${num(status["succeeded"])} succeeded, ${num(status["failed"])} failed`,
       };
     }
     case "CustomResourceDefinition":
-      return conditions.some((c) => c.type === "Established" && c.status === "True")
+      return conditionTrue(o, "Established")
         ? { state: "ready", message: "established" }
         : { state: "progressing", message: "waiting for the API server to serve it" };
     case "PersistentVolumeClaim":
@@ -126,9 +133,7 @@ export function readinessFromPods(o: LiveObject, pods: readonly LiveObject[]): R
         (p) =>
           p.metadata.labels?.["controller-revision-hash"] === revision &&
           phase(p) === "Running" &&
-          (((p["status"] as Status | undefined)?.["conditions"] as Condition[] | undefined) ?? []).some(
-            (c) => c.type === "Ready" && c.status === "True",
-          ),
+          conditionTrue(p, "Ready"),
       ).length;
       return ready >= want ? { state: "ready", message: `${ready}/${want} pods ready` } : undefined;
     }

@@ -158,24 +158,10 @@ export class ReadinessTracker {
         `${INSTANCE_LABEL}=${this.app}`,
         (type, live) => {
           if (type === "ERROR") return;
-          if (kind === "EndpointSlice") {
-            if (type === "DELETED") this.slices.delete(live.metadata.name);
-            else this.slices.set(live.metadata.name, live);
-            const service = live.metadata.labels?.[SERVICE_NAME_LABEL];
-            if (service !== undefined) this.notify(key("Service", service));
-            return;
-          }
-          if (kind === "Pod") {
-            if (type === "DELETED") this.pods.delete(live.metadata.name);
-            else this.pods.set(live.metadata.name, live);
-            const owner = live.metadata.ownerReferences?.find((r) => r.controller === true);
-            if (owner !== undefined) this.notify(key(owner.kind, owner.name));
-            return;
-          }
-          const name = key(kind, live.metadata.name);
-          if (type === "DELETED") this.latest.delete(name);
-          else this.latest.set(name, live);
-          this.notify(name);
+          const { store, id, notifies } = this.route(kind, live);
+          if (type === "DELETED") store.delete(id);
+          else store.set(id, live);
+          if (notifies !== undefined) this.notify(notifies);
         },
         // The server closed the watch (a timeout, a restart): open it again while someone waits.
         reopen,
@@ -184,6 +170,34 @@ export class ReadinessTracker {
         if (this.stopped) w.stop();
         else this.watches.set(k, w);
       }, reopen);
+  }
+
+  /**
+   * Where a watched object is kept, and whose readiness it bears on: a workload its own; a pod its
+   * controller's (pod evidence); an EndpointSlice its Service's (endpoints).
+   */
+  private route(
+    kind: string,
+    live: LiveObject,
+  ): { store: Map<string, LiveObject>; id: string; notifies: string | undefined } {
+    const name = live.metadata.name;
+    if (kind === "Pod") {
+      const owner = live.metadata.ownerReferences?.find((r) => r.controller === true);
+      return {
+        store: this.pods,
+        id: name,
+        notifies: owner === undefined ? undefined : key(owner.kind, owner.name),
+      };
+    }
+    if (kind === "EndpointSlice") {
+      const service = live.metadata.labels?.[SERVICE_NAME_LABEL];
+      return {
+        store: this.slices,
+        id: name,
+        notifies: service === undefined ? undefined : key("Service", service),
+      };
+    }
+    return { store: this.latest, id: key(kind, name), notifies: key(kind, name) };
   }
 
   private notify(name: string): void {

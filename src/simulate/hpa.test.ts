@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, HpaState, type HpaSpec, replicasForResource } from "./hpa.js";
+import {
+  DEFAULT_SCALE_DOWN,
+  DEFAULT_SCALE_UP,
+  HpaState,
+  type HpaSpec,
+  replicasForResource,
+  type ScalingRules,
+} from "./hpa.js";
 import { parseLoadProfile, rpsAt } from "./load-profile.js";
 import { simulateHpa } from "./simulate.js";
 
@@ -41,6 +48,18 @@ describe("replica calculation (replica_calculator.go)", () => {
   });
 });
 
+/** The scale-down policies of the HPA documentation's example: 4 pods or 10% per 60 s, no window. */
+function documentedScaleDown(selectPolicy: "Max" | "Min"): ScalingRules {
+  return {
+    stabilizationWindowSeconds: 0,
+    selectPolicy,
+    policies: [
+      { type: "Pods", value: 4, periodSeconds: 60 },
+      { type: "Percent", value: 10, periodSeconds: 60 },
+    ],
+  };
+}
+
 describe("behaviors (horizontal.go)", () => {
   it("scales up by the default policies: the larger of 4 pods and 100% per 15 s", () => {
     const hpa = new HpaState(spec());
@@ -66,18 +85,7 @@ describe("behaviors (horizontal.go)", () => {
   });
 
   it("limits a scale-down by the documented policies (Pods 4 and Percent 10 per 60 s, the larger change)", () => {
-    const hpa = new HpaState(
-      spec({
-        scaleDown: {
-          stabilizationWindowSeconds: 0,
-          selectPolicy: "Max",
-          policies: [
-            { type: "Pods", value: 4, periodSeconds: 60 },
-            { type: "Percent", value: 10, periodSeconds: 60 },
-          ],
-        },
-      }),
-    );
+    const hpa = new HpaState(spec({ scaleDown: documentedScaleDown("Max") }));
     let current = 80;
     const seen: number[] = [];
     for (let t = 0; t <= 120; t += 15) {
@@ -90,18 +98,7 @@ describe("behaviors (horizontal.go)", () => {
   });
 
   it("takes the smaller change with selectPolicy Min, and none with Disabled", () => {
-    const min = new HpaState(
-      spec({
-        scaleDown: {
-          stabilizationWindowSeconds: 0,
-          selectPolicy: "Min",
-          policies: [
-            { type: "Pods", value: 4, periodSeconds: 60 },
-            { type: "Percent", value: 10, periodSeconds: 60 },
-          ],
-        },
-      }),
-    );
+    const min = new HpaState(spec({ scaleDown: documentedScaleDown("Min") }));
     expect(min.reconcile(0, 80, 1)).toBe(76);
     const off = new HpaState(
       spec({ scaleDown: { ...DEFAULT_SCALE_DOWN, stabilizationWindowSeconds: 0, selectPolicy: "Disabled" } }),

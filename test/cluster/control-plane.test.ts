@@ -31,6 +31,47 @@ const podTemplate = (app: string, image: string): Obj => ({
   spec: { containers: [{ name: app, image }] },
 });
 
+/**
+ * Watches the ConfigMaps labelled `test=<label>` through a connection, applies one per name through
+ * the same connection, and returns once the watch has seen every one of them.
+ */
+async function applyAndWatch(c: Cluster, label: string, names: readonly string[]): Promise<void> {
+  const seen = new Set<string>();
+  const watch = await c.watch(
+    "v1",
+    "ConfigMap",
+    ns,
+    `test=${label}`,
+    (_type, o) => seen.add(o.metadata.name),
+    () => undefined,
+  );
+  try {
+    await Promise.all(
+      names.map((name) =>
+        c.apply(
+          obj({
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata: { name, namespace: ns, labels: { test: label } },
+          }),
+        ),
+      ),
+    );
+    await until(`the watch to see every ${label} ConfigMap`, () =>
+      Promise.resolve(names.every((n) => seen.has(n)) ? true : undefined),
+    );
+  } finally {
+    watch.stop();
+  }
+}
+
+/** A kubeconfig file in a fresh temporary directory. */
+function kubeconfigFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "kubeship-kubeconfig-")), "config");
+  writeFileSync(file, text);
+  return file;
+}
+
 beforeAll(async () => {
   await cluster.apply(obj({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } }));
 });
@@ -135,30 +176,11 @@ describe("the local control plane", () => {
 
   it("sends every request and watch of a connection over one HTTP/2 connection", async () => {
     const c = Cluster.connect({ kubeconfig: inject("kubeconfig") });
-    const seen: string[] = [];
-    const watch = await c.watch(
-      "v1",
-      "ConfigMap",
-      ns,
-      "test=h2",
-      (_type, o) => seen.push(o.metadata.name),
-      () => undefined,
+    await applyAndWatch(
+      c,
+      "h2",
+      Array.from({ length: 30 }, (_, i) => `h2-${i}`),
     );
-    await Promise.all(
-      Array.from({ length: 30 }, (_, i) =>
-        c.apply(
-          obj({
-            apiVersion: "v1",
-            kind: "ConfigMap",
-            metadata: { name: `h2-${i}`, namespace: ns, labels: { test: "h2" } },
-          }),
-        ),
-      ),
-    );
-    await until("the watch to see every ConfigMap", () =>
-      Promise.resolve(new Set(seen).size === 30 ? true : undefined),
-    );
-    watch.stop();
     expect(c.requests).toBeGreaterThanOrEqual(31);
     expect(c.connections).toBe(1);
   });
@@ -177,34 +199,12 @@ describe("the local control plane", () => {
           reject(new Error(`kubectl proxy exited: ${out}`));
         });
       });
-      const dir = mkdtempSync(join(tmpdir(), "kubeship-proxy-"));
-      const kubeconfig = join(dir, "config");
-      writeFileSync(
-        kubeconfig,
+      const kubeconfig = kubeconfigFile(
         `apiVersion: v1\nkind: Config\nclusters: [{name: p, cluster: {server: "http://127.0.0.1:${port}"}}]\nusers: [{name: p, user: {}}]\ncontexts: [{name: p, context: {cluster: p, user: p}}]\ncurrent-context: p\n`,
       );
       const c = Cluster.connect({ kubeconfig });
       expect(await c.version()).toMatch(/^v1\.34\./);
-      const seen: string[] = [];
-      const watch = await c.watch(
-        "v1",
-        "ConfigMap",
-        ns,
-        "test=proxy",
-        (_type, o) => seen.push(o.metadata.name),
-        () => undefined,
-      );
-      await c.apply(
-        obj({
-          apiVersion: "v1",
-          kind: "ConfigMap",
-          metadata: { name: "via-proxy", namespace: ns, labels: { test: "proxy" } },
-        }),
-      );
-      await until("the watch through the proxy", () =>
-        Promise.resolve(seen.includes("via-proxy") ? true : undefined),
-      );
-      watch.stop();
+      await applyAndWatch(c, "proxy", ["via-proxy"]);
       expect(
         (await c.get({ apiVersion: "v1", kind: "ConfigMap", name: "via-proxy", namespace: ns }))?.metadata
           .name,
@@ -246,35 +246,11 @@ describe("the local control plane", () => {
     try {
       const address = proxy.address();
       const port = typeof address === "object" && address !== null ? address.port : 0;
-      const dir = mkdtempSync(join(tmpdir(), "kubeship-h1-"));
-      const kubeconfig = join(dir, "config");
-      writeFileSync(kubeconfig, config.replace(/server: \S+/, `server: https://127.0.0.1:${port}`));
-      const c = Cluster.connect({ kubeconfig });
+      const c = Cluster.connect({
+        kubeconfig: kubeconfigFile(config.replace(/server: \S+/, `server: https://127.0.0.1:${port}`)),
+      });
       expect(await c.version()).toMatch(/^v1\.34\./);
-      const seen: string[] = [];
-      const watch = await c.watch(
-        "v1",
-        "ConfigMap",
-        ns,
-        "test=h1",
-        (_type, o) => seen.push(o.metadata.name),
-        () => undefined,
-      );
-      await Promise.all(
-        ["h1-a", "h1-b"].map((name) =>
-          c.apply(
-            obj({
-              apiVersion: "v1",
-              kind: "ConfigMap",
-              metadata: { name, namespace: ns, labels: { test: "h1" } },
-            }),
-          ),
-        ),
-      );
-      await until("the watch through the HTTP/1.1 proxy", () =>
-        Promise.resolve(seen.includes("h1-a") && seen.includes("h1-b") ? true : undefined),
-      );
-      watch.stop();
+      await applyAndWatch(c, "h1", ["h1-a", "h1-b"]);
       expect(new Set(versions)).toEqual(new Set(["1.1"]));
       expect(versions.length).toBeGreaterThanOrEqual(4);
     } finally {

@@ -1,10 +1,14 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderSpec } from "../app.js";
 import type { KubeObject } from "../render/kube-object.js";
 import { explainApplyError } from "./engine.js";
 import { DeployError } from "./errors.js";
 import type { LiveObject } from "./kube/cluster.js";
-import { ClusterError } from "./kube/errors.js";
+import { ClusterError, UnreachableError } from "./kube/errors.js";
+import { KubeHttp } from "./kube/http.js";
 import { criticalFirst, deploySteps, deployWaves } from "./order.js";
 import { classify, isImmutableError, pruneEntries } from "./plan.js";
 import { readinessFromPods, readinessOf, serviceReadiness } from "./readiness.js";
@@ -331,5 +335,25 @@ describe("explainApplyError", () => {
     expect((d as DeployError).message).toBe(
       'Deployment/api: another field manager owns fields kubeship sets: .spec.template.spec.containers[name="api"].image (owned by helm)',
     );
+  });
+});
+
+describe("connecting without any kubeconfig", () => {
+  it("says what is missing instead of trying http://localhost:8080", () => {
+    const saved = { HOME: process.env["HOME"], KUBECONFIG: process.env["KUBECONFIG"] };
+    const home = mkdtempSync(join(tmpdir(), "kubeship-home-"));
+    process.env["HOME"] = home;
+    delete process.env["KUBECONFIG"];
+    try {
+      expect(() => KubeHttp.load()).toThrow(UnreachableError);
+      expect(() => KubeHttp.load()).toThrow(
+        `no kubeconfig: KUBECONFIG is not set and ${join(home, ".kube", "config")} does not exist; pass --kubeconfig FILE or set KUBECONFIG`,
+      );
+    } finally {
+      if (saved.HOME === undefined) delete process.env["HOME"];
+      else process.env["HOME"] = saved.HOME;
+      if (saved.KUBECONFIG === undefined) delete process.env["KUBECONFIG"];
+      else process.env["KUBECONFIG"] = saved.KUBECONFIG;
+    }
   });
 });

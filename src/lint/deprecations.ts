@@ -118,11 +118,17 @@ export const API_DEPRECATIONS: readonly ApiDeprecation[] = [
   ...row("v1", ["Endpoints"], "1.33", undefined, "discovery.k8s.io/v1 EndpointSlice"),
 ];
 
-const byKey = new Map(API_DEPRECATIONS.map((d) => [`${d.apiVersion} ${d.kind}`, d]));
+// By apiVersion, then kind: lint asks for every object, and a joined key would be a new string each time.
+const byApi = new Map<string, Map<string, ApiDeprecation>>();
+for (const d of API_DEPRECATIONS) {
+  const kinds = byApi.get(d.apiVersion) ?? new Map<string, ApiDeprecation>();
+  kinds.set(d.kind, d);
+  byApi.set(d.apiVersion, kinds);
+}
 
 /** The deprecation entry of an apiVersion and kind, if any. */
 export function deprecationOf(apiVersion: string, kind: string): ApiDeprecation | undefined {
-  return byKey.get(`${apiVersion} ${kind}`);
+  return byApi.get(apiVersion)?.get(kind);
 }
 
 /** Compares two `major.minor` versions. */

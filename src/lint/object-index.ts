@@ -26,17 +26,23 @@ export function indexOf(objects: readonly ManifestObject[]): ObjectIndex {
   if (hit !== undefined) return hit;
   const byKindNs = new Map<string, ManifestObject[]>();
   const byKind = new Map<string, ManifestObject[]>();
+  // By kind, namespace and name: a name repeats in every namespace of a large input, so `find` must not
+  // scan them all. Objects without a namespace are kept apart and compared by input position.
   const byName = new Map<string, ManifestObject[]>();
+  const byKindName = new Map<string, ManifestObject[]>();
+  const position = new Map<ManifestObject, number>();
   const push = <T>(m: Map<string, T[]>, k: string, v: T): void => {
     const list = m.get(k);
     if (list === undefined) m.set(k, [v]);
     else list.push(v);
   };
-  for (const o of objects) {
+  objects.forEach((o, i) => {
     push(byKindNs, `${o.kind}/${o.namespace ?? NONE}`, o);
     push(byKind, o.kind, o);
-    push(byName, `${o.kind}/${o.name}`, o);
-  }
+    push(byName, `${o.kind}/${o.namespace ?? NONE}/${o.name}`, o);
+    push(byKindName, `${o.kind}/${o.name}`, o);
+    position.set(o, i);
+  });
   const podsByNs = new Map<string, PodTemplate[]>();
   const allPods = podTemplates(objects);
   for (const p of allPods) push(podsByNs, p.target.namespace ?? NONE, p);
@@ -56,9 +62,12 @@ export function indexOf(objects: readonly ManifestObject[]): ObjectIndex {
       return list;
     },
     find(kind, name, namespace) {
-      return (byName.get(`${kind}/${name}`) ?? []).find(
-        (o) => namespace === undefined || o.namespace === undefined || o.namespace === namespace,
-      );
+      if (namespace === undefined) return byKindName.get(`${kind}/${name}`)?.[0];
+      // The first in input order of the namespace's own object and one without a namespace.
+      const own = byName.get(`${kind}/${namespace}/${name}`)?.[0];
+      const floating = byName.get(`${kind}/${NONE}/${name}`)?.[0];
+      if (own === undefined || floating === undefined) return own ?? floating;
+      return (position.get(own) ?? 0) < (position.get(floating) ?? 0) ? own : floating;
     },
     pods(namespace) {
       if (namespace === undefined) return allPods;

@@ -1,5 +1,5 @@
 import type { DocPath } from "../spec/diagnostic.js";
-import { asArray, asRecord, asString, field, stringMap } from "./object.js";
+import { asArray, asRecord, asString, field, fieldAt, stringMap } from "./object.js";
 import type { ManifestObject } from "./types.js";
 
 /** A pod template found in a workload (or a bare Pod). */
@@ -67,9 +67,9 @@ export function podTemplateOf(target: ManifestObject): PodTemplate | undefined {
   } else {
     return undefined;
   }
-  const spec = asRecord(field(o, ...specPath));
+  const spec = asRecord(fieldAt(o, specPath));
   if (spec === undefined) return undefined;
-  const meta = field(o, ...metaPath);
+  const meta = fieldAt(o, metaPath);
   const restart = asString(spec.restartPolicy);
   const longRunning =
     target.kind !== "Job" &&

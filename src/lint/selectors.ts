@@ -17,8 +17,9 @@ export function matchesMap(
 export function matchesSelector(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
   const sel = asRecord(selector);
   if (sel === undefined) return true;
-  const ml = stringMap(sel.matchLabels);
-  for (const k of Object.keys(ml)) if (labels[k] !== ml[k]) return false;
+  const ml = asRecord(sel.matchLabels);
+  if (ml !== undefined)
+    for (const k in ml) if (typeof ml[k] === "string" && labels[k] !== ml[k]) return false;
   for (const e of asArray(sel.matchExpressions)) {
     const expr = asRecord(e);
     const key = asString(expr?.key);

@@ -76,8 +76,7 @@ function* checkConnection(
   path: readonly (string | number)[],
   egressPolicies: readonly ManifestObject[],
 ): Generator<RuleFinding> {
-  const sel = stringMap(field(t.service.object, "spec", "selector"));
-  const servers = index.pods(t.service.namespace).filter((p) => p !== client && matchesMap(sel, p.labels));
+  const servers = net.serversOf(t.service).filter((p) => p !== client);
   const svcPorts = asArray(field(t.service.object, "spec", "ports")).filter(
     (p) => t.ports.length === 0 || t.ports.includes(Number(field(p, "port"))),
   );
@@ -86,7 +85,7 @@ function* checkConnection(
     if (ingressPolicies.length === 0 && egressPolicies.length === 0) continue;
     const verdicts = svcPorts.map((sp) => {
       const target = field(sp, "targetPort") ?? field(sp, "port");
-      const resolved = resolvePort(server, target);
+      const resolved = net.resolvePort(server, target);
       const protocol = asString(field(sp, "protocol")) ?? "TCP";
       const egress =
         egressPolicies.length === 0 ||
@@ -113,10 +112,9 @@ function* checkConnection(
   }
 }
 
-function resolvePort(
-  server: PodTemplate,
-  target: unknown,
-): { number: number | undefined; name: string | undefined } {
+type ResolvedPort = { number: number | undefined; name: string | undefined };
+
+function resolvePort(server: PodTemplate, target: unknown): ResolvedPort {
   if (typeof target === "number") {
     let name: string | undefined;
     for (const c of containersOf(server, { init: true, ephemeral: false }))
@@ -170,6 +168,34 @@ class Net {
   ) {}
 
   private readonly selected = new Map<PodTemplate, ManifestObject[]>();
+  private readonly servers = new Map<ManifestObject, PodTemplate[]>();
+  private readonly ports = new Map<PodTemplate, Map<unknown, ResolvedPort>>();
+
+  /** The pods a Service selects (cached: every client of the Service asks). */
+  serversOf(service: ManifestObject): PodTemplate[] {
+    let list = this.servers.get(service);
+    if (list === undefined) {
+      const sel = stringMap(field(service.object, "spec", "selector"));
+      list = this.index.pods(service.namespace).filter((p) => matchesMap(sel, p.labels));
+      this.servers.set(service, list);
+    }
+    return list;
+  }
+
+  /** A Service's target port (number or name) as the server pod declares it (cached per pod). */
+  resolvePort(server: PodTemplate, target: unknown): ResolvedPort {
+    let byTarget = this.ports.get(server);
+    if (byTarget === undefined) {
+      byTarget = new Map();
+      this.ports.set(server, byTarget);
+    }
+    let port = byTarget.get(target);
+    if (port === undefined) {
+      port = resolvePort(server, target);
+      byTarget.set(target, port);
+    }
+    return port;
+  }
 
   /** Policies that select the pod for a direction (cached: servers are asked about once per client). */
   selecting(pod: PodTemplate, type: "Ingress" | "Egress"): ManifestObject[] {
@@ -198,7 +224,7 @@ class Net {
     policy: ManifestObject,
     type: "Ingress" | "Egress",
     peer: PodTemplate,
-    port: { number: number | undefined; name: string | undefined },
+    port: ResolvedPort,
     protocol: string,
   ): boolean {
     const rules = asArray(field(policy.object, "spec", type === "Ingress" ? "ingress" : "egress"));

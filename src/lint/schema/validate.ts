@@ -32,12 +32,18 @@ export function validateAgainst(
 ): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
   const path: (string | number)[] = [];
+  const refs = refsOf(defs);
   const visit = (v: unknown, n: SchemaNode): void => {
     if (v === null || v === undefined) return;
     if (typeof n === "string") {
-      if (n.startsWith("#")) {
-        const def = defs[n.slice(1)];
-        if (def !== undefined) visit(v, def);
+      if (n.charCodeAt(0) === 35 /* # */) {
+        let def = refs.get(n);
+        if (def === undefined) {
+          def = defs[n.slice(1)];
+          if (def === undefined) return;
+          refs.set(n, def);
+        }
+        visit(v, def);
         return;
       }
       checkPrimitive(v, n);
@@ -71,7 +77,7 @@ export function validateAgainst(
     }
     const obj = v as Record<string, unknown>;
     const props = n.p;
-    for (const key of Object.keys(obj)) {
+    for (const key in obj) {
       const child = props?.[key];
       path.push(key);
       if (child !== undefined) visit(obj[key], child);
@@ -129,6 +135,18 @@ export function validateAgainst(
   };
   visit(value, node);
   return issues;
+}
+
+const refCache = new WeakMap<object, Map<string, SchemaNode>>();
+
+/** `#name` references resolved once per schema set (lint follows millions of them). */
+function refsOf(defs: Readonly<Record<string, SchemaNode>>): Map<string, SchemaNode> {
+  let refs = refCache.get(defs);
+  if (refs === undefined) {
+    refs = new Map();
+    refCache.set(defs, refs);
+  }
+  return refs;
 }
 
 function describe(v: unknown): string {

@@ -25,7 +25,8 @@ await build({
   outdir: join(root, "dist/cli"),
   outExtension: { ".js": ".mjs" },
   bundle: true,
-  minify: true,
+  // KUBESHIP_NO_MINIFY=1 keeps names readable, for CPU profiles (node --cpu-prof bin/kubeship.js ...).
+  minify: process.env.KUBESHIP_NO_MINIFY === undefined,
   platform: "node",
   format: "esm",
   target: "node20",

@@ -2,10 +2,11 @@ import { type Command, Option } from "commander";
 import {
   buildKustomization,
   InputError,
-  type InputText,
+  listManifestSources,
   loadSchemas,
+  type ManifestSource,
   readIfExists,
-  readManifestPaths,
+  readSource,
   schemaVersions,
   templateHelmChart,
 } from "../io/manifests.js";
@@ -86,22 +87,22 @@ async function lintCommand(term: Terminal, paths: readonly string[], opts: LintO
   const settings = await settingsFrom(term, opts);
   if (settings === undefined) return EXIT.usage;
   try {
-    const texts: InputText[] = [];
-    if (opts.kustomize === true) for (const p of paths) texts.push(await buildKustomization(p));
+    const sources: ManifestSource[] = [];
+    if (opts.kustomize === true) for (const p of paths) sources.push(await buildKustomization(p));
     else if (opts.helm === true)
       for (const p of paths)
-        texts.push(
+        sources.push(
           await templateHelmChart(p, opts.values, opts.namespace, process.env.KUBESHIP_HELM ?? "helm"),
         );
-    else texts.push(...(await readManifestPaths(paths, () => readSpecFile("-"))));
+    else sources.push(...(await listManifestSources(paths, () => readSpecFile("-"))));
     const schemas = await loadSchemas(settings.kubeVersion);
     // Large inputs of plain files are linted on every core; the report is the same either way.
-    let report =
-      opts.spec === undefined ? await lintInParallel(texts, settings, schemas, process.env) : undefined;
+    let report = opts.spec === undefined ? await lintInParallel(sources, settings, process.env) : undefined;
     if (report === undefined) {
       const objects: ManifestObject[] = [];
       const findings: LintFinding[] = [];
-      for (const t of texts) {
+      for (const s of sources) {
+        const t = await readSource(s);
         const parsed = parseManifests(t.text, t.file);
         for (const o of parsed.objects) objects.push(o);
         for (const f of parsed.findings) findings.push(f);
@@ -115,10 +116,14 @@ async function lintCommand(term: Terminal, paths: readonly string[], opts: LintO
     }
     if (opts.format === "json") term.out(formatLintJson(report));
     else if (opts.format === "sarif") term.out(formatLintSarif(report, RULES, VERSION));
-    else
+    else {
+      // The text output quotes the source line of each finding: only the files with findings are read.
+      const withFindings = new Set(report.findings.map((f) => f.position?.file));
+      const texts = await Promise.all(sources.filter((s) => withFindings.has(s.file)).map(readSource));
       term.out(
         formatLintText(report, { color: term.color, sources: new Map(texts.map((t) => [t.file, t.text])) }),
       );
+    }
     return report.findings.some((f) => f.severity === "error") ? EXIT.failed : EXIT.ok;
   } catch (e) {
     if (e instanceof InputError) throw new UsageError(e.message, { cause: e });

@@ -2,72 +2,143 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { splitDocuments } from "../lint/input.js";
 import { type LintReport, mergeReports } from "../lint/lint.js";
-import type { SchemaSet } from "../lint/schema/compact.js";
-import { type FileDocument, planShards, type Shard } from "../lint/shard.js";
+import { type DocFacts, planShards } from "../lint/shard.js";
 import type { LintSettings } from "../lint/types.js";
-import type { InputText } from "./manifests.js";
+import { InputError, type ManifestSource } from "./manifests.js";
 
 /** Below this much YAML, starting workers costs more than it saves. */
 const MIN_BYTES = 8_000_000;
 
-/** What a lint worker is given. */
-export interface WorkerTask {
-  readonly shard: Shard;
-  readonly settings: LintSettings;
+/** A source given to a worker: a file to read or a text, and its place in the input order. */
+export interface WorkerSource {
+  readonly file: string;
+  readonly text?: string;
+  readonly order: number;
 }
 
+/** What a lint worker is started with. */
+export interface WorkerTask {
+  readonly sources: readonly WorkerSource[];
+  readonly settings: LintSettings;
+  /** This worker's number, and how many there are. */
+  readonly index: number;
+  readonly workers: number;
+}
+
+/** A document moved between workers, with its place in the input (file order, then document). */
+export interface MovedDocument {
+  readonly file: string;
+  readonly order: number;
+  readonly index: number;
+  readonly line: number;
+  readonly text: string;
+}
+
+/** Messages from a worker to the coordinator. */
+export type FromWorker =
+  | { readonly type: "facts"; readonly documents: readonly { facts: DocFacts | undefined; bytes: number }[] }
+  | { readonly type: "unreadable"; readonly message: string }
+  | { readonly type: "move"; readonly to: number; readonly documents: readonly MovedDocument[] }
+  | { readonly type: "report"; readonly report: LintReport };
+
+/** Messages from the coordinator to a worker. */
+export type ToWorker =
+  | {
+      readonly type: "plan";
+      /** The shard of each namespace; cluster-scoped documents go to every shard. */
+      readonly owner: ReadonlyMap<string, number>;
+      readonly reportsClusterScoped: boolean;
+    }
+  | { readonly type: "moved"; readonly documents: readonly MovedDocument[] }
+  | { readonly type: "stop" };
+
 /**
- * Lints large inputs on every core: the documents are sharded by namespace (see `planShards`) and
- * each shard is linted in a worker thread; the merged report equals that of one run. Returns
- * undefined when the input is small, cannot be sharded safely, or the worker module is not built
- * (the bundled CLI has it): the caller then lints in one piece.
+ * Lints large inputs on every core. Each worker thread reads, splits and sizes up its own share of
+ * the files (contiguous, balanced by bytes) and tells the coordinator what each document is; the
+ * coordinator shards namespaces (see `planShards`), the workers hand each other the few documents
+ * that belong elsewhere (and the cluster-scoped ones, which every shard needs), then each parses and
+ * lints its shard. The merged report equals that of one run. Returns undefined when the input is
+ * small, cannot be sharded safely, or the worker module is not built (the bundled CLI has it): the
+ * caller then lints in one piece.
  * `KUBESHIP_LINT_WORKERS` sets the number of workers (1 turns sharding off; 2 or more also shards
  * small inputs, for tests).
  */
 export async function lintInParallel(
-  texts: readonly InputText[],
+  sources: readonly ManifestSource[],
   settings: LintSettings,
-  schemas: readonly SchemaSet[],
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<LintReport | undefined> {
   const forced = env.KUBESHIP_LINT_WORKERS === undefined ? undefined : Number(env.KUBESHIP_LINT_WORKERS);
-  const workers = forced ?? Math.min(4, availableParallelism());
-  if (!(workers >= 2)) return undefined;
-  const bytes = texts.reduce((a, t) => a + t.text.length, 0);
-  if (forced === undefined && bytes < MIN_BYTES) return undefined;
+  const count = forced ?? Math.min(4, availableParallelism());
+  if (!(count >= 2)) return undefined;
+  const sizes = sources.map((s) => ("text" in s ? s.text.length : s.bytes));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (forced === undefined && total < MIN_BYTES) return undefined;
   const module = new URL("./lint-worker.mjs", import.meta.url);
   if (!existsSync(fileURLToPath(module))) return undefined;
-  const documents: FileDocument[] = [];
-  for (const t of texts)
-    for (const c of splitDocuments(t.text)) documents.push({ file: t.file, text: c.text, line: c.line });
-  const namespaced = new Set(schemas.flatMap((s) => s.namespaced));
-  const known = new Set(schemas.flatMap((s) => Object.keys(s.kinds)));
-  const shards = planShards(
-    documents,
-    (apiVersion, kind) => {
-      const key = `${apiVersion} ${kind}`;
-      return namespaced.has(key) ? true : known.has(key) ? false : undefined;
-    },
-    workers,
-  );
-  if (shards === undefined) return undefined;
-  const reports = await Promise.all(
-    shards.map(
-      (shard) =>
-        new Promise<LintReport>((resolve, reject) => {
-          const task: WorkerTask = { shard, settings };
-          const worker = new Worker(module, { workerData: task });
-          worker.once("message", (r: LintReport) => {
-            resolve(r);
-          });
-          worker.once("error", reject);
-          worker.once("exit", (code) => {
-            if (code !== 0) reject(new Error(`a lint worker exited with code ${code}`));
-          });
-        }),
-    ),
-  );
-  return mergeReports(reports);
+
+  // Contiguous runs of files: an app's files usually sit together, so its namespace stays on one worker.
+  const shares: WorkerSource[][] = Array.from({ length: count }, () => []);
+  let before = 0;
+  sources.forEach((s, order) => {
+    const w = Math.min(count - 1, Math.floor((before / Math.max(total, 1)) * count));
+    shares[w]?.push("text" in s ? { file: s.file, text: s.text, order } : { file: s.file, order });
+    before += sizes[order] ?? 0;
+  });
+
+  const workers = shares.map((sources, index) => {
+    const task: WorkerTask = { sources, settings, index, workers: count };
+    return new Worker(module, { workerData: task });
+  });
+  try {
+    return await coordinate(workers);
+  } finally {
+    for (const w of workers) void w.terminate();
+  }
+}
+
+function coordinate(workers: readonly Worker[]): Promise<LintReport | undefined> {
+  const count = workers.length;
+  return new Promise((resolve, reject) => {
+    const facts: (readonly { facts: DocFacts | undefined; bytes: number }[] | undefined)[] = [];
+    const reports: LintReport[] = [];
+    let factsIn = 0;
+    const send = (w: Worker | undefined, message: ToWorker): void => w?.postMessage(message);
+    const onFacts = (): void => {
+      const documents = facts.flatMap((list, holder) =>
+        (list ?? []).map((d) =>
+          d.facts === undefined ? undefined : { facts: d.facts, bytes: d.bytes, holder },
+        ),
+      );
+      const owner = documents.every((d) => d !== undefined) ? planShards(documents, count) : undefined;
+      if (owner === undefined) {
+        for (const w of workers) send(w, { type: "stop" });
+        resolve(undefined);
+        return;
+      }
+      workers.forEach((w, i) => {
+        send(w, { type: "plan", owner, reportsClusterScoped: i === 0 });
+      });
+    };
+    workers.forEach((worker, i) => {
+      worker.on("message", (m: FromWorker) => {
+        if (m.type === "facts") {
+          facts[i] = m.documents;
+          if (++factsIn === count) onFacts();
+        } else if (m.type === "unreadable") {
+          reject(new InputError(m.message));
+        } else if (m.type === "move") {
+          send(workers[m.to], { type: "moved", documents: m.documents });
+        } else {
+          reports.push(m.report);
+          if (reports.length === count) resolve(mergeReports(reports));
+        }
+      });
+      worker.once("error", reject);
+      worker.once("exit", (code) => {
+        if (code !== 0) reject(new Error(`a lint worker exited with code ${code}`));
+      });
+    });
+  });
 }

@@ -16,21 +16,55 @@ export interface InputText {
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 
-/** Reads files, directories (recursively: *.yaml, *.yml, *.json) and `-` (stdin), in a stable order. */
-export async function readManifestPaths(
+/** An input to lint: a file to read (with its size), or a text already in memory (stdin, a build). */
+export type ManifestSource = InputText | { readonly file: string; readonly bytes: number };
+
+/**
+ * Lists files, directories (recursively: *.yaml, *.yml, *.json) and `-` (stdin, read now) in a stable
+ * order, without reading the files: large inputs are read by the lint workers themselves.
+ */
+export async function listManifestSources(
   paths: readonly string[],
   stdin: () => Promise<string>,
-): Promise<InputText[]> {
-  const out: InputText[] = [];
+): Promise<ManifestSource[]> {
+  const out: ManifestSource[] = [];
   for (const path of paths) {
     if (path === "-") {
       out.push({ file: "<stdin>", text: await stdin() });
       continue;
     }
     const files = await expand(path);
-    for (const file of files) out.push({ file, text: await readFile(file, "utf8") });
+    const sizes = await Promise.all(files.map(sizeOf));
+    files.forEach((file, i) => out.push({ file, bytes: sizes[i] ?? 0 }));
   }
   return out;
+}
+
+async function sizeOf(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch (e) {
+    throw unreadable(file, e);
+  }
+}
+
+/** The error for a file that is listed but cannot be read (a dangling link, no permission). */
+export function unreadable(file: string, e: unknown): InputError {
+  return new InputError(`${file}: cannot be read (${e instanceof Error ? e.message : String(e)})`, {
+    cause: e,
+  });
+}
+
+/** The text of a source, read from disk unless it is in memory. */
+export async function readSource(source: ManifestSource): Promise<InputText> {
+  if ("text" in source) return source;
+  try {
+    return { file: source.file, text: await readFile(source.file, "utf8") };
+  } catch (e) {
+    throw new InputError(`${source.file}: cannot be read (${e instanceof Error ? e.message : String(e)})`, {
+      cause: e,
+    });
+  }
 }
 
 async function expand(path: string): Promise<string[]> {

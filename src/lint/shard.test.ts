@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { peekDocument, planShards, type FileDocument } from "./shard.js";
+import { factsOf, peekDocument, type PlannedDocument, planShards } from "./shard.js";
 
-const doc = (text: string, file = "a.yaml"): FileDocument => ({ file, text, line: 0 });
-const obj = (kind: string, ns: string | undefined, extra = ""): FileDocument =>
-  doc(
-    `apiVersion: v1\nkind: ${kind}\nmetadata:\n  name: x\n${ns === undefined ? "" : `  namespace: ${ns}\n`}${extra}`,
-  );
+const obj = (kind: string, ns: string | undefined, extra = ""): { text: string } => ({
+  text: `apiVersion: v1\nkind: ${kind}\nmetadata:\n  name: x\n${ns === undefined ? "" : `  namespace: ${ns}\n`}${extra}`,
+});
 const namespaced = (_api: string, kind: string): boolean | undefined =>
   kind === "Namespace" || kind === "ClusterRole" ? false : kind === "Widget" ? undefined : true;
 
@@ -32,53 +30,75 @@ describe("peekDocument", () => {
   });
 });
 
+describe("factsOf", () => {
+  it("tells cluster-scoped, namespaced and blank documents, with the namespaces they refer to", () => {
+    expect(factsOf(obj("Namespace", undefined).text, namespaced)).toEqual({ scope: "cluster" });
+    expect(factsOf("# only a comment\n", namespaced)).toEqual({ scope: "blank" });
+    expect(
+      factsOf(
+        obj("Pod", "a", "spec:\n  containers:\n    - env:\n        - {name: DB, value: db.b.svc:5432}\n")
+          .text,
+        namespaced,
+      ),
+    ).toEqual({ scope: "namespace", namespace: "a", related: ["b"] });
+    expect(
+      factsOf(
+        obj("ServiceMonitor", "d", "spec:\n  namespaceSelector:\n    matchNames:\n      - c\n").text,
+        namespaced,
+      ),
+    ).toEqual({ scope: "namespace", namespace: "d", related: ["c"] });
+  });
+
+  it("declines what could change a result if sharded", () => {
+    expect(factsOf(obj("Pod", undefined).text, namespaced)).toBeUndefined();
+    expect(factsOf(obj("Widget", undefined).text, namespaced)).toBeUndefined();
+    expect(
+      factsOf(obj("ServiceMonitor", "a", "spec:\n  namespaceSelector:\n    any: true\n").text, namespaced),
+    ).toBeUndefined();
+    expect(factsOf("not: [valid", namespaced)).toBeUndefined();
+  });
+});
+
+const at = (namespace: string, bytes: number, holder: number, related: string[] = []): PlannedDocument => ({
+  facts: { scope: "namespace", namespace, related },
+  bytes,
+  holder,
+});
+
 describe("planShards", () => {
-  it("keeps each namespace whole, gives cluster-scoped objects to every shard, and balances by size", () => {
-    const docs = [
-      obj("Namespace", undefined),
-      obj("Service", "a"),
-      obj("Pod", "a"),
-      obj("Service", "b"),
-      obj("Pod", "c"),
-    ];
-    const shards = planShards(docs, namespaced, 2);
-    expect(shards).toHaveLength(2);
-    const [one, two] = shards ?? [];
-    expect([...(one?.namespaces ?? []), ...(two?.namespaces ?? [])].sort()).toEqual(["a", "b", "c"]);
-    for (const s of shards ?? []) expect(s.documents).toContain(docs[0]);
-    expect(shards?.filter((s) => s.reportsClusterScoped)).toHaveLength(1);
-    const withA = shards?.find((s) => s.namespaces.includes("a"));
-    expect(withA?.documents).toEqual(expect.arrayContaining([docs[1], docs[2]]));
+  it("keeps each namespace whole, balances by size and leaves namespaces with the worker that read them", () => {
+    const owner = planShards(
+      [
+        { facts: { scope: "cluster" }, bytes: 10, holder: 0 },
+        at("a", 100, 0),
+        at("b", 60, 1),
+        at("a", 5, 1),
+        at("c", 50, 1),
+      ],
+      2,
+    );
+    expect(owner?.get("a")).toBe(0);
+    expect(owner?.get("b")).toBe(1);
+    expect(owner?.get("c")).toBe(1);
   });
 
   it("puts namespaces that refer to each other in the same shard", () => {
-    const docs = [
-      obj("Pod", "a", "spec:\n  containers:\n    - env:\n        - {name: DB, value: db.b.svc:5432}\n"),
-      obj("Service", "b"),
-      obj("Pod", "c"),
-      obj("ServiceMonitor", "d", "spec:\n  namespaceSelector:\n    matchNames:\n      - c\n"),
-    ];
-    const shards = planShards(docs, namespaced, 2) ?? [];
-    const where = (ns: string) => shards.findIndex((s) => s.namespaces.includes(ns));
-    expect(where("a")).toBe(where("b"));
-    expect(where("c")).toBe(where("d"));
+    const owner = planShards(
+      [at("a", 10, 0, ["b"]), at("b", 10, 1), at("c", 10, 1), at("d", 10, 0, ["c"])],
+      2,
+    );
+    expect(owner?.get("a")).toBe(owner?.get("b"));
+    expect(owner?.get("c")).toBe(owner?.get("d"));
+    expect(owner?.get("a")).not.toBe(owner?.get("c"));
   });
 
-  it("does not shard when that could change a result", () => {
-    expect(
-      planShards([obj("Pod", undefined), obj("Pod", "a"), obj("Pod", "b")], namespaced, 2),
-    ).toBeUndefined();
-    expect(
-      planShards([obj("Widget", undefined), obj("Pod", "a"), obj("Pod", "b")], namespaced, 2),
-    ).toBeUndefined();
-    expect(planShards([obj("Pod", "a"), obj("Pod", "a")], namespaced, 2)).toBeUndefined();
-    expect(
-      planShards(
-        [obj("ServiceMonitor", "a", "spec:\n  namespaceSelector:\n    any: true\n"), obj("Pod", "b")],
-        namespaced,
-        2,
-      ),
-    ).toBeUndefined();
-    expect(planShards([doc("not: [valid"), obj("Pod", "a"), obj("Pod", "b")], namespaced, 2)).toBeUndefined();
+  it("moves a group to another worker when its holder is full", () => {
+    const owner = planShards([at("a", 100, 0), at("b", 100, 0), at("c", 100, 0), at("d", 100, 0)], 2);
+    expect([...(owner?.values() ?? [])].sort()).toEqual([0, 0, 1, 1]);
+  });
+
+  it("does not shard one group", () => {
+    expect(planShards([at("a", 10, 0), at("a", 10, 1)], 2)).toBeUndefined();
+    expect(planShards([at("a", 10, 0, ["b"]), at("b", 10, 1)], 2)).toBeUndefined();
   });
 });

@@ -1,20 +1,6 @@
-import { type DocumentChunk, parseDocuments } from "./input.js";
-import { type LintReport, lintManifests, mergeReports } from "./lint.js";
+import { type LintInput, type LintReport, lintManifests, mergeReports } from "./lint.js";
 import type { SchemaSet } from "./schema/compact.js";
-import type { LintFinding, LintSettings, ManifestObject, ObjectRef } from "./types.js";
-
-/** A document to lint, with the file it came from. */
-export interface FileDocument extends DocumentChunk {
-  readonly file: string;
-}
-
-/** What one shard lints: its documents (the cluster-scoped ones too) and the namespaces it reports on. */
-export interface Shard {
-  readonly documents: readonly FileDocument[];
-  readonly namespaces: readonly string[];
-  /** Whether this shard reports the findings of cluster-scoped objects (exactly one does). */
-  readonly reportsClusterScoped: boolean;
-}
+import type { LintSettings, ObjectRef } from "./types.js";
 
 /** What a quick look at a document's text tells without parsing it. */
 interface Peek {
@@ -73,19 +59,67 @@ export function peekDocument(text: string): Peek | undefined {
   return sawChild ? { apiVersion, kind, namespace } : undefined;
 }
 
+/** What sharding needs to know of one document, read from its text by `factsOf`. */
+export type DocFacts =
+  /** Blank or comments only: harmless anywhere, needed nowhere. */
+  | { readonly scope: "blank" }
+  /** A cluster-scoped object: every shard needs it. */
+  | { readonly scope: "cluster" }
+  /** A namespaced object and the other namespaces it refers to (they must share its shard). */
+  | { readonly scope: "namespace"; readonly namespace: string; readonly related: readonly string[] };
+
 /**
- * Splits documents into shards by namespace so that every cross-object rule still sees, in one shard,
- * all the objects it relates: namespaces that refer to each other (`svc.other.svc` hosts,
- * ServiceMonitor `matchNames`, RoleBinding subjects) go together, cluster-scoped objects go to every
- * shard. Returns undefined when that cannot be guaranteed (a document it cannot read at a glance, an
- * object without a namespace that would land in one, a selector over every namespace) or when there
- * is only one group: then lint runs in one piece.
+ * What a document tells the shard planner: its scope and the namespaces it relates to (`svc.other.svc`
+ * hosts, ServiceMonitor `matchNames`, RoleBinding subjects, NetworkPolicy peers). Undefined when that
+ * cannot be told at a glance (an unusual layout, an object without a namespace that would land in
+ * one, a selector over every namespace): then lint must not shard.
+ */
+export function factsOf(
+  text: string,
+  isNamespaced: (apiVersion: string, kind: string) => boolean | undefined,
+): DocFacts | undefined {
+  const peek = peekDocument(text);
+  if (peek === undefined)
+    return text.replace(/^\s*#.*$/gm, "").trim() === "" ? { scope: "blank" } : undefined;
+  const namespaced = isNamespaced(peek.apiVersion, peek.kind);
+  if (peek.namespace === null) {
+    // A namespaced object without a namespace goes wherever it is applied; so can its relations.
+    return namespaced === false ? { scope: "cluster" } : undefined;
+  }
+  const ns = peek.namespace;
+  const related = new Set<string>();
+  if (text.includes(".svc"))
+    for (const m of text.matchAll(SERVICE_HOST)) if (m[1] !== undefined) related.add(m[1]);
+  if (peek.kind === "ServiceMonitor" || peek.kind === "PodMonitor") {
+    if (/^ +any: *true/m.test(text)) return undefined;
+    const sel = /^( +)namespaceSelector:\s*\n((?:\1 +.*\n?)*)/m.exec(text);
+    for (const m of (sel?.[2] ?? "").matchAll(MATCH_NAMES)) if (m[1] !== undefined) related.add(m[1]);
+  }
+  if (peek.kind === "RoleBinding" || peek.kind === "NetworkPolicy")
+    for (const m of text.matchAll(OTHER_NAMESPACE)) if (m[1] !== undefined) related.add(m[1]);
+  related.delete(ns);
+  return { scope: "namespace", namespace: ns, related: [...related] };
+}
+
+/** A document as the planner sees it: its facts, its size, and which worker read it. */
+export interface PlannedDocument {
+  readonly facts: DocFacts;
+  readonly bytes: number;
+  readonly holder: number;
+}
+
+/**
+ * Splits namespaces into `count` shards so that every cross-object rule still sees, in one shard,
+ * all the objects it relates: namespaces that refer to each other go together, and cluster-scoped
+ * objects go to every shard (see `lintShard`). A group of namespaces goes to the worker that already
+ * holds most of its bytes unless that would unbalance the work, so that few documents move between
+ * workers. Returns the shard of each namespace, or undefined when there are fewer than two groups
+ * (or shards): then lint runs in one piece.
  */
 export function planShards(
-  documents: readonly FileDocument[],
-  isNamespaced: (apiVersion: string, kind: string) => boolean | undefined,
+  documents: readonly PlannedDocument[],
   count: number,
-): Shard[] | undefined {
+): ReadonlyMap<string, number> | undefined {
   const parent = new Map<string, string>();
   const find = (x: string): string => {
     let r = x;
@@ -103,96 +137,74 @@ export function planShards(
     const rb = find(b);
     if (ra !== rb) parent.set(ra, rb);
   };
-  const cluster: FileDocument[] = [];
-  const byNamespace = new Map<string, FileDocument[]>();
+  const held = new Map<string, number[]>();
   for (const d of documents) {
-    const peek = peekDocument(d.text);
-    if (peek === undefined) {
-      // Blank or comments only: harmless anywhere. Anything else unread: no sharding.
-      if (d.text.replace(/^\s*#.*$/gm, "").trim() !== "") return undefined;
-      cluster.push(d);
-      continue;
-    }
-    const namespaced = isNamespaced(peek.apiVersion, peek.kind);
-    if (peek.namespace === null) {
-      // A namespaced object without a namespace goes wherever it is applied; so can its relations.
-      if (namespaced !== false) return undefined;
-      cluster.push(d);
-      continue;
-    }
-    const ns = peek.namespace;
+    if (d.facts.scope !== "namespace") continue;
+    const ns = d.facts.namespace;
     add(ns);
-    const list = byNamespace.get(ns);
-    if (list === undefined) byNamespace.set(ns, [d]);
-    else list.push(d);
-    if (d.text.includes(".svc"))
-      for (const m of d.text.matchAll(SERVICE_HOST)) if (m[1] !== undefined && m[1] !== ns) union(ns, m[1]);
-    if (peek.kind === "ServiceMonitor" || peek.kind === "PodMonitor") {
-      if (/^ +any: *true/m.test(d.text)) return undefined;
-      const sel = /^( +)namespaceSelector:\s*\n((?:\1 +.*\n?)*)/m.exec(d.text);
-      for (const m of (sel?.[2] ?? "").matchAll(MATCH_NAMES)) if (m[1] !== undefined) union(ns, m[1]);
-    }
-    if (peek.kind === "RoleBinding" || peek.kind === "NetworkPolicy")
-      for (const m of d.text.matchAll(OTHER_NAMESPACE)) if (m[1] !== undefined) union(ns, m[1]);
+    for (const other of d.facts.related) union(ns, other);
+    const bytes = held.get(ns) ?? new Array<number>(count).fill(0);
+    bytes[d.holder] = (bytes[d.holder] ?? 0) + d.bytes;
+    held.set(ns, bytes);
   }
-  const groups = new Map<string, { namespaces: string[]; documents: FileDocument[]; bytes: number }>();
+  const groups = new Map<string, { namespaces: string[]; held: number[]; bytes: number }>();
   for (const ns of parent.keys()) {
     const root = find(ns);
-    const g = groups.get(root) ?? { namespaces: [], documents: [], bytes: 0 };
-    const docs = byNamespace.get(ns) ?? [];
+    const g = groups.get(root) ?? { namespaces: [], held: new Array<number>(count).fill(0), bytes: 0 };
     g.namespaces.push(ns);
-    g.documents.push(...docs);
-    g.bytes += docs.reduce((a, d) => a + d.text.length, 0);
+    (held.get(ns) ?? []).forEach((b, w) => {
+      g.held[w] = (g.held[w] ?? 0) + b;
+      g.bytes += b;
+    });
     groups.set(root, g);
   }
   if (groups.size < 2 || count < 2) return undefined;
-  const shards = Array.from({ length: Math.min(count, groups.size) }, () => ({
-    namespaces: [] as string[],
-    documents: [] as FileDocument[],
-    bytes: 0,
-  }));
-  for (const g of [...groups.values()].sort((a, b) => b.bytes - a.bytes)) {
-    const target = shards.reduce((min, s) => (s.bytes < min.bytes ? s : min));
-    target.namespaces.push(...g.namespaces);
-    target.documents.push(...g.documents);
-    target.bytes += g.bytes;
+  const total = [...groups.values()].reduce((a, g) => a + g.bytes, 0);
+  const fair = (total / count) * 1.1;
+  const load = new Array<number>(count).fill(0);
+  const owner = new Map<string, number>();
+  const sorted = [...groups.values()].sort(
+    (a, b) => b.bytes - a.bytes || cmp(a.namespaces[0] ?? "", b.namespaces[0] ?? ""),
+  );
+  for (const g of sorted) {
+    let target = -1;
+    // The worker holding most of the group, if it has room; else the least loaded one.
+    for (let w = 0; w < count; w++)
+      if ((load[w] ?? 0) + g.bytes <= fair && (target < 0 || (g.held[w] ?? 0) > (g.held[target] ?? 0)))
+        target = w;
+    if (target < 0 || (g.held[target] ?? 0) === 0)
+      target = load.reduce((min, l, w) => (l < (load[min] ?? 0) ? w : min), 0);
+    load[target] = (load[target] ?? 0) + g.bytes;
+    for (const ns of g.namespaces) owner.set(ns, target);
   }
-  return shards.map((s, i) => ({
-    documents: [...cluster, ...s.documents],
-    namespaces: s.namespaces.sort(),
-    reportsClusterScoped: i === 0,
-  }));
+  return owner;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
- * Lints one shard and keeps what it owns: findings and waivers of objects in its namespaces, and of
- * cluster-scoped objects when it is the shard that reports them. Merged with `mergeReports`, the
- * shards give the report of one run over everything.
+ * Lints the objects of one shard (those of its namespaces and every cluster-scoped one) and keeps
+ * what it owns: findings and waivers of objects in its namespaces, and of cluster-scoped objects when
+ * it is the shard that reports them. Merged with `mergeReports`, the shards give the report of one
+ * run over everything.
  */
-export function lintShard(shard: Shard, settings: LintSettings, schemas: readonly SchemaSet[]): LintReport {
-  const byFile = new Map<string, FileDocument[]>();
-  for (const d of shard.documents) {
-    const list = byFile.get(d.file);
-    if (list === undefined) byFile.set(d.file, [d]);
-    else list.push(d);
-  }
-  const objects: ManifestObject[] = [];
-  const findings: LintFinding[] = [];
-  for (const [file, docs] of byFile) {
-    const parsed = parseDocuments(docs, file);
-    for (const o of parsed.objects) objects.push(o);
-    for (const f of parsed.findings) findings.push(f);
-  }
-  const report = lintManifests({ objects, findings }, settings, schemas);
-  const owned = new Set(shard.namespaces);
+export function lintShard(
+  input: LintInput,
+  owned: ReadonlySet<string>,
+  reportsClusterScoped: boolean,
+  settings: LintSettings,
+  schemas: readonly SchemaSet[],
+): LintReport {
+  const report = lintManifests(input, settings, schemas);
   const keep = (ref: ObjectRef | undefined): boolean =>
-    ref === undefined ||
-    (ref.namespace === undefined ? shard.reportsClusterScoped : owned.has(ref.namespace));
+    ref === undefined || (ref.namespace === undefined ? reportsClusterScoped : owned.has(ref.namespace));
   return {
     findings: report.findings.filter((f) => keep(f.object)),
     waived: report.waived.filter((w) => keep(w.object)),
-    objects: objects.filter((o) =>
-      o.namespace === undefined ? shard.reportsClusterScoped : owned.has(o.namespace),
+    objects: input.objects.filter((o) =>
+      o.namespace === undefined ? reportsClusterScoped : owned.has(o.namespace),
     ).length,
   };
 }

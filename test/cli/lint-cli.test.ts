@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -140,28 +140,52 @@ describe("kubeship lint", () => {
 describe("kubeship lint on several cores", () => {
   it("gives the same report sharded over worker threads as in one piece", () => {
     const dir = tmp();
-    // Three apps in their own namespaces, one with findings, as separate files.
-    for (const spec of ["shop", "minitoolstream"]) {
-      const out = spawnSync(
+    const rendered = (spec: string): string =>
+      spawnSync(
         process.execPath,
         [join(ROOT, "bin/kubeship.js"), "render", join(ROOT, `examples/${spec}.kubeship.yaml`)],
         { encoding: "utf8" },
-      );
-      writeFileSync(join(dir, `${spec}.yaml`), out.stdout);
-    }
-    writeFileSync(join(dir, "bad.yaml"), BAD.replace("namespace: default", "namespace: other"));
-    const lint = (workers: string) =>
-      spawnSync(process.execPath, [join(ROOT, "bin/kubeship.js"), "lint", dir, "-f", "json"], {
+      ).stdout;
+    // Two apps in their own namespaces, one file with findings. The shop is split into a first and
+    // a last file, so its namespace is read by both workers and documents must move between them.
+    const shop = rendered("shop").split(/^---$/m);
+    const half = Math.floor(shop.length / 2);
+    writeFileSync(join(dir, "a-shop.yaml"), shop.slice(0, half).join("---"));
+    writeFileSync(join(dir, "m-minitoolstream.yaml"), rendered("minitoolstream"));
+    writeFileSync(join(dir, "n-bad.yaml"), BAD.replace("namespace: default", "namespace: other"));
+    writeFileSync(join(dir, "z-shop.yaml"), `---${shop.slice(half).join("---")}`);
+    const lint = (workers: string, format: string) =>
+      spawnSync(process.execPath, [join(ROOT, "bin/kubeship.js"), "lint", dir, "-f", format], {
         encoding: "utf8",
         env: { ...process.env, KUBESHIP_LINT_WORKERS: workers },
       });
-    const one = lint("1");
-    const two = lint("2");
+    const one = lint("1", "json");
+    const two = lint("2", "json");
     expect(two.stderr).toBe("");
     expect(two.status).toBe(1);
     expect(two.stdout).toBe(one.stdout);
     const report = JSON.parse(two.stdout) as { summary: { objects: number; errors: number } };
     expect(report.summary.objects).toBe(84 + 33 + 1);
     expect(report.summary.errors).toBe(2);
+    // The text output quotes the offending lines, read back from the files the workers linted.
+    const text = lint("2", "text");
+    expect(text.stdout).toBe(lint("1", "text").stdout);
+    expect(text.stdout).toMatch(/n-bad\.yaml/);
+  });
+
+  it("names a file that cannot be read, sharded or not", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "a.yaml"), BAD);
+    writeFileSync(join(dir, "c.yaml"), BAD.replace("namespace: default", "namespace: other"));
+    symlinkSync(join(dir, "gone.yaml"), join(dir, "b.yaml"));
+    for (const workers of ["1", "2"]) {
+      const r = spawnSync(process.execPath, [join(ROOT, "bin/kubeship.js"), "lint", dir], {
+        encoding: "utf8",
+        env: { ...process.env, KUBESHIP_LINT_WORKERS: workers },
+      });
+      expect(r.stderr).toMatch(/b\.yaml: cannot be read \(ENOENT/);
+      expect(r.stderr).not.toMatch(/internal error/);
+      expect(r.status).toBe(2);
+    }
   });
 });

@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type LintReport, mergeReports } from "../lint/lint.js";
-import { type DocFacts, planShards } from "../lint/shard.js";
+import { type NamespaceShare, planShards } from "../lint/shard.js";
 import type { LintSettings } from "../lint/types.js";
 import { InputError, type ManifestSource } from "./manifests.js";
 
@@ -37,7 +37,8 @@ export interface MovedDocument {
 
 /** Messages from a worker to the coordinator. */
 export type FromWorker =
-  | { readonly type: "facts"; readonly documents: readonly { facts: DocFacts | undefined; bytes: number }[] }
+  /** What the worker read, by namespace; `shardable` is false when a document cannot be placed at a glance. */
+  | { readonly type: "facts"; readonly shardable: boolean; readonly shares: readonly NamespaceShare[] }
   | { readonly type: "unreadable"; readonly message: string }
   | { readonly type: "move"; readonly to: number; readonly documents: readonly MovedDocument[] }
   | { readonly type: "report"; readonly report: LintReport };
@@ -101,17 +102,14 @@ export async function lintInParallel(
 function coordinate(workers: readonly Worker[]): Promise<LintReport | undefined> {
   const count = workers.length;
   return new Promise((resolve, reject) => {
-    const facts: (readonly { facts: DocFacts | undefined; bytes: number }[] | undefined)[] = [];
+    // By worker, so that the plan does not depend on which worker answered first.
+    const shares: (readonly NamespaceShare[])[] = [];
+    let shardable = true;
     const reports: LintReport[] = [];
     let factsIn = 0;
     const send = (w: Worker | undefined, message: ToWorker): void => w?.postMessage(message);
     const onFacts = (): void => {
-      const documents = facts.flatMap((list, holder) =>
-        (list ?? []).map((d) =>
-          d.facts === undefined ? undefined : { facts: d.facts, bytes: d.bytes, holder },
-        ),
-      );
-      const owner = documents.every((d) => d !== undefined) ? planShards(documents, count) : undefined;
+      const owner = shardable ? planShards(shares.flat(), count) : undefined;
       if (owner === undefined) {
         for (const w of workers) send(w, { type: "stop" });
         resolve(undefined);
@@ -124,7 +122,8 @@ function coordinate(workers: readonly Worker[]): Promise<LintReport | undefined>
     workers.forEach((worker, i) => {
       worker.on("message", (m: FromWorker) => {
         if (m.type === "facts") {
-          facts[i] = m.documents;
+          shares[i] = m.shares;
+          shardable &&= m.shardable;
           if (++factsIn === count) onFacts();
         } else if (m.type === "unreadable") {
           reject(new InputError(m.message));

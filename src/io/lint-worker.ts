@@ -2,9 +2,9 @@
 // the shard the coordinator gives it, with the documents other workers hand over.
 import { readFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
-import { parseDocuments, splitDocuments } from "../lint/input.js";
+import { type ParsedManifests, parseDocuments, splitDocuments } from "../lint/input.js";
 import type { LintFinding, ManifestObject } from "../lint/types.js";
-import { type DocFacts, factsOf, lintShard } from "../lint/shard.js";
+import { type DocFacts, factsOf, lintShard, sharesOf } from "../lint/shard.js";
 import type { FromWorker, MovedDocument, ToWorker, WorkerTask } from "./lint-parallel.js";
 import { loadSchemas, unreadable as cannotRead } from "./manifests.js";
 
@@ -64,47 +64,103 @@ for (const source of task.sources) {
 }
 if (unreadable !== undefined) post({ type: "unreadable", message: unreadable });
 else {
-  post({ type: "facts", documents: held.map((d) => ({ facts: d.facts, bytes: d.text.length })) });
-  const plan = await next();
-  if (plan.type === "plan") await lint(plan.owner, plan.reportsClusterScoped);
+  post({
+    type: "facts",
+    shardable: held.every((d) => d.facts !== undefined),
+    shares: sharesOf(
+      held.map((d) => d.facts),
+      held.map((d) => d.text.length),
+      task.index,
+    ),
+  });
+  await lint();
 }
 
-async function lint(owner: ReadonlyMap<string, number>, reportsClusterScoped: boolean): Promise<void> {
-  const me = task.index;
-  const outgoing: MovedDocument[][] = Array.from({ length: task.workers }, () => []);
-  const mine: MovedDocument[] = [];
-  for (const d of held) {
-    const moved: MovedDocument = { file: d.file, order: d.order, index: d.index, line: d.line, text: d.text };
-    if (d.facts?.scope === "cluster") {
-      mine.push(moved);
-      for (const out of outgoing) out.push(moved);
-    } else if (d.facts?.scope === "namespace") {
-      const w = owner.get(d.facts.namespace) ?? -1;
-      (w === me ? mine : outgoing[w])?.push(moved);
+/** Whether this worker's shard needs a document (its namespaces, and every cluster-scoped object). */
+function needs(facts: DocFacts | undefined, owner: ReadonlyMap<string, number>): boolean {
+  return (
+    facts?.scope === "cluster" || (facts?.scope === "namespace" && owner.get(facts.namespace) === task.index)
+  );
+}
+
+/**
+ * Parses the documents this worker read while the coordinator plans (most will be its own), looking
+ * at its messages every few hundred documents: the plan is answered at once by handing the other
+ * workers their documents, so the exchange hides behind the parsing.
+ */
+async function lint(): Promise<void> {
+  const state: {
+    owner: ReadonlyMap<string, number> | undefined;
+    reportsClusterScoped: boolean;
+    stopped: boolean;
+    batches: number;
+  } = { owner: undefined, reportsClusterScoped: false, stopped: false, batches: 0 };
+  const moved: MovedDocument[] = [];
+  const take = (m: ToWorker): void => {
+    if (m.type === "stop") state.stopped = true;
+    else if (m.type === "moved") {
+      moved.push(...m.documents);
+      state.batches++;
+    } else {
+      state.owner = m.owner;
+      state.reportsClusterScoped = m.reportsClusterScoped;
+      handOver(m.owner);
     }
+  };
+  const parsed: (Parsed | undefined)[] = [];
+  for (let i = 0; i < held.length && !state.stopped; i++) {
+    if (i % 256 === 0) {
+      await new Promise<void>((r) => setImmediate(r));
+      for (let m = inbox.shift(); m !== undefined; m = inbox.shift()) take(m);
+    }
+    const d = held[i];
+    if (d === undefined || d.facts?.scope === "blank") continue;
+    if (state.owner !== undefined && !needs(d.facts, state.owner)) continue;
+    parsed[i] = parseOne(d);
   }
-  outgoing.forEach((documents, to) => {
-    if (to !== me) post({ type: "move", to, documents });
+  while (!state.stopped && (state.owner === undefined || state.batches < task.workers - 1))
+    take(await next());
+  const owner = state.owner;
+  if (state.stopped || owner === undefined) return;
+  const docs: Parsed[] = [];
+  held.forEach((d, i) => {
+    const p = parsed[i];
+    if (p !== undefined && needs(d.facts, owner)) docs.push(p);
   });
-  for (let got = 1; got < task.workers; got++) {
-    const m = await next();
-    if (m.type === "moved") mine.push(...m.documents);
-  }
-  mine.sort((a, b) => a.order - b.order || a.index - b.index);
+  for (const d of moved) docs.push(parseOne(d));
+  docs.sort((a, b) => a.order - b.order || a.index - b.index);
   const objects: ManifestObject[] = [];
   const findings: LintFinding[] = [];
-  for (let i = 0; i < mine.length;) {
-    const file = mine[i]?.file;
-    let j = i;
-    while (j < mine.length && mine[j]?.file === file) j++;
-    const parsed = parseDocuments(mine.slice(i, j), file ?? "");
-    for (const o of parsed.objects) objects.push(o);
-    for (const f of parsed.findings) findings.push(f);
-    i = j;
+  for (const d of docs) {
+    for (const o of d.objects) objects.push(o);
+    for (const f of d.findings) findings.push(f);
   }
+  const me = task.index;
   const owned = new Set([...owner].filter(([, w]) => w === me).map(([ns]) => ns));
   post({
     type: "report",
-    report: lintShard({ objects, findings }, owned, reportsClusterScoped, task.settings, schemas),
+    report: lintShard({ objects, findings }, owned, state.reportsClusterScoped, task.settings, schemas),
+  });
+}
+
+interface Parsed extends ParsedManifests {
+  readonly order: number;
+  readonly index: number;
+}
+
+function parseOne(d: MovedDocument): Parsed {
+  return { ...parseDocuments([d], d.file), order: d.order, index: d.index };
+}
+
+/** Sends every other worker the documents its shard needs that this worker read. */
+function handOver(owner: ReadonlyMap<string, number>): void {
+  const outgoing: MovedDocument[][] = Array.from({ length: task.workers }, () => []);
+  for (const d of held) {
+    const doc: MovedDocument = { file: d.file, order: d.order, index: d.index, line: d.line, text: d.text };
+    if (d.facts?.scope === "cluster") for (const out of outgoing) out.push(doc);
+    else if (d.facts?.scope === "namespace") outgoing[owner.get(d.facts.namespace) ?? -1]?.push(doc);
+  }
+  outgoing.forEach((documents, to) => {
+    if (to !== task.index) post({ type: "move", to, documents });
   });
 }

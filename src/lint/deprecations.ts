@@ -133,7 +133,18 @@ export function deprecationOf(apiVersion: string, kind: string): ApiDeprecation 
 
 /** Compares two `major.minor` versions. */
 export function compareMinor(a: string, b: string): number {
-  const [am = 0, an = 0] = a.split(".").map(Number);
-  const [bm = 0, bn = 0] = b.split(".").map(Number);
-  return am - bm || an - bn;
+  return minorOf(a) - minorOf(b);
+}
+
+// Pod Security asks for every pod: versions are parsed once.
+const minors = new Map<string, number>();
+
+function minorOf(version: string): number {
+  let n = minors.get(version);
+  if (n === undefined) {
+    const [major = 0, minor = 0] = version.split(".").map(Number);
+    n = major * 10_000 + minor;
+    minors.set(version, n);
+  }
+  return n;
 }

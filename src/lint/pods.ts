@@ -86,29 +86,42 @@ export function podTemplateOf(target: ManifestObject): PodTemplate | undefined {
   };
 }
 
-/** The containers of a pod template: regular ones, and init and ephemeral ones when asked. */
+const containerCache = new WeakMap<PodTemplate, readonly ContainerRef[]>();
+
+/**
+ * The containers of a pod template: regular ones, and init and ephemeral ones when asked. Built once
+ * per pod (some 25 rules ask for each pod's containers).
+ */
 export function containersOf(
   pod: PodTemplate,
   which: { init?: boolean; ephemeral?: boolean } = { init: true, ephemeral: true },
-): ContainerRef[] {
-  const types: ContainerRef["type"][] = ["containers"];
-  if (which.init === true) types.push("initContainers");
-  if (which.ephemeral === true) types.push("ephemeralContainers");
-  const out: ContainerRef[] = [];
-  for (const type of types) {
-    asArray(pod.spec[type]).forEach((c, i) => {
-      const container = asRecord(c);
-      if (container === undefined) return;
-      out.push({
-        pod,
-        container,
-        name: asString(container.name) ?? `#${i}`,
-        path: [...pod.specPath, type, i],
-        type,
+): readonly ContainerRef[] {
+  let all = containerCache.get(pod);
+  if (all === undefined) {
+    const out: ContainerRef[] = [];
+    for (const type of ["containers", "initContainers", "ephemeralContainers"] as const) {
+      asArray(pod.spec[type]).forEach((c, i) => {
+        const container = asRecord(c);
+        if (container === undefined) return;
+        out.push({
+          pod,
+          container,
+          name: asString(container.name) ?? `#${i}`,
+          path: [...pod.specPath, type, i],
+          type,
+        });
       });
-    });
+    }
+    all = out;
+    containerCache.set(pod, all);
   }
-  return out;
+  if (which.init === true && which.ephemeral === true) return all;
+  return all.filter(
+    (c) =>
+      c.type === "containers" ||
+      (c.type === "initContainers" && which.init === true) ||
+      (c.type === "ephemeralContainers" && which.ephemeral === true),
+  );
 }
 
 /** An init container that keeps running beside the app (`restartPolicy: Always`, native sidecars). */

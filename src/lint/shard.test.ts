@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { factsOf, peekDocument, type PlannedDocument, planShards } from "./shard.js";
+import { factsOf, type NamespaceShare, peekDocument, planShards, sharesOf } from "./shard.js";
 
 const obj = (kind: string, ns: string | undefined, extra = ""): { text: string } => ({
   text: `apiVersion: v1\nkind: ${kind}\nmetadata:\n  name: x\n${ns === undefined ? "" : `  namespace: ${ns}\n`}${extra}`,
@@ -59,24 +59,36 @@ describe("factsOf", () => {
   });
 });
 
-const at = (namespace: string, bytes: number, holder: number, related: string[] = []): PlannedDocument => ({
-  facts: { scope: "namespace", namespace, related },
+const at = (namespace: string, bytes: number, holder: number, related: string[] = []): NamespaceShare => ({
+  namespace,
   bytes,
   holder,
+  related,
+});
+
+describe("sharesOf", () => {
+  it("sums each namespace's bytes and relations, leaving out cluster-scoped and blank documents", () => {
+    const shares = sharesOf(
+      [
+        { scope: "cluster" },
+        { scope: "namespace", namespace: "a", related: ["b"] },
+        { scope: "blank" },
+        { scope: "namespace", namespace: "a", related: ["c", "b"] },
+        { scope: "namespace", namespace: "d", related: [] },
+      ],
+      [1, 10, 2, 20, 5],
+      1,
+    );
+    expect(shares).toEqual([
+      { namespace: "a", bytes: 30, holder: 1, related: ["b", "c"] },
+      { namespace: "d", bytes: 5, holder: 1, related: [] },
+    ]);
+  });
 });
 
 describe("planShards", () => {
   it("keeps each namespace whole, balances by size and leaves namespaces with the worker that read them", () => {
-    const owner = planShards(
-      [
-        { facts: { scope: "cluster" }, bytes: 10, holder: 0 },
-        at("a", 100, 0),
-        at("b", 60, 1),
-        at("a", 5, 1),
-        at("c", 50, 1),
-      ],
-      2,
-    );
+    const owner = planShards([at("a", 100, 0), at("b", 60, 1), at("a", 5, 1), at("c", 50, 1)], 2);
     expect(owner?.get("a")).toBe(0);
     expect(owner?.get("b")).toBe(1);
     expect(owner?.get("c")).toBe(1);

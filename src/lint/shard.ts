@@ -101,11 +101,29 @@ export function factsOf(
   return { scope: "namespace", namespace: ns, related: [...related] };
 }
 
-/** A document as the planner sees it: its facts, its size, and which worker read it. */
-export interface PlannedDocument {
-  readonly facts: DocFacts;
+/** What one worker read of a namespace: how many bytes, and the namespaces its documents refer to. */
+export interface NamespaceShare {
+  readonly namespace: string;
   readonly bytes: number;
   readonly holder: number;
+  readonly related: readonly string[];
+}
+
+/** Sums up the namespaced documents one worker read, for `planShards`. */
+export function sharesOf(
+  facts: readonly (DocFacts | undefined)[],
+  sizes: readonly number[],
+  holder: number,
+): NamespaceShare[] {
+  const byNs = new Map<string, { bytes: number; related: Set<string> }>();
+  facts.forEach((f, i) => {
+    if (f?.scope !== "namespace") return;
+    const share = byNs.get(f.namespace) ?? { bytes: 0, related: new Set<string>() };
+    share.bytes += sizes[i] ?? 0;
+    for (const r of f.related) share.related.add(r);
+    byNs.set(f.namespace, share);
+  });
+  return [...byNs].map(([namespace, s]) => ({ namespace, bytes: s.bytes, holder, related: [...s.related] }));
 }
 
 /**
@@ -117,7 +135,7 @@ export interface PlannedDocument {
  * (or shards): then lint runs in one piece.
  */
 export function planShards(
-  documents: readonly PlannedDocument[],
+  shares: readonly NamespaceShare[],
   count: number,
 ): ReadonlyMap<string, number> | undefined {
   const parent = new Map<string, string>();
@@ -138,11 +156,10 @@ export function planShards(
     if (ra !== rb) parent.set(ra, rb);
   };
   const held = new Map<string, number[]>();
-  for (const d of documents) {
-    if (d.facts.scope !== "namespace") continue;
-    const ns = d.facts.namespace;
+  for (const d of shares) {
+    const ns = d.namespace;
     add(ns);
-    for (const other of d.facts.related) union(ns, other);
+    for (const other of d.related) union(ns, other);
     const bytes = held.get(ns) ?? new Array<number>(count).fill(0);
     bytes[d.holder] = (bytes[d.holder] ?? 0) + d.bytes;
     held.set(ns, bytes);

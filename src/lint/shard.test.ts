@@ -21,6 +21,17 @@ describe("peekDocument", () => {
     expect(peekDocument("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n")?.namespace).toBeNull();
   });
 
+  it("takes metadata's own namespace, not a label or annotation of that name", () => {
+    const text =
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels:\n    namespace: other\n  namespace: mine\n";
+    expect(peekDocument(text)?.namespace).toBe("mine");
+    expect(
+      peekDocument(
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  annotations:\n    namespace: x\n  name: n\n",
+      )?.namespace,
+    ).toBeNull();
+  });
+
   it("declines what it cannot read at a glance", () => {
     expect(peekDocument('{"kind": "Pod"}')).toBeUndefined();
     expect(
@@ -47,6 +58,35 @@ describe("factsOf", () => {
         namespaced,
       ),
     ).toEqual({ scope: "namespace", namespace: "d", related: ["c"] });
+  });
+
+  it("finds the namespaces of service hosts and namespace fields as the plain regular expressions would", () => {
+    const text = [
+      "apiVersion: rbac.authorization.k8s.io/v1",
+      "kind: RoleBinding",
+      "metadata:",
+      "  name: x",
+      "  namespace: a",
+      "  labels: {namespace: inline}",
+      "subjects:",
+      "  - namespace: b",
+      "    kind: ServiceAccount",
+      "  -  namespace: spaced",
+      "x:",
+      "      namespace: 'c'",
+      "env: [http://api.d.svc.cluster.local:80, x.Ab.svc, y.-e.svc, z.f.svcx, w.g.svc_1, .h.svc, i.svc]",
+      "  other: q.j-k.svc",
+    ].join("\n");
+    const viaRegex = new Set([
+      ...[...text.matchAll(/\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc\b/g)].map((m) => m[1]),
+      ...[...text.matchAll(/^ +(?:- )?namespace: *["']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)["']?/gm)].map(
+        (m) => m[1],
+      ),
+    ]);
+    viaRegex.delete("a");
+    const facts = factsOf(text, namespaced);
+    expect(facts?.scope === "namespace" ? [...facts.related].sort() : []).toEqual([...viaRegex].sort());
+    expect([...viaRegex].sort()).toEqual(["b", "c", "d", "h", "j-k"]);
   });
 
   it("declines what could change a result if sharded", () => {

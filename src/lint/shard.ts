@@ -10,12 +10,12 @@ interface Peek {
   readonly namespace: string | null;
 }
 
-const KIND = /^kind: *["']?([A-Za-z0-9]+)["']? *$/m;
-const API_VERSION = /^apiVersion: *["']?([A-Za-z0-9./-]+)["']? *$/m;
-const METADATA = /^metadata: *$/m;
+const KIND = /^kind: *["']?([A-Za-z0-9]+)["']? *$/;
+const API_VERSION = /^apiVersion: *["']?([A-Za-z0-9./-]+)["']? *$/;
+const METADATA = /^metadata: *$/;
 const NAMESPACE = /^ {2}namespace: *["']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)["']? *(#.*)?$/;
-const SERVICE_HOST = /\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc\b/g;
-const OTHER_NAMESPACE = /^ +(?:- )?namespace: *["']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)["']?/gm;
+const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const NAMESPACE_VALUE = /^namespace: *["']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)["']?/;
 const MATCH_NAMES = /^ +- *["']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)["']? *$/gm;
 
 /**
@@ -25,38 +25,52 @@ const MATCH_NAMES = /^ +- *["']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)["']? *$/gm;
 export function peekDocument(text: string): Peek | undefined {
   const t = text.trimStart();
   if (t.startsWith("{") || t.startsWith("[")) return undefined;
-  const kind = KIND.exec(text)?.[1];
-  const apiVersion = API_VERSION.exec(text)?.[1];
-  const meta = METADATA.exec(text);
-  if (kind === undefined || apiVersion === undefined || meta === null || kind.endsWith("List"))
-    return undefined;
+  const kind = KIND.exec(topLevelLine(text, "kind:"))?.[1];
+  const apiVersion = API_VERSION.exec(topLevelLine(text, "apiVersion:"))?.[1];
+  const meta = lineStart(text, "metadata:");
+  if (kind === undefined || apiVersion === undefined || meta < 0 || kind.endsWith("List")) return undefined;
+  if (!METADATA.test(text.slice(meta, lineEnd(text, meta)))) return undefined;
   let namespace: string | null = null;
-  let pos = text.indexOf("\n", meta.index) + 1;
+  let pos = text.indexOf("\n", meta) + 1;
   let sawChild = false;
   while (pos > 0 && pos < text.length) {
-    const nl = text.indexOf("\n", pos);
-    const end = nl < 0 ? text.length : nl;
-    const c = text.charCodeAt(pos);
-    if (c !== 32) {
+    const end = lineEnd(text, pos);
+    let s = pos;
+    while (text.charCodeAt(s) === 32) s++;
+    if (s === pos) {
       // A line at column 0 ends metadata, unless it is blank or a comment.
-      if (c !== 10 && c !== 35 && end > pos) break;
-    } else {
-      const line = text.slice(pos, end);
-      const trimmed = line.trimStart();
-      if (trimmed !== "" && !trimmed.startsWith("#")) {
-        if (!sawChild && line.length - trimmed.length !== 2) return undefined; // not a two-space layout
-        sawChild = true;
-        if (trimmed.startsWith("namespace:")) {
-          const m = NAMESPACE.exec(line);
-          if (m === null) return undefined;
-          namespace = m[1] ?? null;
-        }
+      if (end > pos && text.charCodeAt(pos) !== 35) break;
+    } else if (s < end && text.charCodeAt(s) !== 35) {
+      if (!sawChild && s - pos !== 2) return undefined; // not a two-space layout
+      sawChild = true;
+      // Only metadata's own field: a label or annotation named namespace is not one.
+      if (s - pos === 2 && text.startsWith("namespace:", s)) {
+        const m = NAMESPACE.exec(text.slice(pos, end));
+        if (m === null) return undefined;
+        namespace = m[1] ?? null;
       }
     }
-    if (nl < 0) break;
-    pos = nl + 1;
+    pos = end + 1;
   }
   return sawChild ? { apiVersion, kind, namespace } : undefined;
+}
+
+/** Where the first line that starts with `prefix` begins, or -1. */
+function lineStart(text: string, prefix: string): number {
+  if (text.startsWith(prefix)) return 0;
+  const i = text.indexOf(`\n${prefix}`);
+  return i < 0 ? -1 : i + 1;
+}
+
+function lineEnd(text: string, pos: number): number {
+  const nl = text.indexOf("\n", pos);
+  return nl < 0 ? text.length : nl;
+}
+
+/** The first line at column 0 that starts with `prefix` (empty when none). */
+function topLevelLine(text: string, prefix: string): string {
+  const start = lineStart(text, prefix);
+  return start < 0 ? "" : text.slice(start, lineEnd(text, start));
 }
 
 /** What sharding needs to know of one document, read from its text by `factsOf`. */
@@ -88,17 +102,56 @@ export function factsOf(
   }
   const ns = peek.namespace;
   const related = new Set<string>();
-  if (text.includes(".svc"))
-    for (const m of text.matchAll(SERVICE_HOST)) if (m[1] !== undefined) related.add(m[1]);
+  if (text.includes(".svc")) for (const ns of serviceHostNamespaces(text)) related.add(ns);
   if (peek.kind === "ServiceMonitor" || peek.kind === "PodMonitor") {
     if (/^ +any: *true/m.test(text)) return undefined;
     const sel = /^( +)namespaceSelector:\s*\n((?:\1 +.*\n?)*)/m.exec(text);
     for (const m of (sel?.[2] ?? "").matchAll(MATCH_NAMES)) if (m[1] !== undefined) related.add(m[1]);
   }
   if (peek.kind === "RoleBinding" || peek.kind === "NetworkPolicy")
-    for (const m of text.matchAll(OTHER_NAMESPACE)) if (m[1] !== undefined) related.add(m[1]);
+    for (const ns of namespaceFields(text)) related.add(ns);
   related.delete(ns);
   return { scope: "namespace", namespace: ns, related: [...related] };
+}
+
+/**
+ * The namespaces of `name.ns.svc` hosts in a text (what `/\.(label)\.svc\b/g` finds, found from each
+ * `.svc` backwards: a regex tries every dot of the document, and documents have many).
+ */
+function serviceHostNamespaces(text: string): string[] {
+  const out: string[] = [];
+  for (let i = text.indexOf(".svc"); i >= 0; i = text.indexOf(".svc", i + 4)) {
+    if (isWordChar(text.charCodeAt(i + 4))) continue;
+    let j = i;
+    while (j > 0 && isLabelChar(text.charCodeAt(j - 1))) j--;
+    if (j === 0 || text.charCodeAt(j - 1) !== 46) continue;
+    const label = text.slice(j, i);
+    if (LABEL.test(label)) out.push(label);
+  }
+  return out;
+}
+
+/** The values of `namespace:` fields at any depth (`  namespace: x`, `  - namespace: x`). */
+function namespaceFields(text: string): string[] {
+  const out: string[] = [];
+  for (let i = text.indexOf("namespace:"); i >= 0; i = text.indexOf("namespace:", i + 10)) {
+    let j = i;
+    if (text.charCodeAt(j - 1) === 32 && text.charCodeAt(j - 2) === 45) j -= 2; // "- "
+    let k = j;
+    while (k > 0 && text.charCodeAt(k - 1) === 32) k--;
+    if (k === j || (k > 0 && text.charCodeAt(k - 1) !== 10)) continue; // indented, at a line start
+    const m = NAMESPACE_VALUE.exec(text.slice(i, lineEnd(text, i)));
+    if (m?.[1] !== undefined) out.push(m[1]);
+  }
+  return out;
+}
+
+function isLabelChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45;
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
 /** What one worker read of a namespace: how many bytes, and the namespaces its documents refer to. */

@@ -1,6 +1,7 @@
 import { asArray, asRecord, asString, field, labelsOf, stringMap } from "../object.js";
 import { indexOf, type ObjectIndex } from "../object-index.js";
-import { containerPorts, containersOf, type PodTemplate, podTemplates } from "../pods.js";
+import type { DocPath } from "../../spec/diagnostic.js";
+import { type ContainerRef, containerPorts, containersOf, type PodTemplate, podTemplates } from "../pods.js";
 import { matchesMap, matchesSelector, sameNamespace } from "../selectors.js";
 import type { ManifestObject, Rule, RuleFinding } from "../types.js";
 import { finding } from "./support.js";
@@ -16,7 +17,7 @@ export const networkPolicyBlocksDependency: Rule = {
   severity: "error",
   category: "networking",
   title: "NetworkPolicies allow the connections the pods are configured to make",
-  why: "A workload's environment says what it connects to (`DB_HOST=postgres`, `http://orders:8080`). If a NetworkPolicy on either side does not allow that connection, or an egress policy forgets DNS, the pod starts and then times out on every request; nothing fails at apply time. Only a check that sees the pods, the Services and the policies together can find it.",
+  why: "A workload's environment says what it connects to (`DB_HOST=postgres`, `http://orders:8080`), in its own env values or in the ConfigMaps it reads them from. If a NetworkPolicy on either side does not allow that connection, or an egress policy forgets DNS, the pod starts and then times out on every request; nothing fails at apply time. Only a check that sees the pods, the Services and the policies together can find it.",
   fix: "Allow the connection: an egress rule on the client's policy to the Service's pods and target port, and an ingress rule on the server's policy from the client's pods. Egress policies also need port 53 (UDP and TCP) to the cluster DNS. kubeship renders all of these from the spec's `uses`.",
   seeAlso: ["Cilium network policy editor", "kubectl np-viewer"],
   examples: {
@@ -37,17 +38,15 @@ export const networkPolicyBlocksDependency: Rule = {
       let dnsReported = false;
       const seen = new Set<string>();
       for (const c of containersOf(client, { init: true, ephemeral: false })) {
-        const env = asArray(c.container.env);
-        for (let i = 0; i < env.length; i++) {
-          const value = asString(field(env[i], "value"));
+        for (const { value, path } of envValues(c, index)) {
           // Numbers, flags and booleans name no host.
-          if (value === undefined || !/[a-z]/i.test(value)) continue;
+          if (!/[a-z]/i.test(value)) continue;
           for (const t of targetsIn(value, client, index)) {
             if (egressPolicies.length > 0 && !dnsReported && !net.allowsDns(egressPolicies)) {
               dnsReported = true;
               yield finding(
                 client.target,
-                [...c.path, "env", i, "value"],
+                path,
                 `the egress policies of ${client.target.kind}/${client.target.name} (${names(egressPolicies)}) block DNS, so it cannot resolve ${t.service.name}`,
                 "allow egress to port 53 (UDP and TCP) of the cluster DNS",
               );
@@ -56,13 +55,44 @@ export const networkPolicyBlocksDependency: Rule = {
             const seenKey = `${t.service.namespace ?? ""}/${t.service.name}:${t.ports.join(",")}`;
             if (seen.has(seenKey)) continue;
             seen.add(seenKey);
-            yield* checkConnection(net, client, t, index, [...c.path, "env", i, "value"], egressPolicies);
+            yield* checkConnection(net, client, t, index, path, egressPolicies);
           }
         }
       }
     }
   },
 };
+
+/**
+ * The environment values a container gets, with the place to report each at: its own `env` values,
+ * and the ConfigMap entries it reads through `valueFrom.configMapKeyRef` and `envFrom.configMapRef`
+ * (ConfigMaps of the input, in the pod's namespace). Secrets are not read: their values are not
+ * for lint to look into.
+ */
+function* envValues(c: ContainerRef, index: ObjectIndex): Generator<{ value: string; path: DocPath }> {
+  const ns = c.pod.target.namespace;
+  const dataOf = (name: unknown): Readonly<Record<string, string>> => {
+    if (typeof name !== "string") return {};
+    const cm = index.find("ConfigMap", name, ns);
+    return cm === undefined ? {} : stringMap(field(cm.object, "data"));
+  };
+  const env = asArray(c.container.env);
+  for (let i = 0; i < env.length; i++) {
+    const value = asString(field(env[i], "value"));
+    if (value !== undefined) {
+      yield { value, path: [...c.path, "env", i, "value"] };
+      continue;
+    }
+    const ref = field(env[i], "valueFrom", "configMapKeyRef");
+    const key = field(ref, "key");
+    const fromMap = typeof key === "string" ? dataOf(field(ref, "name"))[key] : undefined;
+    if (fromMap !== undefined) yield { value: fromMap, path: [...c.path, "env", i, "valueFrom"] };
+  }
+  const envFrom = asArray(c.container.envFrom);
+  for (let i = 0; i < envFrom.length; i++)
+    for (const value of Object.values(dataOf(field(envFrom[i], "configMapRef", "name"))))
+      yield { value, path: [...c.path, "envFrom", i] };
+}
 
 function names(ps: readonly ManifestObject[]): string {
   return ps.map((p) => p.name).join(", ");

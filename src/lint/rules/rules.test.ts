@@ -47,3 +47,40 @@ describe("yaml-syntax", () => {
 it("every rule id is unique", () => {
   expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
 });
+
+describe("network-policy-blocks-dependency reads the ConfigMaps a workload takes its environment from", () => {
+  const rule = RULES.find((r) => r.id === "network-policy-blocks-dependency");
+  const [client = "", ...rest] = (rule?.examples.bad ?? "").split("\n---\n");
+  const configMap =
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  DB_URL: postgres:5432\n  MODE: fast\n";
+  const withEnv = (env: string): string =>
+    [`${client.replace(/ {6}env:\n.*$/, "")}${env}`, configMap, ...rest].join("\n---\n");
+  it("starts from the example's env value", () => {
+    expect(client).toMatch(/ {6}env:\n.*"postgres:5432"}$/);
+  });
+  const findings = async (text: string) =>
+    (await lintText(text)).findings.filter((f) => f.code === "network-policy-blocks-dependency");
+
+  it("finds the blocked connection through envFrom and through configMapKeyRef", async () => {
+    const viaEnvFrom = await findings(withEnv("      envFrom:\n        - configMapRef: {name: app}\n"));
+    expect(viaEnvFrom.map((f) => f.path.join("."))).toEqual(["spec.containers.0.envFrom.0"]);
+    expect(viaEnvFrom[0]?.message).toMatch(/block its connection to Service postgres port 5432/);
+    const viaKeyRef = await findings(
+      withEnv(
+        "      env:\n        - name: DB\n          valueFrom:\n            configMapKeyRef: {name: app, key: DB_URL}\n",
+      ),
+    );
+    expect(viaKeyRef.map((f) => f.path.join("."))).toEqual(["spec.containers.0.env.0.valueFrom"]);
+  });
+
+  it("is quiet when the ConfigMap, or the key, is not in the input", async () => {
+    expect(await findings(withEnv("      envFrom:\n        - configMapRef: {name: other}\n"))).toEqual([]);
+    expect(
+      await findings(
+        withEnv(
+          "      env:\n        - name: DB\n          valueFrom:\n            configMapKeyRef: {name: app, key: NOPE}\n",
+        ),
+      ),
+    ).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 import { PRESETS } from "../catalog/catalog.js";
 import type { BackingType } from "../spec/schema.js";
 import { asArray, recordOf } from "../spec/plain-data.js";
+import { CREDENTIAL_NAME } from "../spec/credentials.js";
 
 /**
  * Translates a Docker Compose file into a kubeship spec: services with ports become services, the
@@ -44,7 +45,6 @@ const WELL_KNOWN: readonly (readonly [RegExp, BackingType])[] = [
 
 /** Environment variables of the official images that name the database to create. */
 const DATABASE_ENV = ["POSTGRES_DB", "MYSQL_DATABASE", "MARIADB_DATABASE", "MONGO_INITDB_DATABASE"];
-const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)$/i;
 
 function imageParts(image: string): { repo: string; tag: string | undefined } {
   const noDigest = image.split("@")[0] ?? image;
@@ -216,7 +216,7 @@ export function importCompose(compose: unknown, app: string): ComposeImport {
       }
       const db = env.find(([k]) => DATABASE_ENV.includes(k))?.[1];
       if (db !== undefined && ["postgresql", "mysql", "mongodb"].includes(type)) b.database = db;
-      const creds = env.filter(([k]) => SECRET_NAME.test(k) || /USER(NAME)?$/.test(k)).map(([k]) => k);
+      const creds = env.filter(([k]) => CREDENTIAL_NAME.test(k) || /USER(NAME)?$/.test(k)).map(([k]) => k);
       if (creds.length > 0)
         note(
           composeName,
@@ -325,7 +325,7 @@ export function importCompose(compose: unknown, app: string): ComposeImport {
         );
         continue;
       }
-      if (SECRET_NAME.test(k)) {
+      if (CREDENTIAL_NAME.test(k)) {
         secrets.push(k);
         note(
           composeName,

@@ -66,7 +66,7 @@ describe("kubeship import", () => {
       port: 8000,
       health: "/healthz",
       replicas: 2,
-      secrets: ["JWT_SECRET"],
+      secrets: ["JWT_SECRET", "SMTP_PASS"],
     });
     // depends_on and the hosts in the environment become uses.
     expect(spec.services.api?.uses).toEqual(["cache", "db", "kafka"]);
@@ -87,6 +87,7 @@ describe("kubeship import", () => {
     });
     // No secret value from the Compose file reaches the spec.
     expect(text).not.toContain("change-me");
+    expect(text).not.toContain("hunter2-plain");
     expect(text).not.toMatch(/POSTGRES_PASSWORD: secret/);
     for (const reason of [
       "search (privileged)",

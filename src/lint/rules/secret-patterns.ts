@@ -1,6 +1,4 @@
-/** Names of variables and keys that hold credentials. */
-export const SECRET_NAME =
-  /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|auth[_-]?key)$|^(pass(word)?|secret|token)[_-]/i;
+import { CREDENTIAL_NAME } from "../../spec/credentials.js";
 
 /** A URL with a password in it: `scheme://user:password@host`, unless the password is a `$(VAR)` reference. */
 const URL_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s@/]+)@/i;
@@ -10,7 +8,7 @@ export function secretLeak(name: string, value: string): string | undefined {
   const url = URL_CREDENTIALS.exec(value);
   if (url !== null && !/^\$\([A-Za-z0-9_]+\)$/.test(url[1] ?? "") && !(url[1] ?? "").includes("${"))
     return "a URL with a password in it";
-  if (!SECRET_NAME.test(name) || value.trim() === "") return undefined;
+  if (!CREDENTIAL_NAME.test(name) || value.trim() === "") return undefined;
   if (/^\$\([A-Za-z0-9_]+\)$/.test(value) || /^\$\{[^}]+\}$/.test(value)) return undefined;
   if (/^(true|false|yes|no|\d+)$/i.test(value)) return undefined;
   if (/^\/|\.(pem|key|crt|json)$/.test(value)) return undefined;

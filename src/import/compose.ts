@@ -2,6 +2,7 @@ import { PRESETS } from "../catalog/catalog.js";
 import type { BackingType } from "../spec/schema.js";
 import { asArray, recordOf } from "../spec/plain-data.js";
 import { CREDENTIAL_NAME } from "../spec/credentials.js";
+import { hostTokens } from "../spec/hosts.js";
 
 /**
  * Translates a Docker Compose file into a kubeship spec: services with ports become services, the
@@ -128,16 +129,11 @@ function healthOf(svc: Rec, port: number | undefined): string | undefined {
   return m[2] ?? "/";
 }
 
-/** Hosts named in a value: `db`, `db:5432`, `postgres://u:p@db:5432/x`, `http://api:8080/y`. */
+/** Compose service names a value points at: `db`, `db:5432`, `postgres://u:p@db:5432/x`, `http://api:8080/y`. */
 function hostsIn(value: string): string[] {
-  const out: string[] = [];
-  for (const raw of value.split(/[\s,;]+/)) {
-    const token = raw.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/^[^@/]*@/, "");
-    const m = /^([a-z0-9][a-z0-9_-]*)(:\d+)?(\/.*)?$/i.exec(token);
-    if (m?.[1] !== undefined && (raw.includes("://") || m[2] !== undefined || raw === value.trim()))
-      out.push(m[1]);
-  }
-  return out;
+  return hostTokens(value)
+    .filter((t) => /^[a-z0-9][a-z0-9_-]*$/i.test(t.host) && (t.url || t.port !== undefined || t.whole))
+    .map((t) => t.host);
 }
 
 const specName = (s: string): string =>

@@ -1,6 +1,7 @@
 import { asArray, asRecord, asString, field, labelsOf, stringMap } from "../object.js";
 import { indexOf, type ObjectIndex } from "../object-index.js";
 import type { DocPath } from "../../spec/diagnostic.js";
+import { hostTokens } from "../../spec/hosts.js";
 import { type ContainerRef, containerPorts, containersOf, type PodTemplate, podTemplates } from "../pods.js";
 import { matchesMap, matchesSelector, sameNamespace } from "../selectors.js";
 import type { ManifestObject, Rule, RuleFinding } from "../types.js";
@@ -160,10 +161,7 @@ function resolvePort(server: PodTemplate, target: unknown): ResolvedPort {
 }
 
 /** Services a string value points at: `postgres`, `postgres:5432`, `http://orders.shop.svc:8080/x`. */
-const SEPARATORS = /[\s,;]+/;
-const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
-const USERINFO = /^[^@/]*@/;
-const HOST_PORT = /^([a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:(\d+))?(\/.*)?$/i;
+const DNS_NAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i;
 
 function targetsIn(value: string, client: PodTemplate, index: ObjectIndex): Target[] {
   const out: Target[] = [];
@@ -174,19 +172,16 @@ function targetsIn(value: string, client: PodTemplate, index: ObjectIndex): Targ
       : index.find("Service", value.trim(), client.target.namespace);
     return service === undefined ? out : [{ service, ports: [] }];
   }
-  for (const raw of value.split(SEPARATORS)) {
-    const hadScheme = SCHEME.test(raw);
-    const token = raw.replace(SCHEME, "").replace(USERINFO, "");
-    const m = HOST_PORT.exec(token);
-    if (m === null) continue;
-    const parts = (m[1] ?? "").toLowerCase().split(".");
+  for (const t of hostTokens(value)) {
+    if (!DNS_NAME.test(t.host)) continue;
+    const parts = t.host.toLowerCase().split(".");
     const [name, ns, svc] = parts;
     if (name === undefined || (parts.length > 2 && svc !== "svc")) continue;
     // A bare word counts only as the whole value or inside a URL, not in a sentence or a command.
-    if (parts.length === 1 && !hadScheme && raw !== value.trim()) continue;
+    if (parts.length === 1 && !t.url && !t.whole) continue;
     const service = index.find("Service", name, parts.length >= 2 ? ns : client.target.namespace);
     if (service === undefined) continue;
-    out.push({ service, ports: m[4] === undefined ? [] : [Number(m[4])] });
+    out.push({ service, ports: t.port === undefined ? [] : [t.port] });
   }
   return out;
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderSpec } from "../app.js";
 import type { KubeObject } from "../render/kube-object.js";
+import { fixFor, limitRangeViolations } from "./doctor.js";
 import { explainApplyError } from "./engine.js";
 import { DeployError } from "./errors.js";
 import type { LiveObject } from "./kube/cluster.js";
@@ -355,5 +356,74 @@ describe("connecting without any kubeconfig", () => {
       if (saved.KUBECONFIG === undefined) delete process.env["KUBECONFIG"];
       else process.env["KUBECONFIG"] = saved.KUBECONFIG;
     }
+  });
+});
+
+describe("limitRangeViolations", () => {
+  const app = renderSpec(
+    "app: lr\nservices:\n  api:\n    image: api:1.0.0\n    port: 8080\n    resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: '1', memory: 256Mi } }\nbacking:\n  db: { type: postgresql, storage: 5Gi }\n",
+  );
+  if (!app.ok) throw new Error("no render");
+  const objects = app.value.objects;
+  const range = (limits: unknown[]): KubeObject => ({
+    apiVersion: "v1",
+    kind: "LimitRange",
+    metadata: { name: "lr" },
+    spec: { limits },
+  });
+
+  it("names each container and claim the admission would refuse, and why", () => {
+    const broken = limitRangeViolations(
+      objects,
+      range([
+        { type: "Container", max: { memory: "128Mi" }, maxLimitRequestRatio: { cpu: "4" } },
+        { type: "PersistentVolumeClaim", max: { storage: "2Gi" } },
+      ]),
+    );
+    expect(broken).toContain("Deployment/api container api limits memory to 256Mi, above the maximum 128Mi");
+    expect(broken).toContain(
+      "Deployment/api container api cpu limit 1 is more than 4 times its request 100m",
+    );
+    expect(broken).toContain("StatefulSet/db claim data asks for storage 5Gi, above the maximum 2Gi");
+  });
+
+  it("admits what fits, filling missing values from the range's defaults as the admission does", () => {
+    expect(
+      limitRangeViolations(
+        objects,
+        range([
+          { type: "Container", min: { cpu: "10m" }, max: { cpu: "4", memory: "8Gi" } },
+          { type: "PersistentVolumeClaim", min: { storage: "1Gi" }, max: { storage: "100Gi" } },
+        ]),
+      ),
+    ).toEqual([]);
+    const bare: KubeObject = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "bare" },
+      spec: { template: { spec: { containers: [{ name: "c", image: "x:1" }] } } },
+    };
+    expect(limitRangeViolations([bare], range([{ type: "Container", max: { cpu: "1" } }]))).toEqual([
+      "Deployment/bare container c sets no cpu limit, and the maximum 1 requires one",
+    ]);
+    expect(
+      limitRangeViolations(
+        [bare],
+        range([{ type: "Container", max: { cpu: "1" }, default: { cpu: "500m" } }]),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe("fixFor", () => {
+  it("points a pod the LimitRange or quota refused at the spec's resources", () => {
+    // The API server's words (seen in the doctor test against the real control plane).
+    for (const cause of [
+      'pods "web-1" is forbidden: maximum memory usage per Container is 100Mi, but limit is 128Mi',
+      'pods "web-1" is forbidden: minimum cpu usage per Pod is 200m, but request is 100m',
+      'pods "web-1" is forbidden: exceeded quota: small, requested: pods=1, used: pods=3, limited: pods=3',
+    ])
+      expect(fixFor(cause)).toMatch(/LimitRange and ResourceQuota/);
+    expect(fixFor("0/2 nodes are available: 2 Insufficient cpu")).toMatch(/lower its requests/);
   });
 });

@@ -77,13 +77,105 @@ export function appNeeds(objects: readonly KubeObject[]): AppNeeds {
   return { cpu, memory, pods, claims, storage };
 }
 
+/** The pod templates of the rendered workloads, with the object each belongs to. */
+function podTemplates(objects: readonly KubeObject[]): { owner: string; spec: Record<string, unknown> }[] {
+  const out: { owner: string; spec: Record<string, unknown> }[] = [];
+  for (const o of objects) {
+    const spec = recordOf(o.spec);
+    const template =
+      o.kind === "CronJob"
+        ? recordOf(recordOf(recordOf(spec.jobTemplate).spec).template)
+        : recordOf(spec.template);
+    if (["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"].includes(o.kind))
+      out.push({ owner: `${o.kind}/${o.metadata.name}`, spec: recordOf(template.spec) });
+  }
+  return out;
+}
+
+/**
+ * What a LimitRange's admission check would refuse in the app, as the LimitRanger plugin checks it:
+ * each container's requests at least `min`, limits at most `max`, limit over request at most
+ * `maxLimitRequestRatio`; each pod's sums within the Pod limits; each volume claim template's storage
+ * within the PersistentVolumeClaim limits. https://kubernetes.io/docs/concepts/policy/limit-range/
+ */
+export function limitRangeViolations(objects: readonly KubeObject[], range: KubeObject): string[] {
+  const out: string[] = [];
+  const items = asArray(recordOf(range["spec"]).limits).map(recordOf);
+  const show = (q: unknown): string => (typeof q === "string" || typeof q === "number" ? String(q) : "?");
+  const check = (
+    what: string,
+    item: Record<string, unknown>,
+    requests: Record<string, unknown>,
+    limits: Record<string, unknown>,
+    claim = false,
+  ): void => {
+    for (const [resource, min] of Object.entries(recordOf(item.min))) {
+      const have = requests[resource] ?? limits[resource];
+      if (have !== undefined && quantityValue(have) < quantityValue(min))
+        out.push(`${what} requests ${resource} ${show(have)}, below the minimum ${show(min)}`);
+    }
+    for (const [resource, max] of Object.entries(recordOf(item.max))) {
+      const have = limits[resource];
+      if (have === undefined)
+        out.push(`${what} sets no ${resource} limit, and the maximum ${show(max)} requires one`);
+      else if (quantityValue(have) > quantityValue(max))
+        out.push(
+          claim
+            ? `${what} asks for ${resource} ${show(have)}, above the maximum ${show(max)}`
+            : `${what} limits ${resource} to ${show(have)}, above the maximum ${show(max)}`,
+        );
+    }
+    for (const [resource, ratio] of Object.entries(recordOf(item.maxLimitRequestRatio))) {
+      const limit = limits[resource];
+      const request = requests[resource];
+      if (limit === undefined || request === undefined || quantityValue(request) === 0) continue;
+      if (quantityValue(limit) / quantityValue(request) > quantityValue(ratio))
+        out.push(
+          `${what} ${resource} limit ${show(limit)} is more than ${show(ratio)} times its request ${show(request)}`,
+        );
+    }
+  };
+  for (const item of items) {
+    for (const pod of item.type === "Container" || item.type === "Pod" ? podTemplates(objects) : []) {
+      const containers = [...asArray(pod.spec.containers), ...asArray(pod.spec.initContainers)].map(recordOf);
+      if (item.type === "Container") {
+        // Missing values are filled from the range's defaults before it checks, as the admission does.
+        for (const c of containers) {
+          const res = recordOf(c.resources);
+          const limits = { ...recordOf(item.default), ...recordOf(res.limits) };
+          const requests = { ...limits, ...recordOf(item.defaultRequest), ...recordOf(res.requests) };
+          check(`${pod.owner} container ${asString(c.name) ?? "?"}`, item, requests, limits);
+        }
+      } else {
+        const sum = (key: "requests" | "limits"): Record<string, number> => {
+          const total: Record<string, number> = {};
+          for (const c of asArray(pod.spec.containers).map(recordOf))
+            for (const [r, q] of Object.entries(recordOf(recordOf(c.resources)[key])))
+              total[r] = (total[r] ?? 0) + quantityValue(q);
+          return total;
+        };
+        check(`${pod.owner} pod`, item, sum("requests"), sum("limits"));
+      }
+    }
+    if (item.type === "PersistentVolumeClaim")
+      for (const o of objects)
+        for (const t of asArray(recordOf(o.spec).volumeClaimTemplates)) {
+          // A claim's minimum and maximum both bound the storage it requests.
+          const requests = recordOf(recordOf(recordOf(recordOf(t).spec).resources).requests);
+          const name = asString(recordOf(recordOf(t).metadata).name) ?? "?";
+          check(`${o.kind}/${o.metadata.name} claim ${name}`, item, requests, requests, true);
+        }
+  }
+  return out;
+}
+
 const cores = (n: number): string => (n < 10 ? `${Math.round(n * 1000)}m` : `${Math.round(n)}`);
 const gib = (n: number): string => `${Math.round((n / 2 ** 30) * 10) / 10}Gi`;
 
 /**
  * Preflight of the cluster the app needs (API and version, metrics-server for autoscalers, the
  * IngressClass, a StorageClass for its claims, the CRDs its monitoring and TLS use, room under the
- * namespace's quotas and on the nodes), then, when the app is deployed, every unhealthy object with
+ * namespace's quotas, its LimitRanges and on the nodes), then, when the app is deployed, every unhealthy object with
  * its cause and the fix.
  */
 export async function runDoctor(cluster: Cluster, app: RenderedApp): Promise<DoctorReport> {
@@ -282,6 +374,31 @@ export async function runDoctor(cluster: Cluster, app: RenderedApp): Promise<Doc
     );
   }
 
+  const ranges = await cluster.list("v1", "LimitRange", model.namespace);
+  if (ranges.length === 0)
+    checks.push({
+      name: "LimitRange",
+      status: "ok",
+      detail: `no LimitRange in namespace ${model.namespace}`,
+    });
+  for (const range of ranges) {
+    const broken = limitRangeViolations(objects, range);
+    checks.push(
+      broken.length === 0
+        ? {
+            name: "LimitRange",
+            status: "ok",
+            detail: `${range.metadata.name} admits the app's pods and claims`,
+          }
+        : {
+            name: "LimitRange",
+            status: "fail",
+            detail: `${range.metadata.name} rejects ${broken.length === 1 ? "this" : `these ${broken.length}`} (the pods are never created): ${broken.slice(0, 5).join("; ")}${broken.length > 5 ? "; ..." : ""}`,
+            fix: "change the resources (or backing storage) in the spec to fit, or widen the LimitRange",
+          },
+    );
+  }
+
   const nodes = (await cluster.list("v1", "Node", undefined)).filter((n) => conditionTrue(n, "Ready"));
   const allocatable = nodes.reduce(
     (a, n) => {
@@ -310,7 +427,16 @@ export async function runDoctor(cluster: Cluster, app: RenderedApp): Promise<Doc
   return { checks, unhealthy: await diagnoseDeployed(cluster, app) };
 }
 
+/** The fix for a known cause of an unhealthy workload, if it is one. */
+export function fixFor(cause: string): string | undefined {
+  return FIXES.find(([re]) => re.test(cause))?.[1];
+}
+
 const FIXES: readonly (readonly [RegExp, string])[] = [
+  [
+    /(maximum|minimum) \S+ usage per (container|pod)|limit to request ratio|exceeded quota/i,
+    "fit the resources in the spec to the namespace's LimitRange and ResourceQuota (kubeship doctor shows which)",
+  ],
   [
     /insufficient|unschedulable|didn't match|untolerated/i,
     "lower its requests in the spec or add nodes (kubectl describe nodes shows what is free)",
@@ -351,8 +477,7 @@ async function diagnoseDeployed(cluster: Cluster, app: RenderedApp): Promise<Unh
       object: `${o.kind}/${o.metadata.name}`,
       cause,
       fix:
-        FIXES.find(([re]) => re.test(cause))?.[1] ??
-        `kubectl -n ${model.namespace} describe ${o.kind.toLowerCase()}/${o.metadata.name}`,
+        fixFor(cause) ?? `kubectl -n ${model.namespace} describe ${o.kind.toLowerCase()}/${o.metadata.name}`,
     });
   }
   for (const h of hpas) {

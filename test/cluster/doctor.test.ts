@@ -83,6 +83,31 @@ describe("kubeship doctor against a real control plane", () => {
     expect(quota?.status).toBe("fail");
     expect(quota?.detail).toContain("requests.cpu: needs");
     expect(quota?.detail).toContain("pods: needs 4, 3 left");
+    expect(second.checks.find((c) => c.name === "LimitRange")).toMatchObject({ status: "ok" });
+
+    // A LimitRange the API server would turn greedy's pods away with (they are never created).
+    const range = `apiVersion: v1\nkind: LimitRange\nmetadata:\n  name: narrow\n  namespace: ${app}\nspec:\n  limits:\n    - type: Container\n      max: { memory: 100Mi }\n`;
+    kubectl(range);
+    const third = JSON.parse((await run(["doctor", spec, "--output", "json"])).out) as DoctorReport;
+    const limits = third.checks.find((c) => c.name === "LimitRange");
+    expect(limits?.status).toBe("fail");
+    expect(limits?.detail).toContain(
+      "Deployment/greedy container greedy limits memory to 128Mi, above the maximum 100Mi",
+    );
+    // The check says what the admission says: the same pod is refused by the API server.
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: probe\n  namespace: ${app}\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27.3\n      resources: { limits: { memory: 128Mi } }\n`;
+    expect(() => {
+      kubectl(pod);
+    }).toThrow(/maximum memory usage per Container is 100Mi/);
+    execFileSync("kubectl", [
+      "--kubeconfig",
+      inject("kubeconfig"),
+      "-n",
+      app,
+      "delete",
+      "limitrange",
+      "narrow",
+    ]);
   });
 
   it("diagnoses the unhealthy objects of a deployed app with the cause and the fix", async () => {

@@ -1,4 +1,6 @@
+import { labelsOf } from "./object.js";
 import { podTemplates, type PodTemplate } from "./pods.js";
+import { matchesMap } from "./selectors.js";
 import type { ManifestObject } from "./types.js";
 
 /**
@@ -15,6 +17,17 @@ export interface ObjectIndex {
   pods(namespace: string | undefined): readonly PodTemplate[];
   /** True when the input has a pod template that can be in the namespace. */
   hasPods(namespace: string | undefined): boolean;
+  /**
+   * The pods a plain selector map (a Service's `spec.selector`) selects in a namespace, as
+   * `pods(namespace).filter(matchesMap)` would give them, found through a label index: a large
+   * namespace made every Service scan all its pods.
+   */
+  podsSelectedBy(
+    selector: Readonly<Record<string, string>>,
+    namespace: string | undefined,
+  ): readonly PodTemplate[];
+  /** Objects of a kind (any namespace, in input order) whose metadata.labels has `key: value`. */
+  labelled(kind: string, key: string, value: string): readonly ManifestObject[];
 }
 
 const cache = new WeakMap<readonly ManifestObject[], ObjectIndex>();
@@ -48,6 +61,16 @@ export function indexOf(objects: readonly ManifestObject[]): ObjectIndex {
   for (const p of allPods) push(podsByNs, p.target.namespace ?? NONE, p);
   const merged = new Map<string, readonly ManifestObject[]>();
   const mergedPods = new Map<string, readonly PodTemplate[]>();
+  // Pods by label, per namespace (NONE for those without one) and across namespaces.
+  const podsByNsLabel = new Map<string, PodTemplate[]>();
+  const podsByLabel = new Map<string, PodTemplate[]>();
+  for (const p of allPods)
+    for (const k in p.labels) {
+      const pair = `${k}\u0000${p.labels[k] ?? ""}`;
+      push(podsByNsLabel, `${p.target.namespace ?? NONE}\u0000${pair}`, p);
+      push(podsByLabel, pair, p);
+    }
+  const labelledByKind = new Map<string, Map<string, ManifestObject[]>>();
   const index: ObjectIndex = {
     of(kind, namespace) {
       if (namespace === undefined) return byKind.get(kind) ?? [];
@@ -82,6 +105,38 @@ export function indexOf(objects: readonly ManifestObject[]): ObjectIndex {
     },
     hasPods(namespace) {
       return index.pods(namespace).length > 0;
+    },
+    podsSelectedBy(selector, namespace) {
+      const keys = Object.keys(selector);
+      if (keys.length === 0) return [];
+      const matches = (p: PodTemplate): boolean => matchesMap(selector, p.labels);
+      // Candidates from one pair of the selector (the rarest), then the whole selector on each.
+      const list = (prefix: string): readonly PodTemplate[] => {
+        let best: readonly PodTemplate[] | undefined;
+        for (const k of keys) {
+          const l =
+            (prefix === "" ? podsByLabel : podsByNsLabel).get(`${prefix}${k}\u0000${selector[k] ?? ""}`) ??
+            [];
+          if (best === undefined || l.length < best.length) best = l;
+        }
+        return best ?? [];
+      };
+      if (namespace === undefined) return list("").filter(matches);
+      const own = list(`${namespace}\u0000`).filter(matches);
+      const floating = list(`${NONE}\u0000`).filter(matches);
+      return floating.length === 0 ? own : [...own, ...floating];
+    },
+    labelled(kind, key, value) {
+      let byLabel = labelledByKind.get(kind);
+      if (byLabel === undefined) {
+        byLabel = new Map();
+        for (const o of byKind.get(kind) ?? []) {
+          const labels = labelsOf(o.object);
+          for (const k in labels) push(byLabel, `${k}\u0000${labels[k] ?? ""}`, o);
+        }
+        labelledByKind.set(kind, byLabel);
+      }
+      return byLabel.get(`${key}\u0000${value}`) ?? [];
     },
   };
   cache.set(objects, index);

@@ -3,7 +3,7 @@ import { indexOf, type ObjectIndex } from "../object-index.js";
 import type { DocPath } from "../../spec/diagnostic.js";
 import { hostTokens } from "../../spec/hosts.js";
 import { type ContainerRef, containerPorts, containersOf, type PodTemplate, podTemplates } from "../pods.js";
-import { matchesMap, matchesSelector, sameNamespace } from "../selectors.js";
+import { matchesSelector, sameNamespace } from "../selectors.js";
 import type { ManifestObject, Rule, RuleFinding } from "../types.js";
 import { finding } from "./support.js";
 
@@ -56,7 +56,7 @@ export const networkPolicyBlocksDependency: Rule = {
             const seenKey = `${t.service.namespace ?? ""}/${t.service.name}:${t.ports.join(",")}`;
             if (seen.has(seenKey)) continue;
             seen.add(seenKey);
-            yield* checkConnection(net, client, t, index, path, egressPolicies);
+            yield* checkConnection(net, client, t, path, egressPolicies);
           }
         }
       }
@@ -95,48 +95,36 @@ function* envValues(c: ContainerRef, index: ObjectIndex): Generator<{ value: str
       yield { value, path: [...c.path, "envFrom", i] };
 }
 
+/** The names of some policies for a message: the first five, and how many more. */
 function names(ps: readonly ManifestObject[]): string {
-  return ps.map((p) => p.name).join(", ");
+  const shown = ps.slice(0, 5).map((p) => p.name);
+  return ps.length > 5 ? `${shown.join(", ")} and ${ps.length - 5} more` : shown.join(", ");
+}
+
+/** A server pod whose policies block a connection, and the first port's verdict. */
+interface Blocked {
+  readonly server: PodTemplate;
+  readonly port: unknown;
+  readonly egress: boolean;
 }
 
 function* checkConnection(
   net: Net,
   client: PodTemplate,
   t: Target,
-  index: ObjectIndex,
   path: readonly (string | number)[],
   egressPolicies: readonly ManifestObject[],
 ): Generator<RuleFinding> {
-  const servers = net.serversOf(t.service).filter((p) => p !== client);
-  const svcPorts = asArray(field(t.service.object, "spec", "ports")).filter(
-    (p) => t.ports.length === 0 || t.ports.includes(Number(field(p, "port"))),
-  );
-  for (const server of servers) {
-    const ingressPolicies = net.selecting(server, "Ingress");
-    if (ingressPolicies.length === 0 && egressPolicies.length === 0) continue;
-    const verdicts = svcPorts.map((sp) => {
-      const target = field(sp, "targetPort") ?? field(sp, "port");
-      const resolved = net.resolvePort(server, target);
-      const protocol = asString(field(sp, "protocol")) ?? "TCP";
-      const egress =
-        egressPolicies.length === 0 ||
-        egressPolicies.some((p) => net.allows(p, "Egress", server, resolved, protocol));
-      const ingress =
-        ingressPolicies.length === 0 ||
-        ingressPolicies.some((p) => net.allows(p, "Ingress", client, resolved, protocol));
-      return { port: field(sp, "port"), egress, ingress };
-    });
-    if (verdicts.length === 0 || verdicts.some((v) => v.egress && v.ingress)) continue;
-    const v = verdicts[0];
-    if (v === undefined) continue;
-    const who = !v.egress
+  for (const { server, port, egress } of net.blocked(client, t, egressPolicies)) {
+    if (server === client) continue;
+    const who = !egress
       ? `the egress policies of ${client.target.kind}/${client.target.name} (${names(egressPolicies)})`
       : `the ingress policies of ${server.target.kind}/${server.target.name} (${names(net.selecting(server, "Ingress"))})`;
     yield finding(
       client.target,
       path,
-      `${who} block its connection to Service ${t.service.name} port ${String(v.port)}`,
-      !v.egress
+      `${who} block its connection to Service ${t.service.name} port ${String(port)}`,
+      !egress
         ? `allow egress to the pods of ${t.service.name} on that port`
         : `allow ingress from ${client.target.name}'s pods on that port`,
     );
@@ -192,16 +180,89 @@ class Net {
     private readonly nsLabels: ReadonlyMap<string, Record<string, string>>,
   ) {}
 
-  private readonly selected = new Map<PodTemplate, ManifestObject[]>();
+  private readonly selected = new Map<number, ManifestObject[]>();
   private readonly servers = new Map<ManifestObject, PodTemplate[]>();
   private readonly ports = new Map<PodTemplate, Map<unknown, ResolvedPort>>();
+
+  private readonly blockedCache = new Map<ManifestObject, Map<number | string, readonly Blocked[]>>();
+  private readonly classes = new Map<PodTemplate, number>();
+  private readonly classIds = new Map<string, number>();
+
+  /**
+   * The servers of a target whose policies block a client's connection. Policies see a client only
+   * through its namespace and labels, so the answer is computed once per such class of clients
+   * (copies of a workload, replicas of a template) and Service: large inputs with many alike
+   * workloads made this rule cubic.
+   */
+  blocked(client: PodTemplate, t: Target, egressPolicies: readonly ManifestObject[]): readonly Blocked[] {
+    let byClass = this.blockedCache.get(t.service);
+    if (byClass === undefined) {
+      byClass = new Map();
+      this.blockedCache.set(t.service, byClass);
+    }
+    const key = t.ports.length === 0 ? this.classOf(client) : `${this.classOf(client)}:${t.ports.join(",")}`;
+    let blocked = byClass.get(key);
+    if (blocked === undefined) {
+      blocked = this.computeBlocked(client, t, egressPolicies);
+      byClass.set(key, blocked);
+    }
+    return blocked;
+  }
+
+  /** A number for the pod's namespace and labels: pods with the same number are alike to policies. */
+  private classOf(pod: PodTemplate): number {
+    let c = this.classes.get(pod);
+    if (c === undefined) {
+      // Labels in their written order: pods of one template list them alike (others merely share less).
+      let key = pod.target.namespace ?? "\u0002";
+      for (const k in pod.labels) key += `\u0000${k}\u0001${pod.labels[k] ?? ""}`;
+      c = this.classIds.get(key);
+      if (c === undefined) {
+        c = this.classIds.size;
+        this.classIds.set(key, c);
+      }
+      this.classes.set(pod, c);
+    }
+    return c;
+  }
+
+  private computeBlocked(
+    client: PodTemplate,
+    t: Target,
+    egressPolicies: readonly ManifestObject[],
+  ): readonly Blocked[] {
+    const out: Blocked[] = [];
+    const svcPorts = asArray(field(t.service.object, "spec", "ports")).filter(
+      (p) => t.ports.length === 0 || t.ports.includes(Number(field(p, "port"))),
+    );
+    for (const server of this.serversOf(t.service)) {
+      const ingressPolicies = this.selecting(server, "Ingress");
+      if (ingressPolicies.length === 0 && egressPolicies.length === 0) continue;
+      const verdicts = svcPorts.map((sp) => {
+        const target = field(sp, "targetPort") ?? field(sp, "port");
+        const resolved = this.resolvePort(server, target);
+        const protocol = asString(field(sp, "protocol")) ?? "TCP";
+        const egress =
+          egressPolicies.length === 0 ||
+          egressPolicies.some((p) => this.allows(p, "Egress", server, resolved, protocol));
+        const ingress =
+          ingressPolicies.length === 0 ||
+          ingressPolicies.some((p) => this.allows(p, "Ingress", client, resolved, protocol));
+        return { port: field(sp, "port"), egress, ingress };
+      });
+      if (verdicts.some((v) => v.egress && v.ingress)) continue;
+      const v = verdicts[0];
+      if (v !== undefined) out.push({ server, port: v.port, egress: v.egress });
+    }
+    return out;
+  }
 
   /** The pods a Service selects (cached: every client of the Service asks). */
   serversOf(service: ManifestObject): PodTemplate[] {
     let list = this.servers.get(service);
     if (list === undefined) {
       const sel = stringMap(field(service.object, "spec", "selector"));
-      list = this.index.pods(service.namespace).filter((p) => matchesMap(sel, p.labels));
+      list = [...this.index.podsSelectedBy(sel, service.namespace)];
       this.servers.set(service, list);
     }
     return list;
@@ -224,24 +285,68 @@ class Net {
 
   /** Policies that select the pod for a direction (cached: servers are asked about once per client). */
   selecting(pod: PodTemplate, type: "Ingress" | "Egress"): ManifestObject[] {
-    const key = type === "Ingress" ? this.selectedIngress : this.selected;
-    const hit = key.get(pod);
-    if (hit !== undefined) return hit;
-    const list = this.select(pod, type);
-    key.set(pod, list);
+    // By namespace and labels, all a policy sees of a pod: alike pods share the answer.
+    // Egress under even numbers, Ingress under odd ones.
+    const key = this.classOf(pod) * 2 + (type === "Ingress" ? 1 : 0);
+    let list = this.selected.get(key);
+    if (list === undefined) {
+      list = this.select(pod, type);
+      this.selected.set(key, list);
+    }
     return list;
   }
 
-  private readonly selectedIngress = new Map<PodTemplate, ManifestObject[]>();
-
   private select(pod: PodTemplate, type: "Ingress" | "Egress"): ManifestObject[] {
-    return this.index.of("NetworkPolicy", pod.target.namespace).filter((p) => {
+    return this.candidates(pod).filter((p) => {
       if (!sameNamespace(p.namespace, pod.target.namespace)) return false;
       if (!matchesSelector(field(p.object, "spec", "podSelector"), pod.labels)) return false;
       const types = asArray(field(p.object, "spec", "policyTypes"));
       if (types.length > 0) return types.includes(type);
       return type === "Ingress" || field(p.object, "spec", "egress") !== undefined;
     });
+  }
+
+  private readonly policyIndex = new Map<
+    string,
+    {
+      readonly all: readonly ManifestObject[];
+      readonly byPair: Map<string, number[]>;
+      readonly open: number[];
+    }
+  >();
+
+  /**
+   * The policies of the pod's namespace that may select it, in input order: those whose podSelector
+   * has a matchLabels pair the pod has, and those without matchLabels. An index per namespace, so
+   * that a namespace with thousands of pods and policies is not their product.
+   */
+  private candidates(pod: PodTemplate): readonly ManifestObject[] {
+    const ns = pod.target.namespace ?? "";
+    let idx = this.policyIndex.get(ns);
+    if (idx === undefined) {
+      const all = this.index.of("NetworkPolicy", pod.target.namespace);
+      const byPair = new Map<string, number[]>();
+      const open: number[] = [];
+      all.forEach((p, i) => {
+        const pairs = Object.entries(stringMap(field(p.object, "spec", "podSelector", "matchLabels")));
+        if (pairs.length === 0) open.push(i);
+        for (const [k, v] of pairs) {
+          const key = `${k}\u0000${v}`;
+          const list = byPair.get(key);
+          if (list === undefined) byPair.set(key, [i]);
+          else list.push(i);
+        }
+      });
+      idx = { all, byPair, open };
+      this.policyIndex.set(ns, idx);
+    }
+    // A few policies are quicker to test than to look up.
+    if (idx.all.length <= 32) return idx.all;
+    const picked = new Set<number>(idx.open);
+    for (const k in pod.labels)
+      for (const i of idx.byPair.get(`${k}\u0000${pod.labels[k] ?? ""}`) ?? []) picked.add(i);
+    const all = idx.all;
+    return [...picked].sort((a, b) => a - b).flatMap((i) => all[i] ?? []);
   }
 
   /** Whether a policy (of the pod it selects) allows traffic to (Egress) or from (Ingress) `peer` on a port of the server. */

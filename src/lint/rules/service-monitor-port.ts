@@ -1,4 +1,4 @@
-import { asArray, asString, field, labelsOf } from "../object.js";
+import { asArray, asString, field, labelsOf, stringMap } from "../object.js";
 import { indexOf } from "../object-index.js";
 import { matchesSelector, sameNamespace } from "../selectors.js";
 import type { Rule } from "../types.js";
@@ -30,9 +30,13 @@ export const serviceMonitorPort: Rule = {
         : names.length > 0
           ? names.flatMap((n) => (typeof n === "string" ? index.of("Service", n) : []))
           : index.of("Service", sm.namespace);
-      const selected = services.filter(
-        (s) =>
-          inScope(s.namespace) && matchesSelector(field(sm.object, "spec", "selector"), labelsOf(s.object)),
+      // Through the label index when the selector has matchLabels (a large input made every
+      // ServiceMonitor scan every Service); `inScope` is exactly membership in `services`.
+      const selector = field(sm.object, "spec", "selector");
+      const [pair] = Object.entries(stringMap(field(selector, "matchLabels")));
+      const candidates = pair === undefined ? services : index.labelled("Service", pair[0], pair[1]);
+      const selected = candidates.filter(
+        (s) => inScope(s.namespace) && matchesSelector(selector, labelsOf(s.object)),
       );
       if (selected.length === 0) {
         yield finding(

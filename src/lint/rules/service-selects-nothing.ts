@@ -1,6 +1,5 @@
 import { field, stringMap } from "../object.js";
 import { indexOf } from "../object-index.js";
-import { matchesMap } from "../selectors.js";
 import type { Rule } from "../types.js";
 import { finding } from "./support.js";
 
@@ -22,7 +21,7 @@ export const serviceSelectsNothing: Rule = {
       const sel = stringMap(field(s.object, "spec", "selector"));
       if (Object.keys(sel).length === 0 || field(s.object, "spec", "type") === "ExternalName") continue;
       if (!index.hasPods(s.namespace)) continue;
-      if (!index.pods(s.namespace).some((p) => matchesMap(sel, p.labels)))
+      if (index.podsSelectedBy(sel, s.namespace).length === 0)
         yield finding(
           s,
           ["spec", "selector"],

@@ -1,7 +1,6 @@
 import { asArray, field, stringMap } from "../object.js";
 import { indexOf } from "../object-index.js";
 import { containerPorts, containersOf } from "../pods.js";
-import { matchesMap } from "../selectors.js";
 import type { Rule } from "../types.js";
 import { finding } from "./support.js";
 
@@ -21,7 +20,7 @@ export const serviceTargetPort: Rule = {
     const index = indexOf(ctx.objects);
     for (const s of index.of("Service", undefined)) {
       const sel = stringMap(field(s.object, "spec", "selector"));
-      const selected = index.pods(s.namespace).filter((p) => matchesMap(sel, p.labels));
+      const selected = index.podsSelectedBy(sel, s.namespace);
       if (selected.length === 0) continue;
       const ports = asArray(field(s.object, "spec", "ports"));
       for (let i = 0; i < ports.length; i++) {

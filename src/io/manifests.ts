@@ -61,9 +61,7 @@ export async function readSource(source: ManifestSource): Promise<InputText> {
   try {
     return { file: source.file, text: await readFile(source.file, "utf8") };
   } catch (e) {
-    throw new InputError(`${source.file}: cannot be read (${e instanceof Error ? e.message : String(e)})`, {
-      cause: e,
-    });
+    throw unreadable(source.file, e);
   }
 }
 

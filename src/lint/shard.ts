@@ -102,14 +102,14 @@ export function factsOf(
   }
   const ns = peek.namespace;
   const related = new Set<string>();
-  if (text.includes(".svc")) for (const ns of serviceHostNamespaces(text)) related.add(ns);
+  if (text.includes(".svc")) for (const other of serviceHostNamespaces(text)) related.add(other);
   if (peek.kind === "ServiceMonitor" || peek.kind === "PodMonitor") {
     if (/^ +any: *true/m.test(text)) return undefined;
     const sel = /^( +)namespaceSelector:\s*\n((?:\1 +.*\n?)*)/m.exec(text);
     for (const m of (sel?.[2] ?? "").matchAll(MATCH_NAMES)) if (m[1] !== undefined) related.add(m[1]);
   }
   if (peek.kind === "RoleBinding" || peek.kind === "NetworkPolicy")
-    for (const ns of namespaceFields(text)) related.add(ns);
+    for (const other of namespaceFields(text)) related.add(other);
   related.delete(ns);
   return { scope: "namespace", namespace: ns, related: [...related] };
 }

@@ -2,6 +2,8 @@ import type { RenderedApp } from "../render/render-app.js";
 import type { KubeObject } from "../render/kube-object.js";
 import { INSTANCE_LABEL } from "../render/labels.js";
 import { quantityValue } from "../render/quantity.js";
+import { manifestObjectsOf } from "../lint/input.js";
+import { containersOf, podTemplates } from "../lint/pods.js";
 import { explainNotReady } from "./diagnose.js";
 import type { Cluster } from "./kube/cluster.js";
 import { conditionTrue, readinessOf } from "./readiness.js";
@@ -77,21 +79,6 @@ export function appNeeds(objects: readonly KubeObject[]): AppNeeds {
   return { cpu, memory, pods, claims, storage };
 }
 
-/** The pod templates of the rendered workloads, with the object each belongs to. */
-function podTemplates(objects: readonly KubeObject[]): { owner: string; spec: Record<string, unknown> }[] {
-  const out: { owner: string; spec: Record<string, unknown> }[] = [];
-  for (const o of objects) {
-    const spec = recordOf(o.spec);
-    const template =
-      o.kind === "CronJob"
-        ? recordOf(recordOf(recordOf(spec.jobTemplate).spec).template)
-        : recordOf(spec.template);
-    if (["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"].includes(o.kind))
-      out.push({ owner: `${o.kind}/${o.metadata.name}`, spec: recordOf(template.spec) });
-  }
-  return out;
-}
-
 /**
  * What a LimitRange's admission check would refuse in the app, as the LimitRanger plugin checks it:
  * each container's requests at least `min`, limits at most `max`, limit over request at most
@@ -135,26 +122,28 @@ export function limitRangeViolations(objects: readonly KubeObject[], range: Kube
         );
     }
   };
+  // The pod templates as lint reads them (workloads, CronJobs' job templates, their containers).
+  const pods = podTemplates(manifestObjectsOf(objects, "rendered").objects);
   for (const item of items) {
-    for (const pod of item.type === "Container" || item.type === "Pod" ? podTemplates(objects) : []) {
-      const containers = [...asArray(pod.spec.containers), ...asArray(pod.spec.initContainers)].map(recordOf);
+    for (const pod of item.type === "Container" || item.type === "Pod" ? pods : []) {
+      const owner = `${pod.target.kind}/${pod.target.name}`;
       if (item.type === "Container") {
         // Missing values are filled from the range's defaults before it checks, as the admission does.
-        for (const c of containers) {
-          const res = recordOf(c.resources);
+        for (const c of containersOf(pod, { init: true, ephemeral: false })) {
+          const res = recordOf(c.container.resources);
           const limits = { ...recordOf(item.default), ...recordOf(res.limits) };
           const requests = { ...limits, ...recordOf(item.defaultRequest), ...recordOf(res.requests) };
-          check(`${pod.owner} container ${asString(c.name) ?? "?"}`, item, requests, limits);
+          check(`${owner} container ${c.name}`, item, requests, limits);
         }
       } else {
         const sum = (key: "requests" | "limits"): Record<string, number> => {
           const total: Record<string, number> = {};
-          for (const c of asArray(pod.spec.containers).map(recordOf))
-            for (const [r, q] of Object.entries(recordOf(recordOf(c.resources)[key])))
+          for (const c of containersOf(pod, { init: false, ephemeral: false }))
+            for (const [r, q] of Object.entries(recordOf(recordOf(c.container.resources)[key])))
               total[r] = (total[r] ?? 0) + quantityValue(q);
           return total;
         };
-        check(`${pod.owner} pod`, item, sum("requests"), sum("limits"));
+        check(`${owner} pod`, item, sum("requests"), sum("limits"));
       }
     }
     if (item.type === "PersistentVolumeClaim")

@@ -174,6 +174,16 @@ function targetsIn(value: string, client: PodTemplate, index: ObjectIndex): Targ
   return out;
 }
 
+/** The map's value for a key, made and stored on first use. */
+function cached<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
 class Net {
   constructor(
     private readonly index: ObjectIndex,
@@ -181,7 +191,7 @@ class Net {
   ) {}
 
   private readonly selected = new Map<number, ManifestObject[]>();
-  private readonly servers = new Map<ManifestObject, PodTemplate[]>();
+  private readonly servers = new Map<ManifestObject, readonly PodTemplate[]>();
   private readonly ports = new Map<PodTemplate, Map<unknown, ResolvedPort>>();
 
   private readonly blockedCache = new Map<ManifestObject, Map<number | string, readonly Blocked[]>>();
@@ -195,35 +205,23 @@ class Net {
    * workloads made this rule cubic.
    */
   blocked(client: PodTemplate, t: Target, egressPolicies: readonly ManifestObject[]): readonly Blocked[] {
-    let byClass = this.blockedCache.get(t.service);
-    if (byClass === undefined) {
-      byClass = new Map();
-      this.blockedCache.set(t.service, byClass);
-    }
+    const byClass = cached(
+      this.blockedCache,
+      t.service,
+      () => new Map<number | string, readonly Blocked[]>(),
+    );
     const key = t.ports.length === 0 ? this.classOf(client) : `${this.classOf(client)}:${t.ports.join(",")}`;
-    let blocked = byClass.get(key);
-    if (blocked === undefined) {
-      blocked = this.computeBlocked(client, t, egressPolicies);
-      byClass.set(key, blocked);
-    }
-    return blocked;
+    return cached(byClass, key, () => this.computeBlocked(client, t, egressPolicies));
   }
 
   /** A number for the pod's namespace and labels: pods with the same number are alike to policies. */
   private classOf(pod: PodTemplate): number {
-    let c = this.classes.get(pod);
-    if (c === undefined) {
+    return cached(this.classes, pod, () => {
       // Labels in their written order: pods of one template list them alike (others merely share less).
       let key = pod.target.namespace ?? "\u0002";
       for (const k in pod.labels) key += `\u0000${k}\u0001${pod.labels[k] ?? ""}`;
-      c = this.classIds.get(key);
-      if (c === undefined) {
-        c = this.classIds.size;
-        this.classIds.set(key, c);
-      }
-      this.classes.set(pod, c);
-    }
-    return c;
+      return cached(this.classIds, key, () => this.classIds.size);
+    });
   }
 
   private computeBlocked(
@@ -258,29 +256,16 @@ class Net {
   }
 
   /** The pods a Service selects (cached: every client of the Service asks). */
-  serversOf(service: ManifestObject): PodTemplate[] {
-    let list = this.servers.get(service);
-    if (list === undefined) {
-      const sel = stringMap(field(service.object, "spec", "selector"));
-      list = [...this.index.podsSelectedBy(sel, service.namespace)];
-      this.servers.set(service, list);
-    }
-    return list;
+  serversOf(service: ManifestObject): readonly PodTemplate[] {
+    return cached(this.servers, service, () =>
+      this.index.podsSelectedBy(stringMap(field(service.object, "spec", "selector")), service.namespace),
+    );
   }
 
   /** A Service's target port (number or name) as the server pod declares it (cached per pod). */
   resolvePort(server: PodTemplate, target: unknown): ResolvedPort {
-    let byTarget = this.ports.get(server);
-    if (byTarget === undefined) {
-      byTarget = new Map();
-      this.ports.set(server, byTarget);
-    }
-    let port = byTarget.get(target);
-    if (port === undefined) {
-      port = resolvePort(server, target);
-      byTarget.set(target, port);
-    }
-    return port;
+    const byTarget = cached(this.ports, server, () => new Map<unknown, ResolvedPort>());
+    return cached(byTarget, target, () => resolvePort(server, target));
   }
 
   /** Policies that select the pod for a direction (cached: servers are asked about once per client). */
@@ -288,12 +273,7 @@ class Net {
     // By namespace and labels, all a policy sees of a pod: alike pods share the answer.
     // Egress under even numbers, Ingress under odd ones.
     const key = this.classOf(pod) * 2 + (type === "Ingress" ? 1 : 0);
-    let list = this.selected.get(key);
-    if (list === undefined) {
-      list = this.select(pod, type);
-      this.selected.set(key, list);
-    }
-    return list;
+    return cached(this.selected, key, () => this.select(pod, type));
   }
 
   private select(pod: PodTemplate, type: "Ingress" | "Egress"): ManifestObject[] {
@@ -321,25 +301,17 @@ class Net {
    * that a namespace with thousands of pods and policies is not their product.
    */
   private candidates(pod: PodTemplate): readonly ManifestObject[] {
-    const ns = pod.target.namespace ?? "";
-    let idx = this.policyIndex.get(ns);
-    if (idx === undefined) {
+    const idx = cached(this.policyIndex, pod.target.namespace ?? "", () => {
       const all = this.index.of("NetworkPolicy", pod.target.namespace);
       const byPair = new Map<string, number[]>();
       const open: number[] = [];
       all.forEach((p, i) => {
         const pairs = Object.entries(stringMap(field(p.object, "spec", "podSelector", "matchLabels")));
         if (pairs.length === 0) open.push(i);
-        for (const [k, v] of pairs) {
-          const key = `${k}\u0000${v}`;
-          const list = byPair.get(key);
-          if (list === undefined) byPair.set(key, [i]);
-          else list.push(i);
-        }
+        for (const [k, v] of pairs) cached(byPair, `${k}\u0000${v}`, () => []).push(i);
       });
-      idx = { all, byPair, open };
-      this.policyIndex.set(ns, idx);
-    }
+      return { all, byPair, open };
+    });
     // A few policies are quicker to test than to look up.
     if (idx.all.length <= 32) return idx.all;
     const picked = new Set<number>(idx.open);

@@ -7,8 +7,20 @@ export interface Terminal {
   readonly color: boolean;
 }
 
-/** The process's own terminal. */
+let pipeWatched = false;
+
+/**
+ * The process's own terminal. When the reader of stdout goes away (`kubeship lint . | head`), the
+ * CLI stops quietly, as Unix tools do, instead of failing with EPIPE.
+ */
 export function processTerminal(): Terminal {
+  if (!pipeWatched) {
+    pipeWatched = true;
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") throw e;
+      process.exit(process.exitCode ?? EXIT.ok);
+    });
+  }
   return {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),

@@ -174,3 +174,19 @@ describe("kubeship CLI", () => {
     expect(bad.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 });
+
+describe("kubeship writing into a closed pipe", () => {
+  it("stops quietly when the reader goes away (`kubeship render | head -1`)", () => {
+    // The shell's `head -1` exits after one line; the rest of the stream meets a closed pipe.
+    const r = spawnSync(
+      "sh",
+      [
+        "-c",
+        `"${process.execPath}" "${join(ROOT, "bin/kubeship.js")}" render "${join(ROOT, "examples/shop.kubeship.yaml")}" | head -1`,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(r.stdout).toBe("# Rendered by kubeship: edit the spec, not this file.\n");
+    expect(r.stderr).toBe("");
+  });
+});

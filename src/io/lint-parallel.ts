@@ -3,12 +3,19 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type LintReport, mergeReports } from "../lint/lint.js";
-import { type NamespaceShare, planShards } from "../lint/shard.js";
+import { type NamespaceShare, planShards, type ShardPlan } from "../lint/shard.js";
 import type { LintSettings } from "../lint/types.js";
 import { InputError, type ManifestSource } from "./manifests.js";
 
 /** Below this much YAML, starting workers costs more than it saves. */
 const MIN_BYTES = 8_000_000;
+
+/**
+ * About how much YAML a worker lints at a time (see `ShardPlan.batch`), and at least this many times
+ * the cluster-scoped documents, which every batch lints again.
+ */
+const BATCH_BYTES = 1_000_000;
+const BATCH_PER_CLUSTER = 8;
 
 /** A source given to a worker: a file to read or a text, and its place in the input order. */
 export interface WorkerSource {
@@ -33,12 +40,20 @@ export interface MovedDocument {
   readonly index: number;
   readonly line: number;
   readonly text: string;
+  /** The namespace it is linted with (see `homeOf`); undefined for a cluster-scoped object. */
+  readonly home: string | undefined;
 }
 
 /** Messages from a worker to the coordinator. */
 export type FromWorker =
   /** What the worker read, by namespace; `shardable` is false when a document cannot be placed at a glance. */
-  | { readonly type: "facts"; readonly shardable: boolean; readonly shares: readonly NamespaceShare[] }
+  | {
+      readonly type: "facts";
+      readonly shardable: boolean;
+      readonly shares: readonly NamespaceShare[];
+      /** The size of the cluster-scoped documents it read. */
+      readonly clusterBytes: number;
+    }
   | { readonly type: "unreadable"; readonly message: string }
   | { readonly type: "move"; readonly to: number; readonly documents: readonly MovedDocument[] }
   | { readonly type: "report"; readonly report: LintReport };
@@ -47,8 +62,8 @@ export type FromWorker =
 export type ToWorker =
   | {
       readonly type: "plan";
-      /** The shard of each namespace; cluster-scoped documents go to every shard. */
-      readonly owner: ReadonlyMap<string, number>;
+      /** The shard and batch of each namespace; cluster-scoped documents go to every shard and batch. */
+      readonly plan: ShardPlan;
       readonly reportsClusterScoped: boolean;
     }
   | { readonly type: "moved"; readonly documents: readonly MovedDocument[] }
@@ -63,7 +78,7 @@ export type ToWorker =
  * small, cannot be sharded safely, or the worker module is not built (the bundled CLI has it): the
  * caller then lints in one piece.
  * `KUBESHIP_LINT_WORKERS` sets the number of workers (1 turns sharding off; 2 or more also shards
- * small inputs, for tests).
+ * small inputs, for tests), `KUBESHIP_LINT_BATCH` the bytes of a batch (for tests and benchmarks).
  */
 export async function lintInParallel(
   sources: readonly ManifestSource[],
@@ -93,30 +108,32 @@ export async function lintInParallel(
     return new Worker(module, { workerData: task });
   });
   try {
-    return await coordinate(workers);
+    return await coordinate(workers, Number(env.KUBESHIP_LINT_BATCH ?? BATCH_BYTES));
   } finally {
     for (const w of workers) void w.terminate();
   }
 }
 
-function coordinate(workers: readonly Worker[]): Promise<LintReport | undefined> {
+function coordinate(workers: readonly Worker[], bytesPerBatch: number): Promise<LintReport | undefined> {
   const count = workers.length;
   return new Promise((resolve, reject) => {
     // By worker, so that the plan does not depend on which worker answered first.
     const shares: (readonly NamespaceShare[])[] = [];
     let shardable = true;
+    let clusterBytes = 0;
     const reports: LintReport[] = [];
     let factsIn = 0;
     const send = (w: Worker | undefined, message: ToWorker): void => w?.postMessage(message);
     const onFacts = (): void => {
-      const owner = shardable ? planShards(shares.flat(), count) : undefined;
-      if (owner === undefined) {
+      const batchBytes = Math.max(bytesPerBatch, clusterBytes * BATCH_PER_CLUSTER);
+      const plan = shardable ? planShards(shares.flat(), count, batchBytes) : undefined;
+      if (plan === undefined) {
         for (const w of workers) send(w, { type: "stop" });
         resolve(undefined);
         return;
       }
       workers.forEach((w, i) => {
-        send(w, { type: "plan", owner, reportsClusterScoped: i === 0 });
+        send(w, { type: "plan", plan, reportsClusterScoped: i === 0 });
       });
     };
     workers.forEach((worker, i) => {
@@ -124,6 +141,7 @@ function coordinate(workers: readonly Worker[]): Promise<LintReport | undefined>
         if (m.type === "facts") {
           shares[i] = m.shares;
           shardable &&= m.shardable;
+          clusterBytes += m.clusterBytes;
           if (++factsIn === count) onFacts();
         } else if (m.type === "unreadable") {
           reject(new InputError(m.message));

@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { type ParsedManifests, parseDocuments, splitDocuments } from "../lint/input.js";
 import type { LintFinding, ManifestObject } from "../lint/types.js";
-import { type DocFacts, factsOf, lintShard, sharesOf } from "../lint/shard.js";
+import { type LintReport, mergeReports } from "../lint/lint.js";
+import { type DocFacts, factsOf, lintShard, type ShardPlan, sharesOf } from "../lint/shard.js";
 import type { FromWorker, MovedDocument, ToWorker, WorkerTask } from "./lint-parallel.js";
 import { loadSchemas, unreadable as cannotRead } from "./manifests.js";
 
@@ -52,13 +53,15 @@ for (const source of task.sources) {
     }
   }
   splitDocuments(text).forEach((c, index) => {
+    const facts = factsOf(c.text, isNamespaced);
     held.push({
       file: source.file,
       order: source.order,
       index,
       line: c.line,
       text: c.text,
-      facts: factsOf(c.text, isNamespaced),
+      home: facts?.scope === "namespace" ? facts.namespace : undefined,
+      facts,
     });
   });
 }
@@ -72,93 +75,133 @@ else {
       held.map((d) => d.text.length),
       task.index,
     ),
+    clusterBytes: held.reduce((a, d) => a + (d.facts?.scope === "cluster" ? d.text.length : 0), 0),
   });
   await lint();
 }
 
 /** Whether this worker's shard needs a document (its namespaces, and every cluster-scoped object). */
-function needs(facts: DocFacts | undefined, owner: ReadonlyMap<string, number>): boolean {
+function needs(d: Held, owner: ReadonlyMap<string, number>): boolean {
   return (
-    facts?.scope === "cluster" || (facts?.scope === "namespace" && owner.get(facts.namespace) === task.index)
+    d.facts?.scope === "cluster" ||
+    (d.facts?.scope === "namespace" && owner.get(d.facts.namespace) === task.index)
   );
 }
 
 /**
  * Parses the documents this worker read while the coordinator plans (most will be its own), looking
  * at its messages every few hundred documents: the plan is answered at once by handing the other
- * workers their documents, so the exchange hides behind the parsing.
+ * workers their documents, so the exchange hides behind the parsing. Then lints its shard batch by
+ * batch, parsing each batch's documents just before and letting go of them after.
  */
 async function lint(): Promise<void> {
   const state: {
-    owner: ReadonlyMap<string, number> | undefined;
+    plan: ShardPlan | undefined;
     reportsClusterScoped: boolean;
     stopped: boolean;
     batches: number;
-  } = { owner: undefined, reportsClusterScoped: false, stopped: false, batches: 0 };
+  } = { plan: undefined, reportsClusterScoped: false, stopped: false, batches: 0 };
   const moved: MovedDocument[] = [];
   const take = (m: ToWorker): void => {
     if (m.type === "stop") state.stopped = true;
     else if (m.type === "moved") {
-      moved.push(...m.documents);
+      for (const d of m.documents) moved.push(d);
       state.batches++;
     } else {
-      state.owner = m.owner;
+      state.plan = m.plan;
       state.reportsClusterScoped = m.reportsClusterScoped;
-      handOver(m.owner);
+      handOver(m.plan.owner);
     }
   };
   const parsed: (Parsed | undefined)[] = [];
-  for (let i = 0; i < held.length && !state.stopped; i++) {
+  // Speculation ends with the plan: from then on, documents are parsed batch by batch.
+  const speculating = (): boolean => !state.stopped && state.plan === undefined;
+  for (let i = 0; i < held.length && speculating(); i++) {
     if (i % 256 === 0) {
       await new Promise<void>((r) => setImmediate(r));
       for (let m = inbox.shift(); m !== undefined; m = inbox.shift()) take(m);
+      if (!speculating()) break;
     }
     const d = held[i];
-    if (d === undefined || d.facts?.scope === "blank") continue;
-    if (state.owner !== undefined && !needs(d.facts, state.owner)) continue;
-    parsed[i] = parseOne(d);
+    if (d !== undefined && d.facts?.scope !== "blank") parsed[i] = parseOne(d);
   }
-  while (!state.stopped && (state.owner === undefined || state.batches < task.workers - 1))
-    take(await next());
-  const owner = state.owner;
-  if (state.stopped || owner === undefined) return;
-  const docs: Parsed[] = [];
+  while (!state.stopped && (state.plan === undefined || state.batches < task.workers - 1)) take(await next());
+  const plan = state.plan;
+  if (state.stopped || plan === undefined) return;
+
+  // The documents of each batch, and the cluster-scoped ones that every batch lints (parsed once).
+  const batchOf = (home: string | undefined): number => plan.batch.get(home ?? "") ?? 0;
+  interface Batch {
+    readonly held: number[];
+    readonly moved: MovedDocument[];
+    readonly owned: Set<string>;
+  }
+  const batches: (Batch | undefined)[] = [];
+  const batch = (b: number): Batch => (batches[b] ??= { held: [], moved: [], owned: new Set() });
+  for (const [ns, w] of plan.owner) if (w === task.index) batch(batchOf(ns)).owned.add(ns);
+  const cluster: Parsed[] = [];
   held.forEach((d, i) => {
-    const p = parsed[i];
-    if (p !== undefined && needs(d.facts, owner)) docs.push(p);
+    if (!needs(d, plan.owner)) return;
+    if (d.home === undefined) cluster.push(parsed[i] ?? parseOne(d));
+    else batch(batchOf(d.home)).held.push(i);
   });
-  for (const d of moved) docs.push(parseOne(d));
-  docs.sort((a, b) => a.order - b.order || a.index - b.index);
-  const objects: ManifestObject[] = [];
-  const findings: LintFinding[] = [];
-  for (const d of docs) {
-    for (const o of d.objects) objects.push(o);
-    for (const f of d.findings) findings.push(f);
+  for (const d of moved) {
+    if (d.home === undefined) cluster.push(parseOne(d));
+    else batch(batchOf(d.home)).moved.push(d);
   }
-  const me = task.index;
-  const owned = new Set([...owner].filter(([, w]) => w === me).map(([ns]) => ns));
-  post({
-    type: "report",
-    report: lintShard({ objects, findings }, owned, state.reportsClusterScoped, task.settings, schemas),
-  });
+  batch(0);
+  const reports: LintReport[] = [];
+  for (const [b, work] of batches.entries()) {
+    if (work === undefined) continue;
+    const { held: mine, moved: theirs, owned } = work;
+    const docs: Parsed[] = [...cluster];
+    for (const i of mine) {
+      const d = held[i];
+      if (d !== undefined) docs.push(parsed[i] ?? parseOne(d));
+      parsed[i] = undefined;
+    }
+    for (const d of theirs) docs.push(parseOne(d));
+    docs.sort((x, y) => x.order - y.order || x.index - y.index);
+    const objects: ManifestObject[] = [];
+    const findings: LintFinding[] = [];
+    for (const d of docs) {
+      for (const o of d.objects) objects.push(o);
+      // A syntax error has no object: the batch of its document reports it.
+      if (d.home !== undefined || b === 0) for (const f of d.findings) findings.push(f);
+    }
+    const reportsCluster = state.reportsClusterScoped && b === 0;
+    reports.push(lintShard({ objects, findings }, owned, reportsCluster, task.settings, schemas));
+  }
+  post({ type: "report", report: mergeReports(reports) });
 }
 
 interface Parsed extends ParsedManifests {
   readonly order: number;
   readonly index: number;
+  readonly home: string | undefined;
 }
 
 function parseOne(d: MovedDocument): Parsed {
-  return { ...parseDocuments([d], d.file), order: d.order, index: d.index };
+  return { ...parseDocuments([d], d.file), order: d.order, index: d.index, home: d.home };
 }
 
 /** Sends every other worker the documents its shard needs that this worker read. */
 function handOver(owner: ReadonlyMap<string, number>): void {
   const outgoing: MovedDocument[][] = Array.from({ length: task.workers }, () => []);
   for (const d of held) {
-    const doc: MovedDocument = { file: d.file, order: d.order, index: d.index, line: d.line, text: d.text };
-    if (d.facts?.scope === "cluster") for (const out of outgoing) out.push(doc);
-    else if (d.facts?.scope === "namespace") outgoing[owner.get(d.facts.namespace) ?? -1]?.push(doc);
+    const scope = d.facts?.scope;
+    const to = scope === "namespace" ? (owner.get(d.home ?? "") ?? -1) : -1;
+    if (scope !== "cluster" && (to < 0 || to === task.index)) continue;
+    const doc: MovedDocument = {
+      file: d.file,
+      order: d.order,
+      index: d.index,
+      line: d.line,
+      text: d.text,
+      home: d.home,
+    };
+    if (scope === "cluster") for (const out of outgoing) out.push(doc);
+    else outgoing[to]?.push(doc);
   }
   outgoing.forEach((documents, to) => {
     if (to !== task.index) post({ type: "move", to, documents });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { factsOf, type NamespaceShare, peekDocument, planShards, sharesOf } from "./shard.js";
+import { factsOf, homeOf, type NamespaceShare, peekDocument, planShards, sharesOf } from "./shard.js";
 
 const obj = (kind: string, ns: string | undefined, extra = ""): { text: string } => ({
   text: `apiVersion: v1\nkind: ${kind}\nmetadata:\n  name: x\n${ns === undefined ? "" : `  namespace: ${ns}\n`}${extra}`,
@@ -17,6 +17,7 @@ describe("peekDocument", () => {
       apiVersion: "apps/v1",
       kind: "Deployment",
       namespace: "shop",
+      name: "a",
     });
     expect(peekDocument("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n")?.namespace).toBeNull();
   });
@@ -43,7 +44,7 @@ describe("peekDocument", () => {
 
 describe("factsOf", () => {
   it("tells cluster-scoped, namespaced and blank documents, with the namespaces they refer to", () => {
-    expect(factsOf(obj("Namespace", undefined).text, namespaced)).toEqual({ scope: "cluster" });
+    expect(factsOf(obj("ClusterRole", undefined).text, namespaced)).toEqual({ scope: "cluster" });
     expect(factsOf("# only a comment\n", namespaced)).toEqual({ scope: "blank" });
     expect(
       factsOf(
@@ -89,6 +90,22 @@ describe("factsOf", () => {
     expect([...viaRegex].sort()).toEqual(["b", "c", "d", "h", "j-k"]);
   });
 
+  it("places a Namespace with the objects in it, and declines one whose name it cannot read", () => {
+    expect(factsOf("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n", namespaced)).toEqual({
+      scope: "namespace",
+      namespace: "shop",
+      related: [],
+    });
+    expect(
+      factsOf("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: Not_A_Label\n", namespaced),
+    ).toBeUndefined();
+    expect(homeOf({ apiVersion: "v1", kind: "Namespace", name: "shop" })).toBe("shop");
+    expect(homeOf({ apiVersion: "v1", kind: "Pod", name: "a", namespace: "b" })).toBe("b");
+    expect(homeOf({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", name: "r" })).toBe(
+      undefined,
+    );
+  });
+
   it("declines what could change a result if sharded", () => {
     expect(factsOf(obj("Pod", undefined).text, namespaced)).toBeUndefined();
     expect(factsOf(obj("Widget", undefined).text, namespaced)).toBeUndefined();
@@ -129,9 +146,9 @@ describe("sharesOf", () => {
 describe("planShards", () => {
   it("keeps each namespace whole, balances by size and leaves namespaces with the worker that read them", () => {
     const owner = planShards([at("a", 100, 0), at("b", 60, 1), at("a", 5, 1), at("c", 50, 1)], 2);
-    expect(owner?.get("a")).toBe(0);
-    expect(owner?.get("b")).toBe(1);
-    expect(owner?.get("c")).toBe(1);
+    expect(owner?.owner.get("a")).toBe(0);
+    expect(owner?.owner.get("b")).toBe(1);
+    expect(owner?.owner.get("c")).toBe(1);
   });
 
   it("puts namespaces that refer to each other in the same shard", () => {
@@ -139,14 +156,31 @@ describe("planShards", () => {
       [at("a", 10, 0, ["b"]), at("b", 10, 1), at("c", 10, 1), at("d", 10, 0, ["c"])],
       2,
     );
-    expect(owner?.get("a")).toBe(owner?.get("b"));
-    expect(owner?.get("c")).toBe(owner?.get("d"));
-    expect(owner?.get("a")).not.toBe(owner?.get("c"));
+    expect(owner?.owner.get("a")).toBe(owner?.owner.get("b"));
+    expect(owner?.owner.get("c")).toBe(owner?.owner.get("d"));
+    expect(owner?.owner.get("a")).not.toBe(owner?.owner.get("c"));
   });
 
   it("moves a group to another worker when its holder is full", () => {
     const owner = planShards([at("a", 100, 0), at("b", 100, 0), at("c", 100, 0), at("d", 100, 0)], 2);
-    expect([...(owner?.values() ?? [])].sort()).toEqual([0, 0, 1, 1]);
+    expect([...(owner?.owner.values() ?? [])].sort()).toEqual([0, 0, 1, 1]);
+  });
+
+  it("cuts each worker's groups into batches of about the given size, a group never split", () => {
+    const plan = planShards(
+      [at("a", 40, 0), at("b", 30, 0, ["c"]), at("c", 30, 0), at("d", 50, 1), at("e", 50, 1), at("f", 5, 1)],
+      2,
+      60,
+    );
+    const batches = (w: number): string[][] => {
+      const out: string[][] = [];
+      for (const [ns, owner] of plan?.owner ?? [])
+        if (owner === w) (out[plan?.batch.get(ns) ?? -1] ??= []).push(ns);
+      return out.map((b) => b.sort());
+    };
+    expect(batches(0)).toEqual([["b", "c"], ["a"]]);
+    expect(batches(1)).toEqual([["d"], ["e", "f"]]);
+    expect(new Set(planShards([at("a", 40, 0), at("b", 30, 1)], 2)?.batch.values())).toEqual(new Set([0]));
   });
 
   it("does not shard one group", () => {

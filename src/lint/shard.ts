@@ -1,6 +1,6 @@
 import { type LintInput, type LintReport, lintManifests, mergeReports } from "./lint.js";
 import type { SchemaSet } from "./schema/compact.js";
-import type { LintSettings, ObjectRef } from "./types.js";
+import type { LintSettings } from "./types.js";
 
 /** What a quick look at a document's text tells without parsing it. */
 interface Peek {
@@ -8,12 +8,15 @@ interface Peek {
   readonly kind: string;
   /** The namespace, or null for none. */
   readonly namespace: string | null;
+  /** The name when it is a DNS label (what a Namespace's name must be), else null. */
+  readonly name: string | null;
 }
 
 const KIND = /^kind: *["']?([A-Za-z0-9]+)["']? *$/;
 const API_VERSION = /^apiVersion: *["']?([A-Za-z0-9./-]+)["']? *$/;
 const METADATA = /^metadata: *$/;
 const NAMESPACE = /^ {2}namespace: *["']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)["']? *(#.*)?$/;
+const NAME = /^ {2}name: *["']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)["']? *(#.*)?$/;
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const NAMESPACE_VALUE = /^namespace: *["']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)["']?/;
 const MATCH_NAMES = /^ +- *["']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)["']? *$/gm;
@@ -31,6 +34,7 @@ export function peekDocument(text: string): Peek | undefined {
   if (kind === undefined || apiVersion === undefined || meta < 0 || kind.endsWith("List")) return undefined;
   if (!METADATA.test(text.slice(meta, lineEnd(text, meta)))) return undefined;
   let namespace: string | null = null;
+  let name: string | null = null;
   let pos = text.indexOf("\n", meta) + 1;
   let sawChild = false;
   while (pos > 0 && pos < text.length) {
@@ -48,11 +52,13 @@ export function peekDocument(text: string): Peek | undefined {
         const m = NAMESPACE.exec(text.slice(pos, end));
         if (m === null) return undefined;
         namespace = m[1] ?? null;
+      } else if (s - pos === 2 && text.startsWith("name:", s)) {
+        name = NAME.exec(text.slice(pos, end))?.[1] ?? null;
       }
     }
     pos = end + 1;
   }
-  return sawChild ? { apiVersion, kind, namespace } : undefined;
+  return sawChild ? { apiVersion, kind, namespace, name } : undefined;
 }
 
 /** Where the first line that starts with `prefix` begins, or -1. */
@@ -79,8 +85,30 @@ export type DocFacts =
   | { readonly scope: "blank" }
   /** A cluster-scoped object: every shard needs it. */
   | { readonly scope: "cluster" }
-  /** A namespaced object and the other namespaces it refers to (they must share its shard). */
+  /**
+   * A namespaced object, or a Namespace (which lives with the objects in it, see `homeOf`), and the
+   * other namespaces it refers to (they must share its shard).
+   */
   | { readonly scope: "namespace"; readonly namespace: string; readonly related: readonly string[] };
+
+/**
+ * The namespace whose shard an object lives in: its own, or for a Namespace object the namespace it
+ * makes. Rules read a Namespace object only for the objects in it (its Pod Security level, the labels
+ * a NetworkPolicy's namespaceSelector matches), so it need not be in every shard. Undefined for the
+ * other cluster-scoped objects, which every shard has.
+ */
+export function homeOf(ref: {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string | undefined;
+}): string | undefined {
+  return isNamespaceObject(ref.apiVersion, ref.kind) ? ref.name : ref.namespace;
+}
+
+function isNamespaceObject(apiVersion: string, kind: string): boolean {
+  return kind === "Namespace" && apiVersion === "v1";
+}
 
 /**
  * What a document tells the shard planner: its scope and the namespaces it relates to (`svc.other.svc`
@@ -95,6 +123,8 @@ export function factsOf(
   const peek = peekDocument(text);
   if (peek === undefined)
     return text.replace(/^\s*#.*$/gm, "").trim() === "" ? { scope: "blank" } : undefined;
+  if (isNamespaceObject(peek.apiVersion, peek.kind))
+    return peek.name === null ? undefined : { scope: "namespace", namespace: peek.name, related: [] };
   const namespaced = isNamespaced(peek.apiVersion, peek.kind);
   if (peek.namespace === null) {
     // A namespaced object without a namespace goes wherever it is applied; so can its relations.
@@ -179,18 +209,30 @@ export function sharesOf(
   return [...byNs].map(([namespace, s]) => ({ namespace, bytes: s.bytes, holder, related: [...s.related] }));
 }
 
+/** Where each namespace is linted: which worker, and in which of that worker's batches. */
+export interface ShardPlan {
+  readonly owner: ReadonlyMap<string, number>;
+  /**
+   * A worker lints its namespaces batch after batch (0, 1, ...), each with every cluster-scoped
+   * object, and lets go of one batch's objects before it parses the next: memory stays flat and the
+   * garbage collector does not copy the whole input around.
+   */
+  readonly batch: ReadonlyMap<string, number>;
+}
+
 /**
  * Splits namespaces into `count` shards so that every cross-object rule still sees, in one shard,
  * all the objects it relates: namespaces that refer to each other go together, and cluster-scoped
  * objects go to every shard (see `lintShard`). A group of namespaces goes to the worker that already
  * holds most of its bytes unless that would unbalance the work, so that few documents move between
- * workers. Returns the shard of each namespace, or undefined when there are fewer than two groups
- * (or shards): then lint runs in one piece.
+ * workers. Each worker's groups are then cut into batches of about `batchBytes`. Returns undefined
+ * when there are fewer than two groups (or shards): then lint runs in one piece.
  */
 export function planShards(
   shares: readonly NamespaceShare[],
   count: number,
-): ReadonlyMap<string, number> | undefined {
+  batchBytes = Number.POSITIVE_INFINITY,
+): ShardPlan | undefined {
   const parent = new Map<string, string>();
   const find = (x: string): string => {
     let r = x;
@@ -232,7 +274,10 @@ export function planShards(
   const total = [...groups.values()].reduce((a, g) => a + g.bytes, 0);
   const fair = (total / count) * 1.1;
   const load = new Array<number>(count).fill(0);
+  const filled = new Array<number>(count).fill(0);
+  const batches = new Array<number>(count).fill(0);
   const owner = new Map<string, number>();
+  const batch = new Map<string, number>();
   const sorted = [...groups.values()].sort(
     (a, b) => b.bytes - a.bytes || cmp(a.namespaces[0] ?? "", b.namespaces[0] ?? ""),
   );
@@ -245,9 +290,17 @@ export function planShards(
     if (target < 0 || (g.held[target] ?? 0) === 0)
       target = load.reduce((min, l, w) => (l < (load[min] ?? 0) ? w : min), 0);
     load[target] = (load[target] ?? 0) + g.bytes;
-    for (const ns of g.namespaces) owner.set(ns, target);
+    if ((filled[target] ?? 0) > 0 && (filled[target] ?? 0) + g.bytes > batchBytes) {
+      batches[target] = (batches[target] ?? 0) + 1;
+      filled[target] = 0;
+    }
+    filled[target] = (filled[target] ?? 0) + g.bytes;
+    for (const ns of g.namespaces) {
+      owner.set(ns, target);
+      batch.set(ns, batches[target] ?? 0);
+    }
   }
-  return owner;
+  return { owner, batch };
 }
 
 function cmp(a: string, b: string): number {
@@ -255,10 +308,10 @@ function cmp(a: string, b: string): number {
 }
 
 /**
- * Lints the objects of one shard (those of its namespaces and every cluster-scoped one) and keeps
- * what it owns: findings and waivers of objects in its namespaces, and of cluster-scoped objects when
- * it is the shard that reports them. Merged with `mergeReports`, the shards give the report of one
- * run over everything.
+ * Lints the objects of one shard (or batch: those of its namespaces and every cluster-scoped one) and
+ * keeps what it owns: findings and waivers of objects whose home (see `homeOf`) is one of its
+ * namespaces, and of the other cluster-scoped objects when it is the shard that reports them. Merged
+ * with `mergeReports`, the shards give the report of one run over everything.
  */
 export function lintShard(
   input: LintInput,
@@ -268,14 +321,15 @@ export function lintShard(
   schemas: readonly SchemaSet[],
 ): LintReport {
   const report = lintManifests(input, settings, schemas);
-  const keep = (ref: ObjectRef | undefined): boolean =>
-    ref === undefined || (ref.namespace === undefined ? reportsClusterScoped : owned.has(ref.namespace));
+  const keep = (ref: Parameters<typeof homeOf>[0] | undefined): boolean => {
+    if (ref === undefined) return true;
+    const home = homeOf(ref);
+    return home === undefined ? reportsClusterScoped : owned.has(home);
+  };
   return {
     findings: report.findings.filter((f) => keep(f.object)),
     waived: report.waived.filter((w) => keep(w.object)),
-    objects: input.objects.filter((o) =>
-      o.namespace === undefined ? reportsClusterScoped : owned.has(o.namespace),
-    ).length,
+    objects: input.objects.filter(keep).length,
   };
 }
 

@@ -148,25 +148,37 @@ describe("kubeship lint on several cores", () => {
       ).stdout;
     // Two apps in their own namespaces, one file with findings. The shop is split into a first and
     // a last file, so its namespace is read by both workers and documents must move between them.
+    // The Namespace of the file with findings is read by the first worker and sets the Pod Security
+    // level of the pods in it: it must be linted in the same shard and batch as they are.
     const shop = rendered("shop").split(/^---$/m);
     const half = Math.floor(shop.length / 2);
-    writeFileSync(join(dir, "a-shop.yaml"), shop.slice(0, half).join("---"));
+    writeFileSync(
+      join(dir, "a-shop.yaml"),
+      `${shop.slice(0, half).join("---")}---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: other\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n`,
+    );
     writeFileSync(join(dir, "m-minitoolstream.yaml"), rendered("minitoolstream"));
     writeFileSync(join(dir, "n-bad.yaml"), BAD.replace("namespace: default", "namespace: other"));
     writeFileSync(join(dir, "z-shop.yaml"), `---${shop.slice(half).join("---")}`);
-    const lint = (workers: string, format: string) =>
+    const lint = (workers: string, format: string, batch = "1000000") =>
       spawnSync(process.execPath, [join(ROOT, "bin/kubeship.js"), "lint", dir, "-f", format], {
         encoding: "utf8",
-        env: { ...process.env, KUBESHIP_LINT_WORKERS: workers },
+        env: { ...process.env, KUBESHIP_LINT_WORKERS: workers, KUBESHIP_LINT_BATCH: batch },
       });
     const one = lint("1", "json");
     const two = lint("2", "json");
     expect(two.stderr).toBe("");
     expect(two.status).toBe(1);
     expect(two.stdout).toBe(one.stdout);
-    const report = JSON.parse(two.stdout) as { summary: { objects: number; errors: number } };
-    expect(report.summary.objects).toBe(84 + 33 + 1);
-    expect(report.summary.errors).toBe(2);
+    // Every namespace in a batch of its own, and three shards: still the same report.
+    expect(lint("2", "json", "1").stdout).toBe(one.stdout);
+    expect(lint("3", "json", "1").stdout).toBe(one.stdout);
+    const report = JSON.parse(two.stdout) as {
+      summary: { objects: number; errors: number };
+      findings: { rule: string; message: string }[];
+    };
+    expect(report.summary.objects).toBe(84 + 33 + 1 + 1);
+    expect(report.summary.errors).toBe(6);
+    expect(report.findings.map((f) => f.message).join("\n")).toMatch(/restricted/);
     // The text output quotes the offending lines, read back from the files the workers linted.
     const text = lint("2", "text");
     expect(text.stdout).toBe(lint("1", "text").stdout);

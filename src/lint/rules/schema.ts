@@ -1,6 +1,6 @@
 import { deprecationOf } from "../deprecations.js";
 import { validateAgainst } from "../schema/validate.js";
-import type { SchemaNode } from "../schema/compact.js";
+import type { SchemaNode, SchemaSet } from "../schema/compact.js";
 import { field } from "../object.js";
 import type { Rule, RuleFinding } from "../types.js";
 import { finding } from "./support.js";
@@ -9,6 +9,30 @@ import { finding } from "./support.js";
 function groupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf("/");
   return slash < 0 ? "" : apiVersion.slice(0, slash);
+}
+
+interface Prepared {
+  readonly sets: readonly SchemaSet[];
+  readonly defs: Readonly<Record<string, SchemaNode>>;
+  readonly kinds: ReadonlyMap<string, SchemaNode>;
+  readonly builtInGroups: ReadonlySet<string>;
+}
+
+let last: Prepared | undefined;
+
+/**
+ * The schema sets merged for lookup, kept while the same sets come back: a large input is linted in
+ * batches, and the validators compiled for one set of definitions serve every batch.
+ */
+function prepare(sets: readonly SchemaSet[]): Prepared {
+  if (last?.sets.length === sets.length && last.sets.every((s, i) => s === sets[i])) return last;
+  const defs: Record<string, SchemaNode> = {};
+  for (const s of sets) Object.assign(defs, s.defs);
+  const kinds = new Map<string, SchemaNode>();
+  for (const s of sets) for (const [k, v] of Object.entries(s.kinds)) kinds.set(k, v);
+  const builtInGroups = new Set(Object.keys(sets[0]?.kinds ?? {}).map((k) => groupOf(k.split(" ")[0] ?? "")));
+  last = { sets, defs, kinds, builtInGroups };
+  return last;
 }
 
 export const schema: Rule = {
@@ -24,12 +48,8 @@ export const schema: Rule = {
     good: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: api}\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: api:1.0.0\n",
   },
   *check(ctx) {
-    const defs: Record<string, SchemaNode> = {};
-    for (const s of ctx.schemas) Object.assign(defs, s.defs);
-    const kinds = new Map<string, SchemaNode>();
-    for (const s of ctx.schemas) for (const [k, v] of Object.entries(s.kinds)) kinds.set(k, v);
+    const { defs, kinds, builtInGroups } = prepare(ctx.schemas);
     const kube = ctx.schemas[0];
-    const builtInGroups = new Set(Object.keys(kube?.kinds ?? {}).map((k) => groupOf(k.split(" ")[0] ?? "")));
     for (const o of ctx.objects) {
       const node = kinds.get(`${o.apiVersion} ${o.kind}`);
       if (node === undefined) {

@@ -21,132 +21,193 @@ const PRIMITIVE_NAMES: Readonly<Record<string, string>> = {
   t: "a date-time string",
 };
 
+/** Where a validation is: the path to the current value, and the issues found so far. */
+interface Walk {
+  readonly path: (string | number)[];
+  readonly issues: SchemaIssue[];
+}
+
+/** A schema node compiled to a function: lint checks every object, so nodes are not re-read each time. */
+type Check = (v: unknown, walk: Walk) => void;
+
 /**
  * Validates a value against a compact schema node, strictly: unknown fields are issues, as in
  * kubeconform -strict and the API server's strict field validation. `null` counts as unset.
+ * Nodes are compiled once per definitions object (keep passing the same one).
  */
 export function validateAgainst(
   value: unknown,
   node: SchemaNode,
   defs: Readonly<Record<string, SchemaNode>>,
 ): SchemaIssue[] {
-  const issues: SchemaIssue[] = [];
-  const path: (string | number)[] = [];
-  const refs = refsOf(defs);
-  const visit = (v: unknown, n: SchemaNode): void => {
-    if (v === null || v === undefined) return;
+  const walk: Walk = { path: [], issues: [] };
+  compilerOf(defs).check(node)(value, walk);
+  return walk.issues;
+}
+
+const compilers = new WeakMap<object, Compiler>();
+
+function compilerOf(defs: Readonly<Record<string, SchemaNode>>): Compiler {
+  let c = compilers.get(defs);
+  if (c === undefined) {
+    c = new Compiler(defs);
+    compilers.set(defs, c);
+  }
+  return c;
+}
+
+function fail(walk: Walk, message: string, hint?: string): void {
+  const path = [...walk.path];
+  walk.issues.push(hint === undefined ? { path, message } : { path, message, hint });
+}
+
+class Compiler {
+  private readonly checks = new Map<SchemaNode, Check>();
+
+  constructor(private readonly defs: Readonly<Record<string, SchemaNode>>) {}
+
+  /** The check of a node, compiled on first use (schemas are recursive: a node's children wait). */
+  check(node: SchemaNode): Check {
+    let c = this.checks.get(node);
+    if (c === undefined) {
+      c = this.compile(node);
+      this.checks.set(node, c);
+    }
+    return c;
+  }
+
+  /** A check that compiles its node when first called. */
+  private later(node: SchemaNode): Check {
+    let c: Check | undefined;
+    return (v, walk) => {
+      (c ??= this.check(node))(v, walk);
+    };
+  }
+
+  private compile(n: SchemaNode): Check {
     if (typeof n === "string") {
       if (n.charCodeAt(0) === 35 /* # */) {
-        let def = refs.get(n);
-        if (def === undefined) {
-          def = defs[n.slice(1)];
-          if (def === undefined) return;
-          refs.set(n, def);
-        }
-        visit(v, def);
-        return;
+        const def = this.defs[n.slice(1)];
+        return def === undefined ? () => undefined : this.later(def);
       }
-      checkPrimitive(v, n);
-      return;
+      return primitive(n);
     }
     if ("a" in n) {
-      if (!Array.isArray(v)) {
-        fail(`expected a list, got ${describe(v)}`);
-        return;
-      }
-      for (let i = 0; i < v.length; i++) {
-        path.push(i);
-        visit(v[i], n.a);
-        path.pop();
-      }
-      return;
+      const item = this.later(n.a);
+      return (v, walk) => {
+        if (v === null || v === undefined) return;
+        if (!Array.isArray(v)) {
+          fail(walk, `expected a list, got ${describe(v)}`);
+          return;
+        }
+        walk.path.push(0);
+        const at = walk.path.length - 1;
+        for (let i = 0; i < v.length; i++) {
+          walk.path[at] = i;
+          item(v[i], walk);
+        }
+        walk.path.pop();
+      };
     }
     if ("e" in n) {
-      if (!n.e.includes(v as string)) {
-        const guess = typeof v === "string" ? closest(v, n.e.map(String)) : undefined;
+      const values = n.e;
+      return (v, walk) => {
+        if (v === null || v === undefined || values.includes(v as string)) return;
+        const guess = typeof v === "string" ? closest(v, values.map(String)) : undefined;
         fail(
-          `${JSON.stringify(v)} is not one of ${n.e.map((x) => JSON.stringify(x)).join(", ")}`,
+          walk,
+          `${JSON.stringify(v)} is not one of ${values.map((x) => JSON.stringify(x)).join(", ")}`,
           guess === undefined ? undefined : `did you mean ${JSON.stringify(guess)}?`,
         );
+      };
+    }
+    const props = new Map<string, Check>();
+    for (const [key, child] of Object.entries(n.p ?? {})) props.set(key, this.later(child));
+    const known = Object.keys(n.p ?? {});
+    const values = n.m === undefined ? undefined : this.later(n.m);
+    // Unknown fields are issues unless the node keeps them (x) or says nothing of its fields.
+    const strict = n.x !== 1 && n.p !== undefined;
+    const required = n.r ?? [];
+    return (v, walk) => {
+      if (v === null || v === undefined) return;
+      if (typeof v !== "object" || Array.isArray(v)) {
+        fail(walk, `expected an object, got ${describe(v)}`);
+        return;
       }
-      return;
-    }
-    if (typeof v !== "object" || Array.isArray(v)) {
-      fail(`expected an object, got ${describe(v)}`);
-      return;
-    }
-    const obj = v as Record<string, unknown>;
-    const props = n.p;
-    for (const key in obj) {
-      const child = props?.[key];
-      path.push(key);
-      if (child !== undefined) visit(obj[key], child);
-      else if (n.m !== undefined) visit(obj[key], n.m);
-      else if (n.x !== 1 && props !== undefined) {
-        const guess = closest(key, Object.keys(props));
-        fail(
-          `unknown field "${key}"`,
-          guess === undefined
-            ? `remove it; the known fields here are ${Object.keys(props).slice(0, 12).join(", ")}${Object.keys(props).length > 12 ? ", ..." : ""}`
-            : `did you mean "${guess}"?`,
-        );
+      const obj = v as Record<string, unknown>;
+      for (const key in obj) {
+        const child = props.get(key) ?? values;
+        if (child !== undefined) {
+          const value = obj[key];
+          if (value === null || value === undefined) continue;
+          walk.path.push(key);
+          child(value, walk);
+          walk.path.pop();
+        } else if (strict) {
+          walk.path.push(key);
+          const guess = closest(key, known);
+          fail(
+            walk,
+            `unknown field "${key}"`,
+            guess === undefined
+              ? `remove it; the known fields here are ${known.slice(0, 12).join(", ")}${known.length > 12 ? ", ..." : ""}`
+              : `did you mean "${guess}"?`,
+          );
+          walk.path.pop();
+        }
       }
-      path.pop();
-    }
-    for (const key of n.r ?? []) {
-      if (obj[key] === undefined || obj[key] === null) fail(`missing required field "${key}"`);
-    }
-  };
-  const checkPrimitive = (v: unknown, code: string): void => {
-    switch (code) {
-      case "*":
-        return;
-      case "s":
-      case "t":
-        if (typeof v !== "string") fail(`expected a string, got ${describe(v)}`, quoteHint(v));
-        return;
-      case "i":
-        if (typeof v !== "number" || !Number.isInteger(v)) fail(`expected an integer, got ${describe(v)}`);
-        return;
-      case "n":
-        if (typeof v !== "number") fail(`expected a number, got ${describe(v)}`);
-        return;
-      case "b":
-        if (typeof v !== "boolean") fail(`expected a boolean (true or false), got ${describe(v)}`);
-        return;
-      case "io":
-        if (typeof v !== "string" && !(typeof v === "number" && Number.isInteger(v)))
-          fail(`expected an integer or a string, got ${describe(v)}`);
-        return;
-      case "q":
-        if (typeof v === "number") return;
+      for (const key of required)
+        if (obj[key] === undefined || obj[key] === null) fail(walk, `missing required field "${key}"`);
+    };
+  }
+}
+
+function primitive(code: string): Check {
+  switch (code) {
+    case "*":
+      return () => undefined;
+    case "s":
+    case "t":
+      return (v, walk) => {
+        if (typeof v !== "string" && v !== null && v !== undefined)
+          fail(walk, `expected a string, got ${describe(v)}`, quoteHint(v));
+      };
+    case "i":
+      return (v, walk) => {
+        if ((typeof v !== "number" || !Number.isInteger(v)) && v !== null && v !== undefined)
+          fail(walk, `expected an integer, got ${describe(v)}`);
+      };
+    case "n":
+      return (v, walk) => {
+        if (typeof v !== "number" && v !== null && v !== undefined)
+          fail(walk, `expected a number, got ${describe(v)}`);
+      };
+    case "b":
+      return (v, walk) => {
+        if (typeof v !== "boolean" && v !== null && v !== undefined)
+          fail(walk, `expected a boolean (true or false), got ${describe(v)}`);
+      };
+    case "io":
+      return (v, walk) => {
+        if (typeof v === "string" || (typeof v === "number" && Number.isInteger(v))) return;
+        if (v !== null && v !== undefined) fail(walk, `expected an integer or a string, got ${describe(v)}`);
+      };
+    case "q":
+      return (v, walk) => {
+        if (typeof v === "number" || v === null || v === undefined) return;
         if (typeof v !== "string" || !QUANTITY.test(v))
           fail(
+            walk,
             `${describe(v)} is not a quantity`,
             "write it like 500m or 2 for CPU and 256Mi or 1Gi for memory and storage (Mi and Gi, not MB or GB)",
           );
-        return;
-      default:
-        fail(`expected ${PRIMITIVE_NAMES[code] ?? code}, got ${describe(v)}`);
-    }
-  };
-  const fail = (message: string, hint?: string): void => {
-    issues.push(hint === undefined ? { path: [...path], message } : { path: [...path], message, hint });
-  };
-  visit(value, node);
-  return issues;
-}
-
-const refCache = new WeakMap<object, Map<string, SchemaNode>>();
-
-/** `#name` references resolved once per schema set (lint follows millions of them). */
-function refsOf(defs: Readonly<Record<string, SchemaNode>>): Map<string, SchemaNode> {
-  let refs = refCache.get(defs);
-  if (refs === undefined) {
-    refs = new Map();
-    refCache.set(defs, refs);
+      };
+    default:
+      return (v, walk) => {
+        if (v !== null && v !== undefined)
+          fail(walk, `expected ${PRIMITIVE_NAMES[code] ?? code}, got ${describe(v)}`);
+      };
   }
-  return refs;
 }
 
 function describe(v: unknown): string {

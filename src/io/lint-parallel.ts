@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { setFlagsFromString } from "node:v8";
 import { type LintReport, mergeReports } from "../lint/lint.js";
 import { type NamespaceShare, planShards, type ShardPlan } from "../lint/shard.js";
 import type { LintSettings } from "../lint/types.js";
@@ -16,6 +17,13 @@ const MIN_BYTES = 8_000_000;
  */
 const BATCH_BYTES = 1_000_000;
 const BATCH_PER_CLUSTER = 8;
+
+/**
+ * Each worker's young generation (three semi-spaces' worth; V8's default semi-space is 16 MB): a
+ * batch being linted is live when a young collection comes, and is copied by it, so the fewer the
+ * collections per batch the less is copied. 192 MB: 1.7 s of collection pauses -> 0.55 s.
+ */
+const YOUNG_MB = 192;
 
 /** A source given to a worker: a file to read or a text, and its place in the input order. */
 export interface WorkerSource {
@@ -103,9 +111,13 @@ export async function lintInParallel(
     before += sizes[order] ?? 0;
   });
 
+  // A worker's garbage is short-lived (each batch dies whole), so pretenuring (V8 allocating objects
+  // of "long-lived" allocation sites straight in the old generation) only fills the old generation
+  // with garbage. Process-wide, and read by each collection: the workers start after this.
+  setFlagsFromString("--no-allocation-site-pretenuring");
   const workers = shares.map((sources, index) => {
     const task: WorkerTask = { sources, settings, index, workers: count };
-    return new Worker(module, { workerData: task });
+    return new Worker(module, { workerData: task, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
   });
   try {
     return await coordinate(workers, Number(env.KUBESHIP_LINT_BATCH ?? BATCH_BYTES));

@@ -84,18 +84,18 @@ interface C {
   readonly sc: Rec | undefined;
   readonly c: Rec;
 }
-// Every check walks the containers; one evaluation reads them once.
-const containerCache = new WeakMap<Rec, C[]>();
+// Every check walks the containers; one evaluation reads them once (the checks of one pod run in a
+// row, so the last pod's list is the one asked for; a WeakMap would keep lists alive, see `indexOf`).
+let last: { readonly spec: Rec; readonly list: C[] } | undefined;
 function containers(spec: Rec): C[] {
-  const hit = containerCache.get(spec);
-  if (hit !== undefined) return hit;
+  if (last?.spec === spec) return last.list;
   const list = ["initContainers", "containers", "ephemeralContainers"].flatMap((k) =>
     asArray(spec[k]).flatMap((x) => {
       const c = asRecord(x);
       return c === undefined ? [] : [{ name: asString(c.name) ?? "", sc: asRecord(c.securityContext), c }];
     }),
   );
-  containerCache.set(spec, list);
+  last = { spec, list };
   return list;
 }
 const quote = (xs: readonly string[]): string => xs.map((x) => JSON.stringify(x)).join(", ");

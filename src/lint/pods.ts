@@ -35,18 +35,18 @@ export const TEMPLATE_KINDS: ReadonlySet<string> = new Set([
   "Job",
 ]);
 
-const cache = new WeakMap<readonly ManifestObject[], readonly PodTemplate[]>();
+// The pod templates of the input seen last (a strong slot, not a WeakMap: see `indexOf`).
+let last: { readonly objects: readonly ManifestObject[]; readonly pods: readonly PodTemplate[] } | undefined;
 
 /** Every pod template of the input, in input order. */
 export function podTemplates(objects: readonly ManifestObject[]): readonly PodTemplate[] {
-  const hit = cache.get(objects);
-  if (hit !== undefined) return hit;
+  if (last?.objects === objects) return last.pods;
   const out: PodTemplate[] = [];
   for (const target of objects) {
     const pt = podTemplateOf(target);
     if (pt !== undefined) out.push(pt);
   }
-  cache.set(objects, out);
+  last = { objects, pods: out };
   return out;
 }
 
@@ -86,7 +86,11 @@ export function podTemplateOf(target: ManifestObject): PodTemplate | undefined {
   };
 }
 
-const containerCache = new WeakMap<PodTemplate, readonly ContainerRef[]>();
+/** Where a pod template keeps its containers once listed (on the template: it dies with it). */
+const CONTAINERS = Symbol("containers");
+interface Listed {
+  [CONTAINERS]?: readonly ContainerRef[];
+}
 
 /**
  * The containers of a pod template: regular ones, and init and ephemeral ones when asked. Built once
@@ -96,7 +100,8 @@ export function containersOf(
   pod: PodTemplate,
   which: { init?: boolean; ephemeral?: boolean } = { init: true, ephemeral: true },
 ): readonly ContainerRef[] {
-  let all = containerCache.get(pod);
+  const memo = pod as Listed;
+  let all = memo[CONTAINERS];
   if (all === undefined) {
     const out: ContainerRef[] = [];
     for (const type of ["containers", "initContainers", "ephemeralContainers"] as const) {
@@ -113,7 +118,7 @@ export function containersOf(
       });
     }
     all = out;
-    containerCache.set(pod, all);
+    memo[CONTAINERS] = all;
   }
   if (which.init === true && which.ephemeral === true) return all;
   return all.filter(

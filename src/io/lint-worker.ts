@@ -182,7 +182,8 @@ interface Parsed extends ParsedManifests {
 }
 
 function parseOne(d: MovedDocument): Parsed {
-  return { ...parseDocuments([d], d.file), order: d.order, index: d.index, home: d.home };
+  const { objects, findings } = parseDocuments([d], d.file);
+  return { objects, findings, order: d.order, index: d.index, home: d.home };
 }
 
 /** Sends every other worker the documents its shard needs that this worker read. */

@@ -31,6 +31,14 @@ const FLOAT = /^[-+]?(0|[1-9][0-9]*)\.[0-9]+$/;
 // Everything js-yaml's core schema might read as a number (int in any base, float, .inf, .nan).
 const NUMBER_LIKE = /^[-+]?(\.?[0-9]|\.(inf|Inf|INF)$)|^\.(nan|NaN|NAN)$/;
 const SPACE = 32;
+const PIPE = 124;
+const DQUOTE = 34;
+const SQUOTE = 39;
+const LBRACKET = 91;
+const LBRACE = 123;
+// Characters a block value cannot start with here (tags, anchors, aliases, folded scalars, reserved).
+const VALUE_INDICATORS = new Uint8Array(128);
+for (const ch of ">&*!?@`%") VALUE_INDICATORS[ch.charCodeAt(0)] = 1;
 const HASH = 35;
 const DASH = 45;
 const COLON = 58;
@@ -70,7 +78,8 @@ function isDash(line: string, s: number): boolean {
 }
 
 // Characters a plain key cannot start with (YAML indicators).
-const KEY_INDICATORS = new Set(Array.from("-?:,[]{}#&*!|>'\"%@`", (ch) => ch.charCodeAt(0)));
+const KEY_INDICATORS = new Uint8Array(128);
+for (const ch of "-?:,[]{}#&*!|>'\"%@`") KEY_INDICATORS[ch.charCodeAt(0)] = 1;
 
 class Reader {
   private i = 0;
@@ -201,8 +210,8 @@ class Reader {
     const c = line.charCodeAt(s);
     let end: number;
     if (c === 34 || c === 39) {
-      const [key, after] = c === 34 ? doubleQuoted(line, s) : singleQuoted(line, s);
-      let j = after;
+      const key = c === 34 ? doubleQuoted(line, s) : singleQuoted(line, s);
+      let j = quoteEnd;
       while (line.charCodeAt(j) === SPACE) j++;
       if (line.charCodeAt(j) !== COLON) return false;
       const n = line.charCodeAt(j + 1);
@@ -210,7 +219,7 @@ class Reader {
       this.key = key;
       end = j + 1;
     } else {
-      if (KEY_INDICATORS.has(c)) {
+      if (c < 128 && KEY_INDICATORS[c] === 1) {
         const n = line.charCodeAt(s + 1);
         if (c !== DASH || Number.isNaN(n) || n === SPACE || n === COLON || n === HASH) return false;
       }
@@ -239,15 +248,15 @@ class Reader {
 
   /** A value written on the line from column `r`; consumes the line (and a block scalar's lines). */
   private inlineValue(line: string, r: number, indent: number): unknown {
-    const c = line.charAt(r);
-    if (c === "|") return this.literal(line.slice(r), indent);
-    if (c === ">" || c === "&" || c === "*" || c === "!" || c === "?" || c === "@" || c === "`" || c === "%")
-      bail();
+    const c = line.charCodeAt(r);
+    if (c === PIPE) return this.literal(line.slice(r), indent);
+    if (c < 128 && VALUE_INDICATORS[c] === 1) bail();
     let value: unknown;
     let after: number;
-    if (c === '"' || c === "'") {
-      [value, after] = c === '"' ? doubleQuoted(line, r) : singleQuoted(line, r);
-    } else if (c === "[" || c === "{") {
+    if (c === DQUOTE || c === SQUOTE) {
+      value = c === DQUOTE ? doubleQuoted(line, r) : singleQuoted(line, r);
+      after = quoteEnd;
+    } else if (c === LBRACKET || c === LBRACE) {
       const flow = new Flow(line, r);
       value = flow.value();
       after = flow.pos;
@@ -258,7 +267,7 @@ class Reader {
       const colon = line.indexOf(": ", r);
       // `a: b: c` is an error in block YAML, and `- a` after a key needs the full parser to be sure.
       if ((colon >= 0 && colon < e) || line.charCodeAt(e - 1) === COLON) bail();
-      if (c === "]" || c === "}" || c === ",") bail();
+      if (c === 93 || c === 125 || c === 44) bail();
       const plain = line.slice(r, e);
       if (plain === "-" || plain.startsWith("- ")) bail();
       value = resolvePlain(plain);
@@ -335,8 +344,11 @@ const ESCAPES: Readonly<Record<string, string>> = {
   P: "\u2029",
 };
 
-/** A double-quoted scalar on one line starting at `start`: its value and the index after the quote. */
-function doubleQuoted(s: string, start: number): [string, number] {
+/** Where the last quoted scalar read ended (the index after its closing quote). */
+let quoteEnd = 0;
+
+/** A double-quoted scalar on one line starting at `start`; sets `quoteEnd`. */
+function doubleQuoted(s: string, start: number): string {
   let out = "";
   let i = start + 1;
   for (;;) {
@@ -345,7 +357,8 @@ function doubleQuoted(s: string, start: number): [string, number] {
     if (q < 0) return bail();
     if (b < 0 || q < b) {
       out += s.slice(i, q);
-      return [out, q + 1];
+      quoteEnd = q + 1;
+      return out;
     }
     out += s.slice(i, b);
     const e = s.charAt(b + 1);
@@ -363,8 +376,8 @@ function doubleQuoted(s: string, start: number): [string, number] {
   }
 }
 
-/** A single-quoted scalar on one line starting at `start`: its value and the index after the quote. */
-function singleQuoted(s: string, start: number): [string, number] {
+/** A single-quoted scalar on one line starting at `start`; sets `quoteEnd`. */
+function singleQuoted(s: string, start: number): string {
   let out = "";
   let i = start + 1;
   for (;;) {
@@ -376,7 +389,8 @@ function singleQuoted(s: string, start: number): [string, number] {
       i = q + 2;
       continue;
     }
-    return [out, q + 1];
+    quoteEnd = q + 1;
+    return out;
   }
 }
 
@@ -393,8 +407,8 @@ class Flow {
     if (c === "[") return this.seq();
     if (c === "{") return this.map();
     if (c === '"' || c === "'") {
-      const [v, end] = c === '"' ? doubleQuoted(this.s, this.pos) : singleQuoted(this.s, this.pos);
-      this.pos = end;
+      const v = c === '"' ? doubleQuoted(this.s, this.pos) : singleQuoted(this.s, this.pos);
+      this.pos = quoteEnd;
       return v;
     }
     return resolvePlain(this.plain());
@@ -444,9 +458,8 @@ class Flow {
       const c = this.s.charAt(this.pos);
       let key: string;
       if (c === '"' || c === "'") {
-        const [k, end] = c === '"' ? doubleQuoted(this.s, this.pos) : singleQuoted(this.s, this.pos);
-        key = k;
-        this.pos = end;
+        key = c === '"' ? doubleQuoted(this.s, this.pos) : singleQuoted(this.s, this.pos);
+        this.pos = quoteEnd;
       } else {
         key = this.plain();
         const resolved = resolvePlain(key);

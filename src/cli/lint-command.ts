@@ -95,10 +95,10 @@ async function lintCommand(term: Terminal, paths: readonly string[], opts: LintO
           await templateHelmChart(p, opts.values, opts.namespace, process.env.KUBESHIP_HELM ?? "helm"),
         );
     else sources.push(...(await listManifestSources(paths, () => readSpecFile("-"))));
-    const schemas = await loadSchemas(settings.kubeVersion);
     // Large inputs of plain files are linted on every core; the report is the same either way.
     let report = opts.spec === undefined ? await lintInParallel(sources, settings, process.env) : undefined;
     if (report === undefined) {
+      const schemas = await loadSchemas(settings.kubeVersion);
       const objects: ManifestObject[] = [];
       const findings: LintFinding[] = [];
       for (const s of sources) {
@@ -150,6 +150,11 @@ async function settingsFrom(term: Terminal, opts: LintOptions): Promise<LintSett
     if (!known.includes(v))
       throw new UsageError(`--kube-version ${opts.kubeVersion}: lint knows ${known.join(", ")}`);
     settings = { ...settings, kubeVersion: v };
+  } else if (settings.kubeVersion !== DEFAULT_SETTINGS.kubeVersion) {
+    // Checked here, before any file is read (the lint workers load the schemas themselves).
+    const known = await schemaVersions();
+    if (!known.includes(settings.kubeVersion))
+      throw new UsageError(`${file}: kubeVersion ${settings.kubeVersion}: lint knows ${known.join(", ")}`);
   }
   if (opts.podSecurity !== undefined) settings = { ...settings, podSecurity: opts.podSecurity };
   return settings;

@@ -15,7 +15,7 @@ const MIN_BYTES = 8_000_000;
  * About how much YAML a worker lints at a time (see `ShardPlan.batch`), and at least this many times
  * the cluster-scoped documents, which every batch lints again.
  */
-const BATCH_BYTES = 1_000_000;
+const BATCH_BYTES = 250_000;
 const BATCH_PER_CLUSTER = 8;
 
 /**

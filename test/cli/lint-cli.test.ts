@@ -108,6 +108,18 @@ describe("kubeship lint", () => {
     expect((await run(["lint", join(ROOT, "examples"), "--kube-version", "1.12"])).err).toContain(
       "lint knows 1.30",
     );
+    // A config file's unknown version is refused before any file is read, on one core or several.
+    const cfg = join(tmp(), "lint.yaml");
+    writeFileSync(cfg, 'kubeVersion: "1.12"\n');
+    for (const workers of ["1", "2"]) {
+      const r = spawnSync(
+        process.execPath,
+        [join(ROOT, "bin/kubeship.js"), "lint", "--config", cfg, join(ROOT, "examples")],
+        { encoding: "utf8", env: { ...process.env, KUBESHIP_LINT_WORKERS: workers } },
+      );
+      expect(r.stderr).toContain("kubeVersion 1.12: lint knows 1.30");
+      expect(r.status).toBe(2);
+    }
     const list = await run(["lint", "--list-rules"]);
     expect(list.out.split("\n").filter(Boolean).length).toBeGreaterThan(40);
   });

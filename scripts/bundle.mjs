@@ -1,7 +1,8 @@
-// Bundles the CLI into one minified ES module (dist/cli/kubeship.mjs): Node loads one file instead
-// of hundreds, which halves start-up. zod's translated messages are left out (kubeship words its own
+// Bundles the CLI into minified ES modules (dist/cli/kubeship.mjs and a few chunks): Node loads a few
+// files instead of hundreds, which halves start-up. zod's translated messages are left out (kubeship words its own
 // diagnostics); only its English locale, which zod itself configures, stays.
 import { build } from "esbuild";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -16,6 +17,10 @@ const onlyEnglishLocale = {
     );
   },
 };
+// Chunk names carry a content hash: clear the last build's, so that old chunks do not pile up.
+const out = join(root, "dist/cli");
+for (const f of existsSync(out) ? readdirSync(out, { withFileTypes: true }) : [])
+  if (f.isFile() && /\.mjs(\.map|\.LEGAL\.txt)?$/.test(f.name)) rmSync(join(out, f.name));
 await build({
   entryPoints: {
     kubeship: join(root, "src/cli/main.ts"),
@@ -29,6 +34,11 @@ await build({
   minify: process.env.KUBESHIP_NO_MINIFY === undefined,
   platform: "node",
   format: "esm",
+  // Code loaded with import() (the cluster adapter's client-node) goes to its own chunk file, so that
+  // commands which never talk to a cluster do not parse it; code both entries use goes to a chunk too.
+  splitting: true,
+  // Beside the entries: modules find schemas/, package.json and the worker relative to themselves.
+  chunkNames: "[name]-[hash]",
   target: "node20",
   legalComments: "linked",
   logLevel: "warning",

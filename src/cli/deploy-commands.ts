@@ -258,7 +258,7 @@ async function load(
 ): Promise<{ app: RenderedApp; cluster: Cluster; text: string }> {
   const { app, text } = await renderSpecFile(term, spec, opts.env);
   if (app === undefined) throw new UsageError("the spec has errors (above); nothing was deployed");
-  const cluster = Cluster.connect({
+  const cluster = await Cluster.connect({
     ...(opts.kubeconfig === undefined ? {} : { kubeconfig: opts.kubeconfig }),
     ...(opts.context === undefined ? {} : { context: opts.context }),
   });

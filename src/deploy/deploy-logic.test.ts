@@ -340,14 +340,14 @@ describe("explainApplyError", () => {
 });
 
 describe("connecting without any kubeconfig", () => {
-  it("says what is missing instead of trying http://localhost:8080", () => {
+  it("says what is missing instead of trying http://localhost:8080", async () => {
     const saved = { HOME: process.env["HOME"], KUBECONFIG: process.env["KUBECONFIG"] };
     const home = mkdtempSync(join(tmpdir(), "kubeship-home-"));
     process.env["HOME"] = home;
     delete process.env["KUBECONFIG"];
     try {
-      expect(() => KubeHttp.load()).toThrow(UnreachableError);
-      expect(() => KubeHttp.load()).toThrow(
+      await expect(KubeHttp.load()).rejects.toThrow(UnreachableError);
+      await expect(KubeHttp.load()).rejects.toThrow(
         `no kubeconfig: KUBECONFIG is not set and ${join(home, ".kube", "config")} does not exist; pass --kubeconfig FILE or set KUBECONFIG`,
       );
     } finally {

@@ -11,7 +11,7 @@ import { NODES, STORAGE_CLASS } from "./cluster.mjs";
 
 // These tests prove the control plane the deploy tests stand on (a real API server with real
 // controllers, fake nodes, volumes that bind), through kubeship's own cluster adapter.
-const cluster = Cluster.connect({ kubeconfig: inject("kubeconfig") });
+const cluster = await Cluster.connect({ kubeconfig: inject("kubeconfig") });
 const ns = `control-plane-${Date.now().toString(36)}`;
 type Obj = Record<string, unknown>;
 
@@ -175,7 +175,7 @@ describe("the local control plane", () => {
   });
 
   it("sends every request and watch of a connection over one HTTP/2 connection", async () => {
-    const c = Cluster.connect({ kubeconfig: inject("kubeconfig") });
+    const c = await Cluster.connect({ kubeconfig: inject("kubeconfig") });
     await applyAndWatch(
       c,
       "h2",
@@ -202,7 +202,7 @@ describe("the local control plane", () => {
       const kubeconfig = kubeconfigFile(
         `apiVersion: v1\nkind: Config\nclusters: [{name: p, cluster: {server: "http://127.0.0.1:${port}"}}]\nusers: [{name: p, user: {}}]\ncontexts: [{name: p, context: {cluster: p, user: p}}]\ncurrent-context: p\n`,
       );
-      const c = Cluster.connect({ kubeconfig });
+      const c = await Cluster.connect({ kubeconfig });
       expect(await c.version()).toMatch(/^v1\.34\./);
       await applyAndWatch(c, "proxy", ["via-proxy"]);
       expect(
@@ -246,7 +246,7 @@ describe("the local control plane", () => {
     try {
       const address = proxy.address();
       const port = typeof address === "object" && address !== null ? address.port : 0;
-      const c = Cluster.connect({
+      const c = await Cluster.connect({
         kubeconfig: kubeconfigFile(config.replace(/server: \S+/, `server: https://127.0.0.1:${port}`)),
       });
       expect(await c.version()).toMatch(/^v1\.34\./);

@@ -10,7 +10,7 @@ import { destroy } from "../../src/deploy/status.js";
 import { readRepoFile } from "../helpers/render.js";
 import { restart } from "./cluster.mjs";
 
-const cluster = Cluster.connect({ kubeconfig: inject("kubeconfig") });
+const cluster = await Cluster.connect({ kubeconfig: inject("kubeconfig") });
 const used: { app: string; namespace: string }[] = [];
 type Obj = Record<string, unknown>;
 

@@ -6,7 +6,7 @@ import type { DeployEvent } from "../../src/deploy/events.js";
 import { Cluster } from "../../src/deploy/kube/cluster.js";
 import { destroy } from "../../src/deploy/status.js";
 
-const cluster = Cluster.connect({ kubeconfig: inject("kubeconfig") });
+const cluster = await Cluster.connect({ kubeconfig: inject("kubeconfig") });
 const SPEC = `app: ext-secrets
 services:
   api:

@@ -39,8 +39,8 @@ export class Cluster {
   private constructor(readonly http: KubeHttp) {}
 
   /** Connects like kubectl: the kubeconfig from --kubeconfig or KUBECONFIG, the current or given context. */
-  static connect(options: ConnectOptions = {}): Cluster {
-    return new Cluster(KubeHttp.load(options));
+  static async connect(options: ConnectOptions = {}): Promise<Cluster> {
+    return new Cluster(await KubeHttp.load(options));
   }
 
   /** The API server's address. */

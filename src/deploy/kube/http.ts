@@ -1,4 +1,4 @@
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
 import * as http from "node:http";
 import { existsSync } from "node:fs";
 import * as http2 from "node:http2";
@@ -43,8 +43,11 @@ export class KubeHttp {
     private readonly kc: k8s.KubeConfig,
   ) {}
 
-  static load(options: ConnectOptions = {}): KubeHttp {
-    const kc = new k8s.KubeConfig();
+  static async load(options: ConnectOptions = {}): Promise<KubeHttp> {
+    // client-node (and its HTTP stack) loads only when a command talks to a cluster: every other
+    // command starts without it.
+    const { KubeConfig } = await import("./kubeconfig.js");
+    const kc = new KubeConfig();
     if (options.kubeconfig !== undefined) kc.loadFromFile(options.kubeconfig);
     else {
       // Without any kubeconfig client-node falls back to http://localhost:8080; say what is missing instead.

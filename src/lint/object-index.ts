@@ -42,39 +42,76 @@ const NONE = "\u0000";
 /** The index of an input (built on first use). */
 export function indexOf(objects: readonly ManifestObject[]): ObjectIndex {
   if (last?.objects === objects) return last.index;
-  const byKindNs = new Map<string, ManifestObject[]>();
+  const index = buildIndex(objects);
+  last = { objects, index };
+  return index;
+}
+
+function push<K, T>(m: Map<K, T[]>, k: K, v: T): void {
+  const list = m.get(k);
+  if (list === undefined) m.set(k, [v]);
+  else list.push(v);
+}
+
+/** The inner map of a nested map, made on first use. */
+function inner<K, L, V>(m: Map<K, Map<L, V>>, k: K): Map<L, V> {
+  let i = m.get(k);
+  if (i === undefined) {
+    i = new Map();
+    m.set(k, i);
+  }
+  return i;
+}
+
+function buildIndex(objects: readonly ManifestObject[]): ObjectIndex {
+  // Nested maps rather than joined keys: joining kind, namespace and name for every object cost more
+  // than all the lookups. The parts that only some rules ask for are built when first asked.
   const byKind = new Map<string, ManifestObject[]>();
-  // By kind, namespace and name: a name repeats in every namespace of a large input, so `find` must not
-  // scan them all. Objects without a namespace are kept apart and compared by input position.
-  const byName = new Map<string, ManifestObject[]>();
-  const byKindName = new Map<string, ManifestObject[]>();
-  const position = new Map<ManifestObject, number>();
-  const push = <T>(m: Map<string, T[]>, k: string, v: T): void => {
-    const list = m.get(k);
-    if (list === undefined) m.set(k, [v]);
-    else list.push(v);
-  };
-  objects.forEach((o, i) => {
-    push(byKindNs, `${o.kind}/${o.namespace ?? NONE}`, o);
+  const byKindNs = new Map<string, Map<string, ManifestObject[]>>();
+  for (const o of objects) {
     push(byKind, o.kind, o);
-    push(byName, `${o.kind}/${o.namespace ?? NONE}/${o.name}`, o);
-    push(byKindName, `${o.kind}/${o.name}`, o);
-    position.set(o, i);
-  });
-  const podsByNs = new Map<string, PodTemplate[]>();
+    push(inner(byKindNs, o.kind), o.namespace ?? NONE, o);
+  }
+  // By kind, namespace and name (the first of each): a name repeats in every namespace of a large
+  // input, so `find` must not scan them all. Objects without a namespace are kept apart (NONE) and
+  // compared with a namespace's own by input position.
+  let byName: Map<string, Map<string, Map<string, ManifestObject>>> | undefined;
+  let position: Map<ManifestObject, number> | undefined;
+  const names = (): Map<string, Map<string, Map<string, ManifestObject>>> => {
+    if (byName === undefined) {
+      byName = new Map();
+      for (const o of objects) {
+        const n = inner(inner(byName, o.kind), o.namespace ?? NONE);
+        if (!n.has(o.name)) n.set(o.name, o);
+      }
+    }
+    return byName;
+  };
+  const positionOf = (o: ManifestObject): number => {
+    position ??= new Map(objects.map((x, i) => [x, i]));
+    return position.get(o) ?? 0;
+  };
   const allPods = podTemplates(objects);
+  const podsByNs = new Map<string, PodTemplate[]>();
   for (const p of allPods) push(podsByNs, p.target.namespace ?? NONE, p);
   const merged = new Map<string, readonly ManifestObject[]>();
   const mergedPods = new Map<string, readonly PodTemplate[]>();
-  // Pods by label, per namespace (NONE for those without one) and across namespaces.
-  const podsByNsLabel = new Map<string, PodTemplate[]>();
-  const podsByLabel = new Map<string, PodTemplate[]>();
-  for (const p of allPods)
-    for (const k in p.labels) {
-      const pair = `${k}\u0000${p.labels[k] ?? ""}`;
-      push(podsByNsLabel, `${p.target.namespace ?? NONE}\u0000${pair}`, p);
-      push(podsByLabel, pair, p);
+  // Pods by label pair, per namespace (NONE for those without one) and across namespaces.
+  let podLabels:
+    | { readonly byNs: Map<string, Map<string, PodTemplate[]>>; readonly all: Map<string, PodTemplate[]> }
+    | undefined;
+  const labelIndex = (): NonNullable<typeof podLabels> => {
+    if (podLabels === undefined) {
+      podLabels = { byNs: new Map(), all: new Map() };
+      for (const p of allPods)
+        for (const k in p.labels) {
+          const pair = `${k}\u0000${p.labels[k] ?? ""}`;
+          push(inner(podLabels.byNs, p.target.namespace ?? NONE), pair, p);
+          push(podLabels.all, pair, p);
+        }
     }
+    return podLabels;
+  };
   const labelledByKind = new Map<string, Map<string, ManifestObject[]>>();
   const index: ObjectIndex = {
     of(kind, namespace) {
@@ -82,20 +119,31 @@ export function indexOf(objects: readonly ManifestObject[]): ObjectIndex {
       const key = `${kind}/${namespace}`;
       let list = merged.get(key);
       if (list === undefined) {
-        const own = byKindNs.get(key) ?? [];
-        const floating = byKindNs.get(`${kind}/${NONE}`) ?? [];
+        const nss = byKindNs.get(kind);
+        const own = nss?.get(namespace) ?? [];
+        const floating = nss?.get(NONE) ?? [];
         list = floating.length === 0 ? own : [...own, ...floating];
         merged.set(key, list);
       }
       return list;
     },
     find(kind, name, namespace) {
-      if (namespace === undefined) return byKindName.get(`${kind}/${name}`)?.[0];
+      const nss = names().get(kind);
+      if (nss === undefined) return undefined;
+      if (namespace === undefined) {
+        // The first in input order of that kind and name, in any namespace.
+        let first: ManifestObject | undefined;
+        for (const n of nss.values()) {
+          const o = n.get(name);
+          if (o !== undefined && (first === undefined || positionOf(o) < positionOf(first))) first = o;
+        }
+        return first;
+      }
       // The first in input order of the namespace's own object and one without a namespace.
-      const own = byName.get(`${kind}/${namespace}/${name}`)?.[0];
-      const floating = byName.get(`${kind}/${NONE}/${name}`)?.[0];
+      const own = nss.get(namespace)?.get(name);
+      const floating = nss.get(NONE)?.get(name);
       if (own === undefined || floating === undefined) return own ?? floating;
-      return (position.get(own) ?? 0) < (position.get(floating) ?? 0) ? own : floating;
+      return positionOf(own) < positionOf(floating) ? own : floating;
     },
     pods(namespace) {
       if (namespace === undefined) return allPods;
@@ -115,20 +163,19 @@ export function indexOf(objects: readonly ManifestObject[]): ObjectIndex {
       const keys = Object.keys(selector);
       if (keys.length === 0) return [];
       const matches = (p: PodTemplate): boolean => matchesMap(selector, p.labels);
+      const labels = labelIndex();
       // Candidates from one pair of the selector (the rarest), then the whole selector on each.
-      const list = (prefix: string): readonly PodTemplate[] => {
+      const list = (pairs: Map<string, PodTemplate[]> | undefined): readonly PodTemplate[] => {
         let best: readonly PodTemplate[] | undefined;
         for (const k of keys) {
-          const l =
-            (prefix === "" ? podsByLabel : podsByNsLabel).get(`${prefix}${k}\u0000${selector[k] ?? ""}`) ??
-            [];
+          const l = pairs?.get(`${k}\u0000${selector[k] ?? ""}`) ?? [];
           if (best === undefined || l.length < best.length) best = l;
         }
         return best ?? [];
       };
-      if (namespace === undefined) return list("").filter(matches);
-      const own = list(`${namespace}\u0000`).filter(matches);
-      const floating = list(`${NONE}\u0000`).filter(matches);
+      if (namespace === undefined) return list(labels.all).filter(matches);
+      const own = list(labels.byNs.get(namespace)).filter(matches);
+      const floating = list(labels.byNs.get(NONE)).filter(matches);
       return floating.length === 0 ? own : [...own, ...floating];
     },
     labelled(kind, key, value) {
@@ -144,6 +191,5 @@ export function indexOf(objects: readonly ManifestObject[]): ObjectIndex {
       return byLabel.get(`${key}\u0000${value}`) ?? [];
     },
   };
-  last = { objects, index };
   return index;
 }

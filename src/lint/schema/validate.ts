@@ -66,34 +66,34 @@ class Compiler {
 
   constructor(private readonly defs: Readonly<Record<string, SchemaNode>>) {}
 
-  /** The check of a node, compiled on first use (schemas are recursive: a node's children wait). */
+  /**
+   * The check of a node, compiled on first use with its children. Schemas are recursive (a CRD's
+   * JSONSchemaProps holds JSONSchemaProps): a node met again while it is being compiled is reached
+   * through a forwarding check, every other child directly.
+   */
   check(node: SchemaNode): Check {
-    let c = this.checks.get(node);
-    if (c === undefined) {
-      c = this.compile(node);
-      this.checks.set(node, c);
-    }
-    return c;
-  }
-
-  /** A check that compiles its node when first called. */
-  private later(node: SchemaNode): Check {
-    let c: Check | undefined;
-    return (v, walk) => {
-      (c ??= this.check(node))(v, walk);
-    };
+    const cached = this.checks.get(node);
+    if (cached !== undefined) return cached;
+    const slot: { check?: Check } = {};
+    this.checks.set(node, (v, walk) => {
+      slot.check?.(v, walk);
+    });
+    const compiled = this.compile(node);
+    slot.check = compiled;
+    this.checks.set(node, compiled);
+    return compiled;
   }
 
   private compile(n: SchemaNode): Check {
     if (typeof n === "string") {
       if (n.charCodeAt(0) === 35 /* # */) {
         const def = this.defs[n.slice(1)];
-        return def === undefined ? () => undefined : this.later(def);
+        return def === undefined ? () => undefined : this.check(def);
       }
       return primitive(n);
     }
     if ("a" in n) {
-      const item = this.later(n.a);
+      const item = this.check(n.a);
       return (v, walk) => {
         if (v === null || v === undefined) return;
         if (!Array.isArray(v)) {
@@ -122,9 +122,9 @@ class Compiler {
       };
     }
     const props = new Map<string, Check>();
-    for (const [key, child] of Object.entries(n.p ?? {})) props.set(key, this.later(child));
+    for (const [key, child] of Object.entries(n.p ?? {})) props.set(key, this.check(child));
     const known = Object.keys(n.p ?? {});
-    const values = n.m === undefined ? undefined : this.later(n.m);
+    const values = n.m === undefined ? undefined : this.check(n.m);
     // Unknown fields are issues unless the node keeps them (x) or says nothing of its fields.
     const strict = n.x !== 1 && n.p !== undefined;
     const required = n.r ?? [];

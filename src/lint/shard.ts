@@ -19,6 +19,7 @@ const NAMESPACE = /^ {2}namespace: *["']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)["']? *(
 const NAME = /^ {2}name: *["']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)["']? *(#.*)?$/;
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const NAMESPACE_VALUE = /^namespace: *["']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)["']?/;
+const NONE: readonly string[] = Object.freeze([]);
 const MATCH_NAMES = /^ +- *["']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)["']? *$/gm;
 
 /**
@@ -131,15 +132,19 @@ export function factsOf(
     return namespaced === false ? { scope: "cluster" } : undefined;
   }
   const ns = peek.namespace;
+  const monitor = peek.kind === "ServiceMonitor" || peek.kind === "PodMonitor";
+  const withNamespaces = peek.kind === "RoleBinding" || peek.kind === "NetworkPolicy";
+  const hosts = text.includes(".svc");
+  // Most documents name no other namespace: no set to make.
+  if (!hosts && !monitor && !withNamespaces) return { scope: "namespace", namespace: ns, related: NONE };
   const related = new Set<string>();
-  if (text.includes(".svc")) for (const other of serviceHostNamespaces(text)) related.add(other);
-  if (peek.kind === "ServiceMonitor" || peek.kind === "PodMonitor") {
+  if (hosts) for (const other of serviceHostNamespaces(text)) related.add(other);
+  if (monitor) {
     if (/^ +any: *true/m.test(text)) return undefined;
     const sel = /^( +)namespaceSelector:\s*\n((?:\1 +.*\n?)*)/m.exec(text);
     for (const m of (sel?.[2] ?? "").matchAll(MATCH_NAMES)) if (m[1] !== undefined) related.add(m[1]);
   }
-  if (peek.kind === "RoleBinding" || peek.kind === "NetworkPolicy")
-    for (const other of namespaceFields(text)) related.add(other);
+  if (withNamespaces) for (const other of namespaceFields(text)) related.add(other);
   related.delete(ns);
   return { scope: "namespace", namespace: ns, related: [...related] };
 }

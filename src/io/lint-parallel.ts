@@ -52,6 +52,12 @@ export interface MovedDocument {
   readonly home: string | undefined;
 }
 
+/** Batches a busy worker hands to an idle one: each batch's namespaces and documents. */
+export interface HandedBatch {
+  readonly owned: readonly string[];
+  readonly documents: readonly MovedDocument[];
+}
+
 /** Messages from a worker to the coordinator. */
 export type FromWorker =
   /** What the worker read, by namespace; `shardable` is false when a document cannot be placed at a glance. */
@@ -64,6 +70,10 @@ export type FromWorker =
     }
   | { readonly type: "unreadable"; readonly message: string }
   | { readonly type: "move"; readonly to: number; readonly documents: readonly MovedDocument[] }
+  /** Its batches are done: it can take some of another worker's. */
+  | { readonly type: "idle" }
+  /** The answer to `give`: the batches it hands over (none when it has no batch left to spare). */
+  | { readonly type: "given"; readonly to: number; readonly batches: readonly HandedBatch[] }
   | { readonly type: "report"; readonly report: LintReport };
 
 /** Messages from the coordinator to a worker. */
@@ -75,6 +85,12 @@ export type ToWorker =
       readonly reportsClusterScoped: boolean;
     }
   | { readonly type: "moved"; readonly documents: readonly MovedDocument[] }
+  /** Hand half of the batches not yet begun to worker `to`. */
+  | { readonly type: "give"; readonly to: number }
+  /** Batches another worker handed over. */
+  | { readonly type: "taken"; readonly batches: readonly HandedBatch[] }
+  /** No work is left to take: send the report. */
+  | { readonly type: "finish" }
   | { readonly type: "stop" };
 
 /**
@@ -148,6 +164,20 @@ function coordinate(workers: readonly Worker[], bytesPerBatch: number): Promise<
         send(w, { type: "plan", plan, reportsClusterScoped: i === 0 });
       });
     };
+    // Work stealing: a worker that runs out of batches takes half of the remaining ones of a busy
+    // worker, until none has any to spare; the two halves of the input rarely take equally long.
+    const idle = new Set<number>();
+    const spent = new Set<number>();
+    const asked = new Set<number>();
+    const findWork = (i: number): void => {
+      const from = workers.findIndex((_, j) => j !== i && !idle.has(j) && !spent.has(j) && !asked.has(j));
+      if (from < 0) {
+        send(workers[i], { type: "finish" });
+        return;
+      }
+      asked.add(from);
+      send(workers[from], { type: "give", to: i });
+    };
     workers.forEach((worker, i) => {
       worker.on("message", (m: FromWorker) => {
         if (m.type === "facts") {
@@ -159,6 +189,18 @@ function coordinate(workers: readonly Worker[], bytesPerBatch: number): Promise<
           reject(new InputError(m.message));
         } else if (m.type === "move") {
           send(workers[m.to], { type: "moved", documents: m.documents });
+        } else if (m.type === "idle") {
+          idle.add(i);
+          findWork(i);
+        } else if (m.type === "given") {
+          asked.delete(i);
+          if (m.batches.length === 0) {
+            spent.add(i);
+            findWork(m.to);
+          } else {
+            idle.delete(m.to);
+            send(workers[m.to], { type: "taken", batches: m.batches });
+          }
         } else {
           reports.push(m.report);
           if (reports.length === count) resolve(mergeReports(reports));

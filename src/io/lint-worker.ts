@@ -6,7 +6,7 @@ import { type ParsedManifests, parseDocuments, splitDocuments } from "../lint/in
 import type { LintFinding, ManifestObject } from "../lint/types.js";
 import { type LintReport, mergeReports } from "../lint/lint.js";
 import { type DocFacts, factsOf, lintShard, type ShardPlan, sharesOf } from "../lint/shard.js";
-import type { FromWorker, MovedDocument, ToWorker, WorkerTask } from "./lint-parallel.js";
+import type { FromWorker, HandedBatch, MovedDocument, ToWorker, WorkerTask } from "./lint-parallel.js";
 import { loadSchemas, unreadable as cannotRead } from "./manifests.js";
 
 interface Held extends MovedDocument {
@@ -102,8 +102,11 @@ async function lint(): Promise<void> {
     batches: number;
   } = { plan: undefined, reportsClusterScoped: false, stopped: false, batches: 0 };
   const moved: MovedDocument[] = [];
+  // Work-stealing messages can come before this worker's own batches begin: kept for then.
+  const deferred: ToWorker[] = [];
   const take = (m: ToWorker): void => {
     if (m.type === "stop") state.stopped = true;
+    else if (m.type === "give" || m.type === "taken" || m.type === "finish") deferred.push(m);
     else if (m.type === "moved") {
       for (const d of m.documents) moved.push(d);
       state.batches++;
@@ -131,13 +134,9 @@ async function lint(): Promise<void> {
 
   // The documents of each batch, and the cluster-scoped ones that every batch lints (parsed once).
   const batchOf = (home: string | undefined): number => plan.batch.get(home ?? "") ?? 0;
-  interface Batch {
-    readonly held: number[];
-    readonly moved: MovedDocument[];
-    readonly owned: Set<string>;
-  }
   const batches: (Batch | undefined)[] = [];
-  const batch = (b: number): Batch => (batches[b] ??= { held: [], moved: [], owned: new Set() });
+  const batch = (b: number): Batch =>
+    (batches[b] ??= { first: b === 0, held: [], moved: [], owned: new Set() });
   for (const [ns, w] of plan.owner) if (w === task.index) batch(batchOf(ns)).owned.add(ns);
   const cluster: Parsed[] = [];
   held.forEach((d, i) => {
@@ -150,10 +149,50 @@ async function lint(): Promise<void> {
     else batch(batchOf(d.home)).moved.push(d);
   }
   batch(0);
+  const queue = batches.filter((b) => b !== undefined);
   const reports: LintReport[] = [];
-  for (const [b, work] of batches.entries()) {
-    if (work === undefined) continue;
-    const { held: mine, moved: theirs, owned } = work;
+  const steal = { finished: false };
+  const handle = (m: ToWorker): void => {
+    if (m.type === "give") {
+      // The later half of the batches not begun; never the first (it reports cluster-scoped objects).
+      const given = queue.splice(queue.length - Math.floor(queue.length / 2));
+      post({ type: "given", to: m.to, batches: given.map(hand) });
+    } else if (m.type === "taken") {
+      for (const h of m.batches)
+        queue.push({ first: false, held: [], moved: [...h.documents], owned: new Set(h.owned) });
+    } else if (m.type === "finish") steal.finished = true;
+  };
+  const hand = (b: Batch): HandedBatch => {
+    const documents: MovedDocument[] = [...b.moved];
+    for (const i of b.held) {
+      const d = held[i];
+      parsed[i] = undefined;
+      if (d !== undefined)
+        documents.push({
+          file: d.file,
+          order: d.order,
+          index: d.index,
+          line: d.line,
+          text: d.text,
+          home: d.home,
+        });
+    }
+    return { owned: [...b.owned], documents };
+  };
+  for (const m of deferred) handle(m);
+  let yielded = performance.now();
+  while (!steal.finished || queue.length > 0) {
+    const work = queue.shift();
+    if (work === undefined) {
+      post({ type: "idle" });
+      // Until another worker's batches come, or word that none are left.
+      for (let m = await next(); ; m = await next()) {
+        handle(m);
+        if (m.type === "taken" || m.type === "finish") break;
+      }
+      continue;
+    }
+    const { first, held: mine, moved: theirs, owned } = work;
     const docs: Parsed[] = [...cluster];
     for (const i of mine) {
       const d = held[i];
@@ -167,12 +206,28 @@ async function lint(): Promise<void> {
     for (const d of docs) {
       for (const o of d.objects) objects.push(o);
       // A syntax error has no object: the batch of its document reports it.
-      if (d.home !== undefined || b === 0) for (const f of d.findings) findings.push(f);
+      if (d.home !== undefined || first) for (const f of d.findings) findings.push(f);
     }
-    const reportsCluster = state.reportsClusterScoped && b === 0;
+    const reportsCluster = state.reportsClusterScoped && first;
     reports.push(lintShard({ objects, findings }, owned, reportsCluster, task.settings, schemas));
+    // Between batches, every few milliseconds: messages (a request to hand over work) come in only
+    // when the thread yields.
+    if (performance.now() - yielded > 20) {
+      await new Promise<void>((r) => setImmediate(r));
+      for (let m = inbox.shift(); m !== undefined; m = inbox.shift()) handle(m);
+      yielded = performance.now();
+    }
   }
   post({ type: "report", report: mergeReports(reports) });
+}
+
+/** A batch of this worker's shard: its namespaces and the documents it holds or was handed. */
+interface Batch {
+  /** The first batch of the shard: it reports the cluster-scoped objects and syntax errors outside. */
+  readonly first: boolean;
+  readonly held: number[];
+  readonly moved: MovedDocument[];
+  readonly owned: Set<string>;
 }
 
 interface Parsed extends ParsedManifests {

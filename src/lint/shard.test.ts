@@ -33,6 +33,21 @@ describe("peekDocument", () => {
     ).toBeNull();
   });
 
+  it("reads the value as YAML does: quotes and comments, but a # inside a word is part of it", () => {
+    const ns = (line: string): string | null | undefined =>
+      peekDocument(`apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  ${line}\n`)?.namespace;
+    expect(ns("namespace: shop  # the shop")).toBe("shop");
+    expect(ns("namespace: 'shop'")).toBe("shop");
+    expect(ns('namespace: "shop" # quoted')).toBe("shop");
+    // YAML reads `shop#x` as one word: not a namespace sharding can place.
+    expect(ns("namespace: shop#x")).toBeUndefined();
+    expect(ns("namespace: Shop")).toBeUndefined();
+    expect(ns('namespace: "shop')).toBeUndefined();
+    expect(peekDocument("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop#x\n")?.name).toBeNull();
+    expect(peekDocument("apiVersion: v1\nkind: Pod # a pod\nmetadata:\n  name: a\n")).toBeUndefined();
+    expect(peekDocument('\n\n  {"kind": "Pod"}')).toBeUndefined();
+  });
+
   it("declines what it cannot read at a glance", () => {
     expect(peekDocument('{"kind": "Pod"}')).toBeUndefined();
     expect(

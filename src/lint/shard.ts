@@ -12,31 +12,72 @@ interface Peek {
   readonly name: string | null;
 }
 
-const KIND = /^kind: *["']?([A-Za-z0-9]+)["']? *$/;
-const API_VERSION = /^apiVersion: *["']?([A-Za-z0-9./-]+)["']? *$/;
-const METADATA = /^metadata: *$/;
-const NAMESPACE = /^ {2}namespace: *["']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)["']? *(#.*)?$/;
-const NAME = /^ {2}name: *["']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)["']? *(#.*)?$/;
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const NAMESPACE_VALUE = /^namespace: *["']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)["']?/;
 const NONE: readonly string[] = Object.freeze([]);
 const MATCH_NAMES = /^ +- *["']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)["']? *$/gm;
+
+const isAlnum = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+const isKindChar = isAlnum;
+const isApiVersionChar = (c: number): boolean => isAlnum(c) || c === 46 || c === 47 || c === 45;
+
+/**
+ * The scalar of a `key: value` line from `from` (just after the colon) to `end`: plain or quoted, made
+ * of characters `ok` accepts, then only spaces and, where `comment`, a comment after a space.
+ * Undefined for anything else (an unusual layout: lint then does not shard).
+ */
+function scalarAt(
+  text: string,
+  from: number,
+  end: number,
+  ok: (c: number) => boolean,
+  comment: boolean,
+): string | undefined {
+  let i = from;
+  while (i < end && text.charCodeAt(i) === 32) i++;
+  const quote = text.charCodeAt(i);
+  const quoted = quote === 34 || quote === 39;
+  if (quoted) i++;
+  const start = i;
+  while (i < end && ok(text.charCodeAt(i))) i++;
+  if (i === start) return undefined;
+  const value = text.slice(start, i);
+  if (quoted) {
+    if (text.charCodeAt(i) !== quote) return undefined;
+    i++;
+  }
+  const afterValue = i;
+  while (i < end && text.charCodeAt(i) === 32) i++;
+  if (i === end) return value;
+  return comment && i > afterValue && text.charCodeAt(i) === 35 ? value : undefined;
+}
+
+/** A DNS label (what namespaces and Namespace names are), or undefined. */
+function label(value: string | undefined): string | undefined {
+  return value !== undefined && LABEL.test(value) ? value : undefined;
+}
 
 /**
  * Reads kind, apiVersion and namespace from a document's text, for the common layout (top-level keys
  * at column 0, metadata's fields indented by two). Anything else: undefined, and lint does not shard.
  */
 export function peekDocument(text: string): Peek | undefined {
-  const t = text.trimStart();
-  if (t.startsWith("{") || t.startsWith("[")) return undefined;
-  const kind = KIND.exec(topLevelLine(text, "kind:"))?.[1];
-  const apiVersion = API_VERSION.exec(topLevelLine(text, "apiVersion:"))?.[1];
-  const meta = lineStart(text, "metadata:");
-  if (kind === undefined || apiVersion === undefined || meta < 0 || kind.endsWith("List")) return undefined;
-  if (!METADATA.test(text.slice(meta, lineEnd(text, meta)))) return undefined;
+  let first = 0;
+  while (first < text.length && isSpace(text.charCodeAt(first))) first++;
+  const c0 = text.charCodeAt(first);
+  if (c0 === 123 || c0 === 91) return undefined; // { or [: JSON
+  const k = lineStart(text, "kind:", "\nkind:");
+  const a = lineStart(text, "apiVersion:", "\napiVersion:");
+  const meta = lineStart(text, "metadata:", "\nmetadata:");
+  if (k < 0 || a < 0 || meta < 0) return undefined;
+  const kind = scalarAt(text, k + 5, lineEnd(text, k), isKindChar, false);
+  const apiVersion = scalarAt(text, a + 11, lineEnd(text, a), isApiVersionChar, false);
+  if (kind === undefined || apiVersion === undefined || kind.endsWith("List")) return undefined;
+  const metaEnd = lineEnd(text, meta);
+  for (let i = meta + 9; i < metaEnd; i++) if (text.charCodeAt(i) !== 32) return undefined;
   let namespace: string | null = null;
   let name: string | null = null;
-  let pos = text.indexOf("\n", meta) + 1;
+  let pos = metaEnd + 1;
   let sawChild = false;
   while (pos > 0 && pos < text.length) {
     const end = lineEnd(text, pos);
@@ -50,11 +91,11 @@ export function peekDocument(text: string): Peek | undefined {
       sawChild = true;
       // Only metadata's own field: a label or annotation named namespace is not one.
       if (s - pos === 2 && text.startsWith("namespace:", s)) {
-        const m = NAMESPACE.exec(text.slice(pos, end));
-        if (m === null) return undefined;
-        namespace = m[1] ?? null;
+        const ns = label(scalarAt(text, s + 10, end, isLabelChar, true));
+        if (ns === undefined) return undefined;
+        namespace = ns;
       } else if (s - pos === 2 && text.startsWith("name:", s)) {
-        name = NAME.exec(text.slice(pos, end))?.[1] ?? null;
+        name = label(scalarAt(text, s + 5, end, isLabelChar, true)) ?? null;
       }
     }
     pos = end + 1;
@@ -62,22 +103,20 @@ export function peekDocument(text: string): Peek | undefined {
   return sawChild ? { apiVersion, kind, namespace, name } : undefined;
 }
 
-/** Where the first line that starts with `prefix` begins, or -1. */
-function lineStart(text: string, prefix: string): number {
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+/** Where the first line that starts with `prefix` begins, or -1 (`atLineStart` is `\n` + prefix). */
+function lineStart(text: string, prefix: string, atLineStart: string): number {
   if (text.startsWith(prefix)) return 0;
-  const i = text.indexOf(`\n${prefix}`);
+  const i = text.indexOf(atLineStart);
   return i < 0 ? -1 : i + 1;
 }
 
 function lineEnd(text: string, pos: number): number {
   const nl = text.indexOf("\n", pos);
   return nl < 0 ? text.length : nl;
-}
-
-/** The first line at column 0 that starts with `prefix` (empty when none). */
-function topLevelLine(text: string, prefix: string): string {
-  const start = lineStart(text, prefix);
-  return start < 0 ? "" : text.slice(start, lineEnd(text, start));
 }
 
 /** What sharding needs to know of one document, read from its text by `factsOf`. */

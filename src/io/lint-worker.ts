@@ -167,15 +167,7 @@ async function lint(): Promise<void> {
     for (const i of b.held) {
       const d = held[i];
       parsed[i] = undefined;
-      if (d !== undefined)
-        documents.push({
-          file: d.file,
-          order: d.order,
-          index: d.index,
-          line: d.line,
-          text: d.text,
-          home: d.home,
-        });
+      if (d !== undefined) documents.push(movable(d));
     }
     return { owned: [...b.owned], documents };
   };
@@ -241,6 +233,11 @@ function parseOne(d: MovedDocument): Parsed {
   return { objects, findings, order: d.order, index: d.index, home: d.home };
 }
 
+/** A document this worker read, as it is sent to another (without what only this worker needs). */
+function movable(d: Held): MovedDocument {
+  return { file: d.file, order: d.order, index: d.index, line: d.line, text: d.text, home: d.home };
+}
+
 /** Sends every other worker the documents its shard needs that this worker read. */
 function handOver(owner: ReadonlyMap<string, number>): void {
   const outgoing: MovedDocument[][] = Array.from({ length: task.workers }, () => []);
@@ -248,14 +245,7 @@ function handOver(owner: ReadonlyMap<string, number>): void {
     const scope = d.facts?.scope;
     const to = scope === "namespace" ? (owner.get(d.home ?? "") ?? -1) : -1;
     if (scope !== "cluster" && (to < 0 || to === task.index)) continue;
-    const doc: MovedDocument = {
-      file: d.file,
-      order: d.order,
-      index: d.index,
-      line: d.line,
-      text: d.text,
-      home: d.home,
-    };
+    const doc = movable(d);
     if (scope === "cluster") for (const out of outgoing) out.push(doc);
     else outgoing[to]?.push(doc);
   }

@@ -82,10 +82,7 @@ else {
 
 /** Whether this worker's shard needs a document (its namespaces, and every cluster-scoped object). */
 function needs(d: Held, owner: ReadonlyMap<string, number>): boolean {
-  return (
-    d.facts?.scope === "cluster" ||
-    (d.facts?.scope === "namespace" && owner.get(d.facts.namespace) === task.index)
-  );
+  return d.facts?.scope === "cluster" || (d.home !== undefined && owner.get(d.home) === task.index);
 }
 
 /**

@@ -18,7 +18,6 @@ const NONE: readonly string[] = Object.freeze([]);
 const MATCH_NAMES = /^ +- *["']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)["']? *$/gm;
 
 const isAlnum = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
-const isKindChar = isAlnum;
 const isApiVersionChar = (c: number): boolean => isAlnum(c) || c === 46 || c === 47 || c === 45;
 
 /**
@@ -70,7 +69,7 @@ export function peekDocument(text: string): Peek | undefined {
   const a = lineStart(text, "apiVersion:", "\napiVersion:");
   const meta = lineStart(text, "metadata:", "\nmetadata:");
   if (k < 0 || a < 0 || meta < 0) return undefined;
-  const kind = scalarAt(text, k + 5, lineEnd(text, k), isKindChar, false);
+  const kind = scalarAt(text, k + 5, lineEnd(text, k), isAlnum, false);
   const apiVersion = scalarAt(text, a + 11, lineEnd(text, a), isApiVersionChar, false);
   if (kind === undefined || apiVersion === undefined || kind.endsWith("List")) return undefined;
   const metaEnd = lineEnd(text, meta);

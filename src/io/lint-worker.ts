@@ -1,13 +1,12 @@
 // A lint worker thread (see lint-parallel.ts): reads and sizes up its share of the input, then lints
 // the shard the coordinator gives it, with the documents other workers hand over.
-import { readFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { type ParsedManifests, parseDocuments, splitDocuments } from "../lint/input.js";
 import type { LintFinding, ManifestObject } from "../lint/types.js";
 import { type LintReport, mergeReports } from "../lint/lint.js";
 import { type DocFacts, factsOf, lintShard, type ShardPlan, sharesOf } from "../lint/shard.js";
 import type { FromWorker, HandedBatch, MovedDocument, ToWorker, WorkerTask } from "./lint-parallel.js";
-import { loadSchemas, unreadable as cannotRead } from "./manifests.js";
+import { loadSchemas, readTextSync, unreadable as cannotRead } from "./manifests.js";
 
 interface Held extends MovedDocument {
   readonly facts: DocFacts | undefined;
@@ -46,7 +45,7 @@ for (const source of task.sources) {
   let text = source.text;
   if (text === undefined) {
     try {
-      text = readFileSync(source.file, "utf8");
+      text = readTextSync(source.file);
     } catch (e) {
       unreadable = cannotRead(source.file, e).message;
       break;

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { SchemaSet } from "../lint/schema/compact.js";
@@ -62,6 +63,37 @@ export async function readSource(source: ManifestSource): Promise<InputText> {
     return { file: source.file, text: await readFile(source.file, "utf8") };
   } catch (e) {
     throw unreadable(source.file, e);
+  }
+}
+
+/** The buffer readTextSync reads into, kept between calls and grown to the largest file. */
+let readBuffer = Buffer.allocUnsafe(1 << 20);
+
+/**
+ * A file's text (UTF-8), read synchronously into a buffer kept for the next file and decoded from it:
+ * for the lint workers, which read thousands of files. It takes about half the time of
+ * `readFileSync(file, "utf8")` (one allocation instead of one per file). Throws as `readFileSync` does.
+ */
+export function readTextSync(file: string): string {
+  const fd = openSync(file, "r");
+  try {
+    const size = fstatSync(fd).size;
+    if (readBuffer.length < size + 1) readBuffer = Buffer.allocUnsafe(size + 1);
+    let n = 0;
+    // Until end of file: a file can grow while it is read, and a pipe has no size.
+    for (;;) {
+      if (n === readBuffer.length) {
+        const larger = Buffer.allocUnsafe(readBuffer.length * 2);
+        readBuffer.copy(larger);
+        readBuffer = larger;
+      }
+      const r = readSync(fd, readBuffer, n, readBuffer.length - n, null);
+      if (r === 0) break;
+      n += r;
+    }
+    return readBuffer.toString("utf8", 0, n);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -128,7 +128,9 @@ export function splitDocuments(text: string): DocumentChunk[] {
   while (pos <= text.length) {
     const nl = text.indexOf("\n", pos);
     const end = nl === -1 ? text.length : nl;
-    if ((text.startsWith("---", pos) || text.startsWith("...", pos)) && MARKER.test(text.slice(pos, end))) {
+    const c = text.charCodeAt(pos);
+    // `-` or `.` first: most lines are neither, and this runs for every line of the input.
+    if ((c === 45 || c === 46) && MARKER.test(text.slice(pos, end))) {
       chunks.push({ text: text.slice(start, pos), line: startLine });
       // Content after `--- ` on the marker line belongs to the next document.
       start = pos + 3;

@@ -96,6 +96,9 @@ export function peekDocument(text: string): Peek | undefined {
       } else if (s - pos === 2 && text.startsWith("name:", s)) {
         name = label(scalarAt(text, s + 5, end, isLabelChar, true)) ?? null;
       }
+      // Both found: the labels and annotations after them need not be read (a second namespace
+      // field would make the document unreadable YAML, reported wherever it lands).
+      if (namespace !== null && name !== null) break;
     }
     pos = end + 1;
   }

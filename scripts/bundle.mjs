@@ -26,6 +26,8 @@ await build({
     kubeship: join(root, "src/cli/main.ts"),
     // The lint worker thread runs from its own bundle beside the CLI's.
     "lint-worker": join(root, "src/io/lint-worker.ts"),
+    // bin/kubeship.js loads this first: it starts a large lint's workers before the CLI loads.
+    prestart: join(root, "src/cli/prestart.ts"),
   },
   outdir: join(root, "dist/cli"),
   outExtension: { ".js": ".mjs" },

@@ -1,15 +1,9 @@
-import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
-import { setFlagsFromString } from "node:v8";
+import type { Worker } from "node:worker_threads";
 import { type LintReport, mergeReports } from "../lint/lint.js";
 import { type NamespaceShare, planShards, type ShardPlan } from "../lint/shard.js";
 import type { LintSettings } from "../lint/types.js";
+import { MIN_BYTES, startLintWorkers, takeEarlyLintWorkers, workerCount, workersBuilt } from "./lint-pool.js";
 import { InputError, type ManifestSource } from "./manifests.js";
-
-/** Below this much YAML, starting workers costs more than it saves. */
-const MIN_BYTES = 8_000_000;
 
 /**
  * About how much YAML a worker lints at a time (see `ShardPlan.batch`), and at least this many times
@@ -17,13 +11,6 @@ const MIN_BYTES = 8_000_000;
  */
 const BATCH_BYTES = 250_000;
 const BATCH_PER_CLUSTER = 8;
-
-/**
- * Each worker's young generation (three semi-spaces' worth; V8's default semi-space is 16 MB): a
- * batch being linted is live when a young collection comes, and is copied by it, so the fewer the
- * collections per batch the less is copied. 192 MB: 1.7 s of collection pauses -> 0.55 s.
- */
-const YOUNG_MB = 192;
 
 /** A source given to a worker: a file to read or a text, and its place in the input order. */
 export interface WorkerSource {
@@ -78,6 +65,8 @@ export type FromWorker =
 
 /** Messages from the coordinator to a worker. */
 export type ToWorker =
+  /** The first message a worker gets: what to lint. */
+  | { readonly type: "task"; readonly task: WorkerTask }
   | {
       readonly type: "plan";
       /** The shard and batch of each namespace; cluster-scoped documents go to every shard and batch. */
@@ -109,14 +98,13 @@ export async function lintInParallel(
   settings: LintSettings,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<LintReport | undefined> {
-  const forced = env.KUBESHIP_LINT_WORKERS === undefined ? undefined : Number(env.KUBESHIP_LINT_WORKERS);
-  const count = forced ?? Math.min(4, availableParallelism());
-  if (!(count >= 2)) return undefined;
+  const { count, forced } = workerCount(env);
   const sizes = sources.map((s) => ("text" in s ? s.text.length : s.bytes));
   const total = sizes.reduce((a, b) => a + b, 0);
-  if (forced === undefined && total < MIN_BYTES) return undefined;
-  const module = new URL("./lint-worker.mjs", import.meta.url);
-  if (!existsSync(fileURLToPath(module))) return undefined;
+  const wanted = count >= 2 && (forced || total >= MIN_BYTES) && workersBuilt();
+  // Workers the CLI started before it loaded, when it guessed this from the command line.
+  const early = takeEarlyLintWorkers(wanted ? count : 0);
+  if (!wanted) return undefined;
 
   // Contiguous runs of files: an app's files usually sit together, so its namespace stays on one worker.
   const shares: WorkerSource[][] = Array.from({ length: count }, () => []);
@@ -127,19 +115,14 @@ export async function lintInParallel(
     before += sizes[order] ?? 0;
   });
 
-  // A worker's garbage is short-lived (each batch dies whole), so pretenuring (V8 allocating objects
-  // of "long-lived" allocation sites straight in the old generation) only fills the old generation
-  // with garbage. Process-wide, and read by each collection: the workers start after this.
-  setFlagsFromString("--no-allocation-site-pretenuring");
-  // One worker per core: a young collection's helper threads would only take the other worker's core
-  // (alternating runs: 3.45 s against 3.55 s). Also read at each collection.
-  setFlagsFromString("--no-parallel-scavenge");
-  const workers = shares.map((sources, index) => {
-    const task: WorkerTask = { sources, settings, index, workers: count };
-    return new Worker(module, { workerData: task, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
+  const batchBytes = Number(env.KUBESHIP_LINT_BATCH ?? BATCH_BYTES);
+  const workers = early ?? startLintWorkers(count);
+  workers.forEach((w, index) => {
+    const task: WorkerTask = { sources: shares[index] ?? [], settings, index, workers: count };
+    w.postMessage({ type: "task", task } satisfies ToWorker);
   });
   try {
-    return await coordinate(workers, Number(env.KUBESHIP_LINT_BATCH ?? BATCH_BYTES));
+    return await coordinate(workers, batchBytes);
   } finally {
     for (const w of workers) void w.terminate();
   }

@@ -1,6 +1,6 @@
 // A lint worker thread (see lint-parallel.ts): reads and sizes up its share of the input, then lints
 // the shard the coordinator gives it, with the documents other workers hand over.
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { type ParsedManifests, parseDocuments, splitDocuments } from "../lint/input.js";
 import type { LintFinding, ManifestObject } from "../lint/types.js";
 import { type LintReport, mergeReports } from "../lint/lint.js";
@@ -12,7 +12,6 @@ interface Held extends MovedDocument {
   readonly facts: DocFacts | undefined;
 }
 
-const task = workerData as WorkerTask;
 const port = parentPort;
 const post = (m: FromWorker): void => port?.postMessage(m);
 const inbox: ToWorker[] = [];
@@ -31,6 +30,12 @@ const next = async (): Promise<ToWorker> => {
   return m;
 };
 
+// Started before the CLI knew what to lint (see lint-pool.ts): the task is the first message.
+const task = await (async (): Promise<WorkerTask> => {
+  const m = await next();
+  if (m.type !== "task") throw new Error(`a lint worker's first message was "${m.type}", not its task`);
+  return m.task;
+})();
 const schemas = await loadSchemas(task.settings.kubeVersion);
 const namespaced = new Set(schemas.flatMap((s) => s.namespaced));
 const known = new Set(schemas.flatMap((s) => Object.keys(s.kinds)));
@@ -106,7 +111,7 @@ async function lint(): Promise<void> {
     else if (m.type === "moved") {
       for (const d of m.documents) moved.push(d);
       state.batches++;
-    } else {
+    } else if (m.type === "plan") {
       state.plan = m.plan;
       state.reportsClusterScoped = m.reportsClusterScoped;
       handOver(m.plan.owner);

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readTextSync } from "./manifests.js";
+import { listManifestSources, manifestBytesAtLeast, readTextSync } from "./manifests.js";
 
 describe("readTextSync", () => {
   const dir = mkdtempSync(join(tmpdir(), "kubeship-read-"));
@@ -27,5 +27,35 @@ describe("readTextSync", () => {
   it("throws the file system's error for a file that cannot be read", () => {
     expect(() => readTextSync(join(dir, "missing.yaml"))).toThrow(/ENOENT/);
     expect(() => readTextSync(dir)).toThrow(/EISDIR/);
+  });
+});
+
+describe("manifestBytesAtLeast", () => {
+  const dir = mkdtempSync(join(tmpdir(), "kubeship-bytes-"));
+  mkdirSync(join(dir, "apps/deep"), { recursive: true });
+  mkdirSync(join(dir, ".git"));
+  mkdirSync(join(dir, "node_modules"));
+  const put = (name: string, bytes: number): void => {
+    writeFileSync(join(dir, name), "x".repeat(bytes));
+  };
+  put("apps/a.yaml", 100);
+  put("apps/deep/b.json", 200);
+  put("apps/values.yaml", 1000);
+  put("notes.txt", 1000);
+  put(".git/c.yaml", 1000);
+  put("node_modules/d.yaml", 1000);
+
+  it("counts the files a listing lists, and only those", async () => {
+    const listed = await listManifestSources([dir], () => Promise.resolve(""));
+    expect(listed.reduce((a, s) => a + ("bytes" in s ? s.bytes : 0), 0)).toBe(300);
+    expect(manifestBytesAtLeast([dir], 300)).toBe(true);
+    expect(manifestBytesAtLeast([dir], 301)).toBe(false);
+    // A file named on the command line counts whatever its name.
+    expect(manifestBytesAtLeast([dir, join(dir, "notes.txt")], 1300)).toBe(true);
+    expect(manifestBytesAtLeast([join(dir, "missing"), join(dir, "apps/a.yaml")], 100)).toBe(true);
+  });
+
+  it("gives up after so many entries", () => {
+    expect(manifestBytesAtLeast([dir], 300, 3)).toBe(false);
   });
 });

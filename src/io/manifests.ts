@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { SchemaSet } from "../lint/schema/compact.js";
@@ -108,13 +108,45 @@ async function expand(path: string): Promise<string[]> {
   const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
   const files: string[] = [];
   for (const e of entries) {
-    if (e.name.startsWith(".") || e.name === "node_modules") continue;
+    if (skipped(e.name)) continue;
     const p = join(path, e.name);
     if (e.isDirectory()) files.push(...(await expand(p)));
-    else if (MANIFEST_FILE.test(e.name) && !/^(Chart|values|kustomization)\.ya?ml$/i.test(e.name))
-      files.push(p);
+    else if (isManifestFile(e.name)) files.push(p);
   }
   return files;
+}
+
+/** Directory entries a directory's listing leaves out: hidden ones and node_modules. */
+const skipped = (name: string): boolean => name.startsWith(".") || name === "node_modules";
+
+/** Whether a file in a directory is listed: YAML or JSON, except a chart's or kustomization's own files. */
+const isManifestFile = (name: string): boolean =>
+  MANIFEST_FILE.test(name) && !/^(Chart|values|kustomization)\.ya?ml$/i.test(name);
+
+/**
+ * Whether the files that `listManifestSources` would list for these paths hold at least `bytes`,
+ * found out quickly and synchronously: it stops once they do, and gives up (false) after looking
+ * at `entries` directory entries. A guess made before the CLI has even loaded; paths that do not
+ * exist count for nothing.
+ */
+export function manifestBytesAtLeast(paths: readonly string[], bytes: number, entries = 5000): boolean {
+  let total = 0;
+  let seen = 0;
+  const pending = [...paths];
+  for (let path = pending.shift(); path !== undefined; path = pending.shift()) {
+    if (++seen > entries) return false;
+    try {
+      const info = statSync(path);
+      if (info.isDirectory()) {
+        for (const e of readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1)))
+          if (!skipped(e.name) && (e.isDirectory() || isManifestFile(e.name)))
+            pending.push(join(path, e.name));
+      } else if ((total += info.size) >= bytes) return true;
+    } catch {
+      // Not there or not readable: the listing itself will say so.
+    }
+  }
+  return false;
 }
 
 function run(command: string, args: readonly string[], what: string): Promise<string> {

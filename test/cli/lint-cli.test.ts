@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { pathToFileURL } from "node:url";
 import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -181,6 +182,20 @@ describe("kubeship lint on several cores", () => {
     expect(two.stderr).toBe("");
     expect(two.status).toBe(1);
     expect(two.stdout).toBe(one.stdout);
+    // Through the CLI's module, without bin/kubeship.js starting workers early: lint starts them.
+    const cli = pathToFileURL(join(ROOT, "dist/cli/kubeship.mjs")).href;
+    const direct = spawnSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `const { main } = await import(${JSON.stringify(cli)});
+         process.exitCode = await main(["lint", ${JSON.stringify(dir)}, "-f", "json"]);`,
+      ],
+      { encoding: "utf8", env: { ...process.env, KUBESHIP_LINT_WORKERS: "2" } },
+    );
+    expect(direct.stderr).toBe("");
+    expect(direct.stdout).toBe(one.stdout);
     // Every namespace in a batch of its own, and three shards: still the same report.
     expect(lint("2", "json", "1").stdout).toBe(one.stdout);
     expect(lint("3", "json", "1").stdout).toBe(one.stdout);

@@ -113,6 +113,10 @@ describe("the fast YAML reader agrees with js-yaml", () => {
     ["bad indent", "a:\n    b: 1\n  c: 2\n"],
     ["empty", "\n# only a comment\n"],
     ["unicode", 'name: Привет\nemoji: "\\U0001F600"\n'],
+    // More lines than the reader's first line table holds, with comments on some of them.
+    ["many lines", `items:\n${"- a: 1 # one\n  b: 'x#y'\n  c: d#e\n".repeat(1500)}`],
+    ["a comment after a value with colons", "url: http://x:80/y # the: url\n"],
+    ["a hash in a key", "a#b: 1\n"],
   ])("%s", (_name, text) => {
     let ok = true;
     try {
@@ -125,7 +129,15 @@ describe("the fast YAML reader agrees with js-yaml", () => {
   });
 
   it("reads the common shapes itself (it is not giving up on everything)", () => {
-    for (const text of ["a: 1\n", "a:\n  - b: c\n    d: |\n      x\n", "a: {b: [1, 2]}\n", "'a': \"b\"\n"])
+    const many = `items:\n${"- a: 1 # one\n  b: 'x#y'\n".repeat(1500)}`;
+    for (const text of [
+      "a: 1\n",
+      "a:\n  - b: c\n    d: |\n      x\n",
+      "a: {b: [1, 2]}\n",
+      "'a': \"b\"\n",
+      many,
+    ])
       expect(fastYamlLoad(text), text).toBeDefined();
+    expect(fastYamlLoad(many)?.value).toStrictEqual(reference(many));
   });
 });

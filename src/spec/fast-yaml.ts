@@ -18,8 +18,7 @@ const bail = (): never => {
 export function fastYamlLoad(text: string): { value: unknown } | undefined {
   if (text.includes("\t") || text.includes("\r")) return undefined;
   try {
-    const reader = new Reader(text.split("\n"));
-    return { value: reader.document() };
+    return { value: new Reader(text).document() };
   } catch (e) {
     if (e instanceof Bail) return undefined;
     throw e;
@@ -70,11 +69,42 @@ function resolveNumeric(s: string): unknown {
   return s;
 }
 
-/** True when the line has a sequence dash at `s` (`- x` or a lone `-`). */
-function isDash(line: string, s: number): boolean {
-  if (line.charCodeAt(s) !== DASH) return false;
-  const n = line.charCodeAt(s + 1);
-  return Number.isNaN(n) || n === SPACE;
+const NEWLINE = 10;
+
+/** True at the end of a line: its newline, or the end of the text. */
+function isEol(c: number): boolean {
+  return c === NEWLINE || Number.isNaN(c);
+}
+
+/** True when the text has a sequence dash at `p` (`- x` or a lone `-`). */
+function isDash(t: string, p: number): boolean {
+  if (t.charCodeAt(p) !== DASH) return false;
+  const n = t.charCodeAt(p + 1);
+  return n === SPACE || isEol(n);
+}
+
+/**
+ * The reader's line table, kept between documents (reading is not re-entrant): where each line
+ * begins and ends (its newline or the end of the text), the column its content starts at (a compact
+ * mapping, `- k: v`, moves it past the dash), and whether it has a `#` (when `HASH_IN` holds the
+ * document's number): the reader works on offsets into the document's text and makes no line strings.
+ */
+let BEGIN: Int32Array = new Int32Array(1024);
+let END: Int32Array = new Int32Array(1024);
+let COLUMN: Int32Array = new Int32Array(1024);
+let HASH_IN: Int32Array = new Int32Array(1024);
+let documents = 0;
+
+function growLines(): void {
+  const grow = (a: Int32Array): Int32Array => {
+    const b = new Int32Array(a.length * 2);
+    b.set(a);
+    return b;
+  };
+  BEGIN = grow(BEGIN);
+  END = grow(END);
+  COLUMN = grow(COLUMN);
+  HASH_IN = grow(HASH_IN);
 }
 
 // Characters a plain key cannot start with (YAML indicators).
@@ -87,93 +117,113 @@ function unique(out: Record<string, unknown>, stored: number): Record<string, un
 }
 
 class Reader {
+  /** The current line. */
   private i = 0;
-  /** Per line, the column its content starts at; a compact mapping (`- k: v`) moves it past the dash. */
-  private readonly starts: Int32Array;
-  /** Set by keyAt(): the key, and where the value starts on the line. */
+  private readonly lines: number;
+  /** This document's number in `HASH_IN`. */
+  private readonly doc: number;
+  /** Set by keyAt(): the key, and where its value starts (an offset into the text). */
   private key = "";
   private rest = 0;
 
-  constructor(private readonly lines: string[]) {
-    this.starts = new Int32Array(lines.length).fill(-1);
+  constructor(private readonly t: string) {
+    let n = 0;
+    for (let b = 0; ; n++) {
+      if (n === BEGIN.length) growLines();
+      const nl = t.indexOf("\n", b);
+      const e = nl < 0 ? t.length : nl;
+      let s = b;
+      while (t.charCodeAt(s) === SPACE) s++;
+      BEGIN[n] = b;
+      END[n] = e;
+      COLUMN[n] = s - b;
+      if (nl < 0) break;
+      b = nl + 1;
+    }
+    this.lines = n + 1;
+    this.doc = ++documents;
+    // Comments are rare: mark their lines, so that values need not be searched for one.
+    let line = 0;
+    for (let h = t.indexOf("#"); h >= 0; h = t.indexOf("#", h + 1)) {
+      while ((END[line] ?? 0) < h) line++;
+      HASH_IN[line] = this.doc;
+    }
   }
 
   document(): unknown {
     this.skipBlank();
-    if (this.i >= this.lines.length) return null;
-    const line = this.lines[this.i] ?? "";
-    if (line.startsWith("%")) bail();
+    if (this.i >= this.lines) return null;
+    if (this.t.charCodeAt(this.begin(this.i)) === 37) bail(); // a % directive
     const value = this.node(this.indent(this.i));
     this.skipBlank();
-    if (this.i < this.lines.length) bail();
+    if (this.i < this.lines) bail();
     return value;
   }
 
+  private begin(i: number): number {
+    return BEGIN[i] ?? 0;
+  }
+
+  private end(i: number): number {
+    return END[i] ?? 0;
+  }
+
   private indent(i: number): number {
-    let s = this.starts[i] ?? 0;
-    if (s < 0) {
-      const line = this.lines[i] ?? "";
-      s = 0;
-      while (line.charCodeAt(s) === SPACE) s++;
-      this.starts[i] = s;
-    }
-    return s;
+    return COLUMN[i] ?? 0;
   }
 
   /** Skips empty lines and comment lines. */
   private skipBlank(): void {
-    const n = this.lines.length;
-    while (this.i < n) {
-      const line = this.lines[this.i] ?? "";
-      const s = this.indent(this.i);
-      if (s < line.length && line.charCodeAt(s) !== HASH) return;
+    while (this.i < this.lines) {
+      const p = this.begin(this.i) + this.indent(this.i);
+      if (p < this.end(this.i) && this.t.charCodeAt(p) !== HASH) return;
       this.i++;
     }
   }
 
   /** A block node starting at the current (non-blank) line, whose content starts at column `indent`. */
   private node(indent: number): unknown {
-    const line = this.lines[this.i] ?? "";
-    if (isDash(line, indent)) return this.sequence(indent);
-    if (this.keyAt(line, indent)) return this.mapping(indent);
+    if (isDash(this.t, this.begin(this.i) + indent)) return this.sequence(indent);
+    if (this.keyAt(indent)) return this.mapping(indent);
     // A lone scalar as a whole block node (a document that is just a value): left to js-yaml.
     return bail();
   }
 
   /**
-   * The next non-blank line of a block whose content starts at column `indent`, or undefined when the
-   * block has ended (end of text, or a line less indented); a deeper line here is not ours.
+   * Whether a block whose content starts at column `indent` goes on at the next non-blank line (the
+   * current line then); false at the end of text or a line less indented; a deeper line is not ours.
    */
-  private nextAt(indent: number): string | undefined {
+  private nextAt(indent: number): boolean {
     this.skipBlank();
-    if (this.i >= this.lines.length) return undefined;
+    if (this.i >= this.lines) return false;
     const s = this.indent(this.i);
-    if (s < indent) return undefined;
+    if (s < indent) return false;
     if (s > indent) bail();
-    return this.lines[this.i] ?? "";
+    return true;
   }
 
   private sequence(indent: number): unknown[] {
     const out: unknown[] = [];
+    const t = this.t;
     for (;;) {
-      const line = this.nextAt(indent);
-      if (line === undefined) return out;
-      if (!isDash(line, indent)) return out;
-      let r = indent + 1;
-      while (line.charCodeAt(r) === SPACE) r++;
-      if (r >= line.length || line.charCodeAt(r) === HASH) {
+      if (!this.nextAt(indent)) return out;
+      const b = this.begin(this.i);
+      if (!isDash(t, b + indent)) return out;
+      let r = b + indent + 1;
+      while (t.charCodeAt(r) === SPACE) r++;
+      if (r >= this.end(this.i) || t.charCodeAt(r) === HASH) {
         this.i++;
         out.push(this.nested(indent, false));
         continue;
       }
-      if (isDash(line, r)) bail();
-      if (this.keyAt(line, r)) {
+      if (isDash(t, r)) bail();
+      if (this.keyAt(r - b)) {
         // A compact mapping (`- name: x`): the same mapping as if the dash were a space.
-        this.starts[this.i] = r;
-        out.push(this.mapping(r));
+        COLUMN[this.i] = r - b;
+        out.push(this.mapping(r - b));
         continue;
       }
-      out.push(this.inlineValue(line, r, indent));
+      out.push(this.inlineValue(r, indent));
     }
   }
 
@@ -183,22 +233,21 @@ class Reader {
     // per mapping costs less than a look-up per key (5% of reading).
     let count = 0;
     for (;;) {
-      const line = this.nextAt(indent);
-      if (line === undefined) return unique(out, count);
-      if (!this.keyAt(line, indent)) {
+      if (!this.nextAt(indent)) return unique(out, count);
+      if (!this.keyAt(indent)) {
         // The parent sequence continues (`- ` at this indent under a key) or the text is odd.
-        if (isDash(line, indent)) return unique(out, count);
+        if (isDash(this.t, this.begin(this.i) + indent)) return unique(out, count);
         return bail();
       }
       const key = this.key;
       const r = this.rest;
       count++;
       if (key === "<<" || key === "__proto__") bail();
-      if (r >= line.length || line.charCodeAt(r) === HASH) {
+      if (r >= this.end(this.i) || this.t.charCodeAt(r) === HASH) {
         this.i++;
         out[key] = this.nested(indent, true);
       } else {
-        out[key] = this.inlineValue(line, r, indent);
+        out[key] = this.inlineValue(r, indent);
       }
     }
   }
@@ -206,40 +255,43 @@ class Reader {
   /** The value on the lines after `key:` or `-`: a deeper block, a sequence at the same indent, or null. */
   private nested(indent: number, allowSameIndentSeq: boolean): unknown {
     this.skipBlank();
-    if (this.i >= this.lines.length) return null;
+    if (this.i >= this.lines) return null;
     const s = this.indent(this.i);
     if (s > indent) return this.node(s);
-    if (allowSameIndentSeq && s === indent && isDash(this.lines[this.i] ?? "", s)) return this.sequence(s);
+    if (allowSameIndentSeq && s === indent && isDash(this.t, this.begin(this.i) + s)) return this.sequence(s);
     return null;
   }
 
-  /** Whether the line has a mapping key at column `s`; sets `key` and `rest`. */
-  private keyAt(line: string, s: number): boolean {
-    const c = line.charCodeAt(s);
+  /** Whether the current line has a mapping key at column `col`; sets `key` and `rest`. */
+  private keyAt(col: number): boolean {
+    const t = this.t;
+    const s = this.begin(this.i) + col;
+    const lineEnd = this.end(this.i);
+    const c = t.charCodeAt(s);
     let end: number;
     if (c === 34 || c === 39) {
-      const key = c === 34 ? doubleQuoted(line, s) : singleQuoted(line, s);
+      const key = c === 34 ? doubleQuoted(t, s, lineEnd) : singleQuoted(t, s, lineEnd);
       let j = quoteEnd;
-      while (line.charCodeAt(j) === SPACE) j++;
-      if (line.charCodeAt(j) !== COLON) return false;
-      const n = line.charCodeAt(j + 1);
-      if (!Number.isNaN(n) && n !== SPACE) return false;
+      while (t.charCodeAt(j) === SPACE) j++;
+      if (t.charCodeAt(j) !== COLON) return false;
+      const n = t.charCodeAt(j + 1);
+      if (n !== SPACE && !isEol(n)) return false;
       this.key = key;
       end = j + 1;
     } else {
       if (c < 128 && KEY_INDICATORS[c] === 1) {
-        const n = line.charCodeAt(s + 1);
-        if (c !== DASH || Number.isNaN(n) || n === SPACE || n === COLON || n === HASH) return false;
+        const n = t.charCodeAt(s + 1);
+        if (c !== DASH || isEol(n) || n === SPACE || n === COLON || n === HASH) return false;
       }
-      const colon = line.indexOf(":", s);
-      if (colon < 0) return false;
-      const n = line.charCodeAt(colon + 1);
-      if (!Number.isNaN(n) && n !== SPACE) return false;
-      const hash = line.indexOf("#", s);
-      if (hash >= 0 && hash < colon) return false;
+      const colon = t.indexOf(":", s);
+      if (colon < 0 || colon >= lineEnd) return false;
+      const n = t.charCodeAt(colon + 1);
+      if (n !== SPACE && !isEol(n)) return false;
+      if (HASH_IN[this.i] === this.doc)
+        for (let k = s; k < colon; k++) if (t.charCodeAt(k) === HASH) return false;
       let e = colon;
-      while (e > s && line.charCodeAt(e - 1) === SPACE) e--;
-      const key = line.slice(s, e);
+      while (e > s && t.charCodeAt(e - 1) === SPACE) e--;
+      const key = t.slice(s, e);
       if (key === "~") bail();
       const k0 = key.charCodeAt(0);
       if ((k0 >= 48 && k0 <= 57) || k0 === DASH || k0 === 43 || k0 === 46) {
@@ -249,45 +301,54 @@ class Reader {
       this.key = key;
       end = colon + 1;
     }
-    while (line.charCodeAt(end) === SPACE) end++;
+    while (t.charCodeAt(end) === SPACE) end++;
     this.rest = end;
     return true;
   }
 
-  /** A value written on the line from column `r`; consumes the line (and a block scalar's lines). */
-  private inlineValue(line: string, r: number, indent: number): unknown {
-    const c = line.charCodeAt(r);
-    if (c === PIPE) return this.literal(line.slice(r), indent);
+  /** A value written on the current line from offset `r`; consumes the line (and a block scalar's lines). */
+  private inlineValue(r: number, indent: number): unknown {
+    const t = this.t;
+    const lineEnd = this.end(this.i);
+    const c = t.charCodeAt(r);
+    if (c === PIPE) return this.literal(t.slice(r, lineEnd), indent);
     if (c < 128 && VALUE_INDICATORS[c] === 1) bail();
     let value: unknown;
     let after: number;
     if (c === DQUOTE || c === SQUOTE) {
-      value = c === DQUOTE ? doubleQuoted(line, r) : singleQuoted(line, r);
+      value = c === DQUOTE ? doubleQuoted(t, r, lineEnd) : singleQuoted(t, r, lineEnd);
       after = quoteEnd;
     } else if (c === LBRACKET || c === LBRACE) {
-      const flow = new Flow(line, r);
+      const b = this.begin(this.i);
+      const flow = new Flow(t.slice(b, lineEnd), r - b);
       value = flow.value();
-      after = flow.pos;
+      after = b + flow.pos;
     } else {
-      const hash = line.indexOf(" #", r);
-      let e = hash < 0 ? line.length : hash;
-      while (e > r && line.charCodeAt(e - 1) === SPACE) e--;
-      const colon = line.indexOf(": ", r);
+      let e = lineEnd;
+      // A comment starts at a `#` after a space.
+      if (HASH_IN[this.i] === this.doc)
+        for (let k = r + 1; k < lineEnd; k++)
+          if (t.charCodeAt(k) === HASH && t.charCodeAt(k - 1) === SPACE) {
+            e = k - 1;
+            break;
+          }
+      while (e > r && t.charCodeAt(e - 1) === SPACE) e--;
       // `a: b: c` is an error in block YAML, and `- a` after a key needs the full parser to be sure.
-      if ((colon >= 0 && colon < e) || line.charCodeAt(e - 1) === COLON) bail();
+      for (let k = t.indexOf(":", r); k >= 0 && k < e; k = t.indexOf(":", k + 1))
+        if (k === e - 1 || t.charCodeAt(k + 1) === SPACE) bail();
       if (c === 93 || c === 125 || c === 44) bail();
-      const plain = line.slice(r, e);
+      const plain = t.slice(r, e);
       if (plain === "-" || plain.startsWith("- ")) bail();
       value = resolvePlain(plain);
-      after = line.length;
+      after = lineEnd;
     }
     let j = after;
-    while (line.charCodeAt(j) === SPACE) j++;
-    if (j < line.length && !(line.charCodeAt(j) === HASH && j > after)) bail();
+    while (t.charCodeAt(j) === SPACE) j++;
+    if (j < lineEnd && !(t.charCodeAt(j) === HASH && j > after)) bail();
     this.i++;
     // A continuation line (a multi-line plain or quoted scalar) would be indented deeper: not ours.
     this.skipBlank();
-    if (this.i < this.lines.length && this.indent(this.i) > indent) bail();
+    if (this.i < this.lines && this.indent(this.i) > indent) bail();
     return value;
   }
 
@@ -299,8 +360,8 @@ class Reader {
     this.i++;
     const body: string[] = [];
     let contentIndent = -1;
-    while (this.i < this.lines.length) {
-      const line = this.lines[this.i] ?? "";
+    while (this.i < this.lines) {
+      const line = this.t.slice(this.begin(this.i), this.end(this.i));
       const trimmed = line.trimStart();
       if (trimmed === "") {
         body.push(line);
@@ -355,15 +416,16 @@ const ESCAPES: Readonly<Record<string, string>> = {
 /** Where the last quoted scalar read ended (the index after its closing quote). */
 let quoteEnd = 0;
 
-/** A double-quoted scalar on one line starting at `start`; sets `quoteEnd`. */
-function doubleQuoted(s: string, start: number): string {
+/** A double-quoted scalar starting at `start` and closed before `end` (its line's); sets `quoteEnd`. */
+function doubleQuoted(s: string, start: number, end = s.length): string {
   let out = "";
   let i = start + 1;
   for (;;) {
     const q = s.indexOf('"', i);
-    const b = s.indexOf("\\", i);
-    if (q < 0) return bail();
-    if (b < 0 || q < b) {
+    if (q < 0 || q >= end) return bail();
+    let b = i;
+    while (b < q && s.charCodeAt(b) !== 92) b++;
+    if (b === q) {
       out += s.slice(i, q);
       quoteEnd = q + 1;
       return out;
@@ -384,13 +446,13 @@ function doubleQuoted(s: string, start: number): string {
   }
 }
 
-/** A single-quoted scalar on one line starting at `start`; sets `quoteEnd`. */
-function singleQuoted(s: string, start: number): string {
+/** A single-quoted scalar starting at `start` and closed before `end` (its line's); sets `quoteEnd`. */
+function singleQuoted(s: string, start: number, end = s.length): string {
   let out = "";
   let i = start + 1;
   for (;;) {
     const q = s.indexOf("'", i);
-    if (q < 0) return bail();
+    if (q < 0 || q >= end) return bail();
     out += s.slice(i, q);
     if (s.charAt(q + 1) === "'") {
       out += "'";

@@ -128,7 +128,7 @@ export function splitDocuments(text: string): DocumentChunk[] {
   while (pos <= text.length) {
     const nl = text.indexOf("\n", pos);
     const end = nl === -1 ? text.length : nl;
-    const c = text.charCodeAt(pos);
+    const c = pos < end ? text.charCodeAt(pos) : 0;
     // `-` or `.` first: most lines are neither, and this runs for every line of the input.
     if ((c === 45 || c === 46) && MARKER.test(text.slice(pos, end))) {
       chunks.push({ text: text.slice(start, pos), line: startLine });

@@ -81,7 +81,7 @@ export function peekDocument(text: string): Peek | undefined {
   while (pos > 0 && pos < text.length) {
     const end = lineEnd(text, pos);
     let s = pos;
-    while (text.charCodeAt(s) === 32) s++;
+    while (s < end && text.charCodeAt(s) === 32) s++;
     if (s === pos) {
       // A line at column 0 ends metadata, unless it is blank or a comment.
       if (end > pos && text.charCodeAt(pos) !== 35) break;

@@ -78,6 +78,7 @@ const RESTRICTED_VOLUMES = new Set([
   "secret",
 ]);
 const SELINUX_TYPES = ["", "container_t", "container_init_t", "container_kvm_t"];
+const SELINUX_TYPES_1_31 = [...SELINUX_TYPES, "container_engine_t"];
 
 interface C {
   readonly name: string;
@@ -108,8 +109,9 @@ const CHECKS: readonly Check[] = [
     id: "hostNamespaces",
     level: "baseline",
     run: (_m, spec) => {
+      if (spec.hostNetwork !== true && spec.hostPID !== true && spec.hostIPC !== true) return undefined;
       const on = ["hostNetwork", "hostPID", "hostIPC"].filter((k) => spec[k] === true);
-      return on.length > 0 ? ["host namespaces", on.map((k) => `${k}=true`).join(", ")] : undefined;
+      return ["host namespaces", on.map((k) => `${k}=true`).join(", ")];
     },
   },
   {
@@ -197,8 +199,7 @@ const CHECKS: readonly Check[] = [
     id: "seLinuxOptions",
     level: "baseline",
     run: (_m, spec, version) => {
-      const types =
-        compareMinor(version, "1.31") >= 0 ? [...SELINUX_TYPES, "container_engine_t"] : SELINUX_TYPES;
+      const types = compareMinor(version, "1.31") >= 0 ? SELINUX_TYPES_1_31 : SELINUX_TYPES;
       const bad: string[] = [];
       const check = (o: unknown, who: string): void => {
         const se = asRecord(o);
@@ -248,10 +249,10 @@ const CHECKS: readonly Check[] = [
     id: "sysctls",
     level: "baseline",
     run: (_m, spec, version) => {
+      const sysctls = asArray(field(spec, "securityContext", "sysctls"));
+      if (sysctls.length === 0) return undefined;
       const allowed = new Set(SYSCTLS.filter(([v]) => compareMinor(version, v) >= 0).flatMap(([, s]) => s));
-      const bad = asArray(field(spec, "securityContext", "sysctls"))
-        .map((s) => asString(field(s, "name")) ?? "")
-        .filter((n) => !allowed.has(n));
+      const bad = sysctls.map((s) => asString(field(s, "name")) ?? "").filter((n) => !allowed.has(n));
       return bad.length > 0 ? ["forbidden sysctls", bad.join(", ")] : undefined;
     },
   },
@@ -428,6 +429,15 @@ const CHECKS: readonly Check[] = [
   },
 ];
 
+/** The checks a level runs: its own and the lower level's, without those its own replace. */
+function checksOf(level: "baseline" | "restricted"): readonly Check[] {
+  const active = CHECKS.filter((c) => level === "restricted" || c.level === "baseline");
+  const overridden = new Set(active.map((c) => c.overrides).filter((x): x is string => x !== undefined));
+  return active.filter((c) => !overridden.has(c.id));
+}
+const BASELINE = checksOf("baseline");
+const RESTRICTED = checksOf("restricted");
+
 /** The check ids of each level, for the docs. */
 export const POD_SECURITY_CHECKS: readonly { id: string; level: string }[] = CHECKS.map((c) => ({
   id: c.id,
@@ -442,11 +452,8 @@ export function evaluatePodSecurity(
   version: string,
 ): PodSecurityViolation[] {
   if (level === "privileged") return [];
-  const active = CHECKS.filter((c) => level === "restricted" || c.level === "baseline");
-  const overridden = new Set(active.map((c) => c.overrides).filter((x): x is string => x !== undefined));
   const out: PodSecurityViolation[] = [];
-  for (const c of active) {
-    if (overridden.has(c.id)) continue;
+  for (const c of level === "restricted" ? RESTRICTED : BASELINE) {
     const r = c.run(meta, spec, version);
     if (r !== undefined) out.push({ check: c.id, level: c.level, reason: r[0], detail: r[1] });
   }

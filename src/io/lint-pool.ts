@@ -55,17 +55,12 @@ export function startLintWorkers(count: number): Worker[] {
 }
 
 /**
- * The Node options a worker inherits: the process's, except `--input-type`, which a worker refuses
- * (it fails to start when the CLI runs from `node --input-type=module -e ...`).
+ * The Node options to start a worker with: undefined, to inherit the process's (given explicitly,
+ * V8 options such as --max-old-space-size make Node refuse to start it), or none when they have
+ * `--input-type`, which a worker refuses (the CLI run from `node --input-type=module -e ...`).
  */
-export function workerExecArgv(args: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? "";
-    if (a === "--input-type") i++;
-    else if (!a.startsWith("--input-type=")) out.push(a);
-  }
-  return out;
+export function workerExecArgv(args: readonly string[]): string[] | undefined {
+  return args.some((a) => a === "--input-type" || a.startsWith("--input-type=")) ? [] : undefined;
 }
 
 /** Workers started early, until lint takes them; `failed` when one failed or exited meanwhile. */

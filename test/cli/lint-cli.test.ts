@@ -196,6 +196,14 @@ describe("kubeship lint on several cores", () => {
     );
     expect(direct.stderr).toBe("");
     expect(direct.stdout).toBe(one.stdout);
+    // Node options of the process (V8 ones too) do not keep workers from starting.
+    const tuned = spawnSync(
+      process.execPath,
+      ["--max-old-space-size=2048", join(ROOT, "bin/kubeship.js"), "lint", dir, "-f", "json"],
+      { encoding: "utf8", env: { ...process.env, KUBESHIP_LINT_WORKERS: "2" } },
+    );
+    expect(tuned.stderr).toBe("");
+    expect(tuned.stdout).toBe(one.stdout);
     // Every namespace in a batch of its own, and three shards: still the same report.
     expect(lint("2", "json", "1").stdout).toBe(one.stdout);
     expect(lint("3", "json", "1").stdout).toBe(one.stdout);

@@ -6,7 +6,7 @@ import type { LintFinding, ManifestObject } from "../lint/types.js";
 import { type LintReport, mergeReports } from "../lint/lint.js";
 import { type DocFacts, factsOf, lintShard, type ShardPlan, sharesOf } from "../lint/shard.js";
 import type { FromWorker, HandedBatch, MovedDocument, ToWorker, WorkerTask } from "./lint-parallel.js";
-import { loadSchemas, readTextSync, unreadable as cannotRead } from "./manifests.js";
+import { loadSchemas, readTextsSync, unreadable as cannotRead } from "./manifests.js";
 
 interface Held extends MovedDocument {
   readonly facts: DocFacts | undefined;
@@ -46,16 +46,14 @@ const isNamespaced = (apiVersion: string, kind: string): boolean | undefined => 
 
 const held: Held[] = [];
 let unreadable: string | undefined;
+const files = task.sources.flatMap((s) => (s.text === undefined ? [s.file] : []));
+const read = readTextsSync(files);
+if (read.failed !== undefined) unreadable = cannotRead(read.failed.file, read.failed.error).message;
+let fileIndex = 0;
 for (const source of task.sources) {
-  let text = source.text;
-  if (text === undefined) {
-    try {
-      text = readTextSync(source.file);
-    } catch (e) {
-      unreadable = cannotRead(source.file, e).message;
-      break;
-    }
-  }
+  const text = source.text ?? read.texts[fileIndex++];
+  // Past a file that cannot be read: lint stops there.
+  if (text === undefined) break;
   splitDocuments(text).forEach((c, index) => {
     const facts = factsOf(c.text, isNamespaced);
     held.push({

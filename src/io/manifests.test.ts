@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { listManifestSources, manifestBytesAtLeast, readTextSync } from "./manifests.js";
+import { listManifestSources, manifestBytesAtLeast, readTextsSync } from "./manifests.js";
 
-describe("readTextSync", () => {
+describe("readTextsSync", () => {
   const dir = mkdtempSync(join(tmpdir(), "kubeship-read-"));
   const file = (name: string, text: string | Buffer): string => {
     const path = join(dir, name);
@@ -12,21 +12,36 @@ describe("readTextSync", () => {
     return path;
   };
 
-  it("reads files as readFileSync does, one after another into the same buffer", () => {
-    // Larger than the first buffer, then smaller again: no bytes of the earlier file leak into the next.
-    const big = `kind: ConfigMap\n${"data: é—日本\n".repeat(200_000)}`;
-    const small = "kind: Service\n";
-    expect(readTextSync(file("big.yaml", big))).toBe(big);
-    expect(readTextSync(file("small.yaml", small))).toBe(small);
-    expect(readTextSync(file("empty.yaml", ""))).toBe("");
-    // A byte-order mark stays, and invalid UTF-8 becomes U+FFFD, as with readFileSync(file, "utf8").
-    expect(readTextSync(file("bom.yaml", "\ufeffa: 1\n"))).toBe("\ufeffa: 1\n");
-    expect(readTextSync(file("bad.yaml", Buffer.from([0x61, 0xff, 0x62])))).toBe("a\ufffdb");
+  it("reads files as readFileSync does, several into one buffer, ASCII or not", () => {
+    // Larger than the first buffer, then smaller again: no bytes of one file leak into the next.
+    const big = `kind: ConfigMap\n${"data: abc\n".repeat(300_000)}`;
+    const texts = [
+      big,
+      "kind: Service\n",
+      "",
+      `kind: ConfigMap\ndata: ${"é—日本".repeat(100_000)}\n`,
+      // A byte-order mark stays, as with readFileSync(file, "utf8").
+      "\ufeffa: 1\n",
+      "kind: Pod\n",
+    ];
+    const files = texts.map((t, i) => file(`${String(i)}.yaml`, t));
+    // Invalid UTF-8 becomes U+FFFD.
+    files.push(file("bad.yaml", Buffer.from([0x61, 0xff, 0x62])));
+    const want = [...texts, "a\ufffdb"];
+    expect(readTextsSync(files)).toEqual({ texts: want });
+    // One file at a time, and all in one piece.
+    expect(readTextsSync(files, 1)).toEqual({ texts: want });
+    expect(readTextsSync(files, 1 << 30)).toEqual({ texts: want });
+    expect(readTextsSync([])).toEqual({ texts: [] });
   });
 
-  it("throws the file system's error for a file that cannot be read", () => {
-    expect(() => readTextSync(join(dir, "missing.yaml"))).toThrow(/ENOENT/);
-    expect(() => readTextSync(dir)).toThrow(/EISDIR/);
+  it("stops at the first file that cannot be read, with the file system's error", () => {
+    const a = file("a.yaml", "kind: A\n");
+    const r = readTextsSync([a, join(dir, "missing.yaml"), a]);
+    expect(r.texts).toEqual(["kind: A\n"]);
+    expect(r.failed?.file).toBe(join(dir, "missing.yaml"));
+    expect(String(r.failed?.error)).toMatch(/ENOENT/);
+    expect(String(readTextsSync([dir]).failed?.error)).toMatch(/EISDIR/);
   });
 });
 

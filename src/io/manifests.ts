@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import { execFile } from "node:child_process";
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
@@ -66,35 +67,78 @@ export async function readSource(source: ManifestSource): Promise<InputText> {
   }
 }
 
-/** The buffer readTextSync reads into, kept between calls and grown to the largest file. */
+/** The buffer files are read into, kept between calls and grown to the largest read. */
 let readBuffer = Buffer.allocUnsafe(1 << 20);
 
 /**
- * A file's text (UTF-8), read synchronously into a buffer kept for the next file and decoded from it:
- * for the lint workers, which read thousands of files. It takes about half the time of
- * `readFileSync(file, "utf8")` (one allocation instead of one per file). Throws as `readFileSync` does.
+ * Reads a file into `readBuffer` from `at` (growing it, keeping what is before `at`) and returns
+ * where its bytes end. Until end of file: a file can grow while it is read, and a pipe has no size.
  */
-export function readTextSync(file: string): string {
+function readInto(file: string, at: number): number {
   const fd = openSync(file, "r");
   try {
-    const size = fstatSync(fd).size;
-    if (readBuffer.length < size + 1) readBuffer = Buffer.allocUnsafe(size + 1);
-    let n = 0;
-    // Until end of file: a file can grow while it is read, and a pipe has no size.
+    let n = at;
+    const room = (bytes: number): void => {
+      if (readBuffer.length >= bytes) return;
+      const larger = Buffer.allocUnsafe(bytes);
+      readBuffer.copy(larger, 0, 0, n);
+      readBuffer = larger;
+    };
+    room(at + fstatSync(fd).size + 1);
     for (;;) {
-      if (n === readBuffer.length) {
-        const larger = Buffer.allocUnsafe(readBuffer.length * 2);
-        readBuffer.copy(larger);
-        readBuffer = larger;
-      }
+      if (n === readBuffer.length) room(n * 2);
       const r = readSync(fd, readBuffer, n, readBuffer.length - n, null);
-      if (r === 0) break;
+      if (r === 0) return n;
       n += r;
     }
-    return readBuffer.toString("utf8", 0, n);
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The texts of files (UTF-8, as `readFileSync(file, "utf8")` reads them, in half the time: one
+ * buffer, kept between calls, instead of one per file), in order, up to the first that cannot be read
+ * (`failed`). Files are read back to back into the buffer, `joinBytes` at a time, and when those
+ * bytes are ASCII, decoded into one string that each file's text is a slice of: V8 puts a string that
+ * large straight into its large-object space, which collections never copy, while a file of up to
+ * 128 KB, a string of its own, is copied out of the young generation twice when it is kept.
+ */
+export function readTextsSync(
+  files: readonly string[],
+  joinBytes = 1 << 20,
+): { readonly texts: string[]; readonly failed?: { readonly file: string; readonly error: unknown } } {
+  const texts: string[] = [];
+  let i = 0;
+  while (i < files.length) {
+    const ends: number[] = [];
+    let n = 0;
+    let failed: { file: string; error: unknown } | undefined;
+    for (; i < files.length && n < joinBytes; i++) {
+      const file = files[i] ?? "";
+      try {
+        n = readInto(file, n);
+      } catch (error) {
+        failed = { file, error };
+        break;
+      }
+      ends.push(n);
+    }
+    let start = 0;
+    if (isAscii(readBuffer.subarray(0, n))) {
+      const all = readBuffer.toString("latin1", 0, n);
+      for (const end of ends) {
+        texts.push(all.slice(start, end));
+        start = end;
+      }
+    } else
+      for (const end of ends) {
+        texts.push(readBuffer.toString("utf8", start, end));
+        start = end;
+      }
+    if (failed !== undefined) return { texts, failed };
+  }
+  return { texts };
 }
 
 async function expand(path: string): Promise<string[]> {

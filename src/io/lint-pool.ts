@@ -47,6 +47,10 @@ export function startLintWorkers(count: number): Worker[] {
   // One worker per core: a young collection's helper threads would only take the other worker's core
   // (alternating runs: 3.45 s against 3.55 s). Also read at each collection.
   setFlagsFromString("--no-parallel-scavenge");
+  // A worker's young generation starts at 16 MB instead of growing there from 1 MB through a run of
+  // early collections, each copying the texts just read (alternating runs: 3.09 s against 3.17 s).
+  // Read when an isolate's heap is set up: only the workers started after this have it.
+  setFlagsFromString("--min-semi-space-size=16");
   const execArgv = workerExecArgv(process.execArgv);
   return Array.from(
     { length: count },

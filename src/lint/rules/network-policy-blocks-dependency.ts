@@ -236,7 +236,10 @@ class Net {
     for (const server of this.serversOf(t.service)) {
       const ingressPolicies = this.selecting(server, "Ingress");
       if (ingressPolicies.length === 0 && egressPolicies.length === 0) continue;
-      const verdicts = svcPorts.map((sp) => {
+      // Blocked when no port of the Service gets through; reported with the first port's verdict.
+      let first: Blocked | undefined;
+      let open = false;
+      for (const sp of svcPorts) {
         const target = field(sp, "targetPort") ?? field(sp, "port");
         const resolved = this.resolvePort(server, target);
         const protocol = asString(field(sp, "protocol")) ?? "TCP";
@@ -246,11 +249,13 @@ class Net {
         const ingress =
           ingressPolicies.length === 0 ||
           ingressPolicies.some((p) => this.allows(p, "Ingress", client, resolved, protocol));
-        return { port: field(sp, "port"), egress, ingress };
-      });
-      if (verdicts.some((v) => v.egress && v.ingress)) continue;
-      const v = verdicts[0];
-      if (v !== undefined) out.push({ server, port: v.port, egress: v.egress });
+        if (egress && ingress) {
+          open = true;
+          break;
+        }
+        first ??= { server, port: field(sp, "port"), egress };
+      }
+      if (!open && first !== undefined) out.push(first);
     }
     return out;
   }
@@ -331,9 +336,7 @@ class Net {
   ): boolean {
     const rules = asArray(field(policy.object, "spec", type === "Ingress" ? "ingress" : "egress"));
     return rules.some((r) => {
-      const peers = asArray(field(r, type === "Ingress" ? "from" : "to"));
       const ports = asArray(field(r, "ports"));
-      const peerOk = peers.length === 0 || peers.some((x) => this.peerMatches(policy, x, peer));
       const portOk =
         ports.length === 0 ||
         ports.some((p) => {
@@ -348,7 +351,9 @@ class Net {
             (typeof end === "number" ? port.number >= want && port.number <= end : port.number === want)
           );
         });
-      return peerOk && portOk;
+      if (!portOk) return false;
+      const peers = asArray(field(r, type === "Ingress" ? "from" : "to"));
+      return peers.length === 0 || peers.some((x) => this.peerMatches(policy, x, peer));
     });
   }
 

@@ -49,3 +49,44 @@ describe("plain-data accessors", () => {
     expect(fieldAt(o, ["spec", "containers", "name"])).toBeUndefined();
   });
 });
+
+describe("indexOf(...).podsSelectedBy", () => {
+  const deployment = (name: string, labels: Record<string, string>, namespace?: string): ManifestObject => ({
+    ...object("Deployment", name, namespace),
+    apiVersion: "apps/v1",
+    object: {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name, ...(namespace === undefined ? {} : { namespace }) },
+      spec: { template: { metadata: { labels }, spec: { containers: [] } } },
+    },
+  });
+  // A small namespace (tested pod by pod), a large one (through the label index), and two pods
+  // without a namespace, which are in every namespace.
+  const objects = [
+    deployment("f1", { app: "db" }),
+    ...[0, 1, 2].map((i) => deployment(`s${String(i)}`, { app: i === 1 ? "db" : "web", tier: "a" }, "small")),
+    ...Array.from({ length: 40 }, (_, i) =>
+      deployment(`b${String(i)}`, { app: i % 3 === 0 ? "db" : "web", tier: i % 2 === 0 ? "a" : "b" }, "big"),
+    ),
+    deployment("f2", { app: "web", tier: "a" }),
+  ];
+  const index = indexOf(objects);
+
+  it.each([
+    ["small", { app: "db" }],
+    ["small", { app: "web", tier: "a" }],
+    ["big", { app: "db" }],
+    ["big", { app: "db", tier: "b" }],
+    ["big", { app: "web", tier: "a" }],
+    ["none", { app: "db" }],
+    [undefined, { app: "web", tier: "a" }],
+  ])("in %s, %o selects what testing every pod selects, in input order", (ns, selector) => {
+    const want = index
+      .pods(ns)
+      .filter((p) => Object.entries(selector).every(([k, v]) => p.labels[k] === v))
+      .map((p) => p.target.name);
+    expect(index.podsSelectedBy(selector, ns).map((p) => p.target.name)).toEqual(want);
+    expect(want.length).toBeGreaterThan(0);
+  });
+});

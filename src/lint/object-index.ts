@@ -163,6 +163,11 @@ function buildIndex(objects: readonly ManifestObject[]): ObjectIndex {
       const keys = Object.keys(selector);
       if (keys.length === 0) return [];
       const matches = (p: PodTemplate): boolean => matchesMap(selector, p.labels);
+      // A few pods are quicker to test than to index (the index is built for every namespace).
+      if (namespace !== undefined) {
+        const pods = index.pods(namespace);
+        if (pods.length <= 32) return pods.filter(matches);
+      }
       const labels = labelIndex();
       // Candidates from one pair of the selector (the rarest), then the whole selector on each.
       const list = (pairs: Map<string, PodTemplate[]> | undefined): readonly PodTemplate[] => {

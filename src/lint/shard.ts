@@ -181,8 +181,11 @@ export function factsOf(
   const related = new Set<string>();
   if (hosts) for (const other of serviceHostNamespaces(text)) related.add(other);
   if (monitor) {
-    if (/^ +any: *true/m.test(text)) return undefined;
-    const sel = /^( +)namespaceSelector:\s*\n((?:\1 +.*\n?)*)/m.exec(text);
+    if (text.includes("any:") && /^ +any: *true/m.test(text)) return undefined;
+    // The pattern (with a back-reference) is tried at every line: only where it can match.
+    const sel = text.includes("namespaceSelector:")
+      ? /^( +)namespaceSelector:\s*\n((?:\1 +.*\n?)*)/m.exec(text)
+      : null;
     for (const m of (sel?.[2] ?? "").matchAll(MATCH_NAMES)) if (m[1] !== undefined) related.add(m[1]);
   }
   if (withNamespaces) for (const other of namespaceFields(text)) related.add(other);

@@ -1,7 +1,8 @@
 // The lint worker threads (lint-worker.ts): started by lintInParallel when it needs them, or early,
 // before the CLI has loaded, when the command line asks for a large lint (see cli/prestart.ts). A
 // worker takes about 80 ms to boot (Node's internals and the worker's modules compile); started early,
-// that happens while the main thread loads the CLI and lists the files, on the core it leaves idle.
+// that happens while the main thread loads the CLI and lists the files, on a core it leaves idle
+// (with more cores than workers; on two cores the boot and the loading share them, and it is even).
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";

@@ -40,12 +40,15 @@ export interface LintInput {
 /**
  * Lints a set of objects: every enabled rule sees all objects at once. Findings are waived by an
  * annotation `kubeship.io/waive.<rule>: <reason>` on the object, and sorted by file and position.
+ * `reported` says whose findings the caller keeps (see `RuleContext.reported`); the report may then
+ * lack findings of the others.
  */
 export function lintManifests(
   input: LintInput,
   settings: LintSettings,
   schemas: readonly SchemaSet[],
   rules: readonly Rule[] = RULES,
+  reported?: (o: ManifestObject) => boolean,
 ): LintReport {
   const crdSchemas = schemasFromCrds(input.objects);
   const allSchemas = crdSchemas === undefined ? schemas : [...schemas, crdSchemas];
@@ -66,6 +69,7 @@ export function lintManifests(
       settings,
       schemas: allSchemas,
       options: settings.options[rule.id] ?? {},
+      ...(reported === undefined ? {} : { reported }),
     };
     for (const f of rule.check(ctx)) {
       const ref = refOf(f.target);
@@ -146,11 +150,20 @@ function refOf(m: ManifestObject): ObjectRef {
     : { apiVersion: m.apiVersion, kind: m.kind, name: m.name, namespace: m.namespace };
 }
 
+/**
+ * The schemas of the CRDs linted last. Every batch of a large input carries the same CRDs (cluster-
+ * scoped objects go to every batch), and the same set keeps the validators compiled from it: built
+ * anew, each batch compiled them again.
+ */
+let lastCrds: { readonly crds: readonly ManifestObject[]; readonly set: SchemaSet } | undefined;
+
 function schemasFromCrds(objects: readonly ManifestObject[]): SchemaSet | undefined {
   const crds = objects.filter(
     (o) => o.kind === "CustomResourceDefinition" && o.apiVersion === "apiextensions.k8s.io/v1",
   );
   if (crds.length === 0) return undefined;
+  if (lastCrds?.crds.length === crds.length && lastCrds.crds.every((c, i) => c === crds[i]))
+    return lastCrds.set;
   const kinds: Record<string, SchemaSet["kinds"][string]> = {};
   const namespaced: string[] = [];
   for (const crd of crds) {
@@ -158,5 +171,7 @@ function schemasFromCrds(objects: readonly ManifestObject[]): SchemaSet | undefi
     Object.assign(kinds, c.kinds);
     namespaced.push(...c.namespaced);
   }
-  return { name: "input CRDs", defs: {}, kinds, namespaced };
+  const set: SchemaSet = { name: "input CRDs", defs: {}, kinds, namespaced };
+  lastCrds = { crds, set };
+  return set;
 }

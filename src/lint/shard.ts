@@ -1,4 +1,5 @@
 import { type LintInput, type LintReport, lintManifests, mergeReports } from "./lint.js";
+import { RULES } from "./rules/index.js";
 import type { SchemaSet } from "./schema/compact.js";
 import type { LintSettings } from "./types.js";
 
@@ -369,12 +370,12 @@ export function lintShard(
   settings: LintSettings,
   schemas: readonly SchemaSet[],
 ): LintReport {
-  const report = lintManifests(input, settings, schemas);
   const keep = (ref: Parameters<typeof homeOf>[0] | undefined): boolean => {
     if (ref === undefined) return true;
     const home = homeOf(ref);
     return home === undefined ? reportsClusterScoped : owned.has(home);
   };
+  const report = lintManifests(input, settings, schemas, RULES, keep);
   return {
     findings: report.findings.filter((f) => keep(f.object)),
     waived: report.waived.filter((w) => keep(w.object)),

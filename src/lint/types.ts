@@ -40,6 +40,12 @@ export interface RuleContext {
   readonly schemas: readonly SchemaSet[];
   /** This rule's options (from the config file); empty when none. */
   readonly options: Readonly<Record<string, unknown>>;
+  /**
+   * Whether the caller keeps an object's own findings (undefined: every object's). A batch of a
+   * large input also holds objects another batch reports (the cluster-scoped ones, which every batch
+   * needs for look-ups): a rule that checks each object on its own may skip those.
+   */
+  readonly reported?: (o: ManifestObject) => boolean;
 }
 
 /** A finding as a rule reports it: which object, where inside it, what and how to fix. */

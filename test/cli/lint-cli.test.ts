@@ -170,6 +170,11 @@ describe("kubeship lint on several cores", () => {
       `${shop.slice(0, half).join("---")}---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: other\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n`,
     );
     writeFileSync(join(dir, "m-minitoolstream.yaml"), rendered("minitoolstream"));
+    // A cluster-scoped object with a finding: every batch holds it, one reports it.
+    writeFileSync(
+      join(dir, "c-clusterrole.yaml"),
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules:\n  - apiGroups: ['']\n    resources: [pods]\n    verbz: [get]\n",
+    );
     writeFileSync(join(dir, "n-bad.yaml"), BAD.replace("namespace: default", "namespace: other"));
     writeFileSync(join(dir, "z-shop.yaml"), `---${shop.slice(half).join("---")}`);
     const lint = (workers: string, format: string, batch = "1000000") =>
@@ -211,8 +216,10 @@ describe("kubeship lint on several cores", () => {
       summary: { objects: number; errors: number };
       findings: { rule: string; message: string }[];
     };
-    expect(report.summary.objects).toBe(84 + 33 + 1 + 1);
-    expect(report.summary.errors).toBe(6);
+    expect(report.summary.objects).toBe(84 + 33 + 1 + 1 + 1);
+    // 6 in n-bad.yaml, and the ClusterRole's unknown field (and missing verbs) once.
+    expect(report.summary.errors).toBe(8);
+    expect(report.findings.filter((f) => f.message.includes("verbz"))).toHaveLength(1);
     expect(report.findings.map((f) => f.message).join("\n")).toMatch(/restricted/);
     // The text output quotes the offending lines, read back from the files the workers linted.
     const text = lint("2", "text");

@@ -51,6 +51,8 @@ export const schema: Rule = {
     const { defs, kinds, builtInGroups } = prepare(ctx.schemas);
     const kube = ctx.schemas[0];
     for (const o of ctx.objects) {
+      // Each object on its own: those whose findings another batch reports need no second look.
+      if (ctx.reported?.(o) === false) continue;
       const node = kinds.get(`${o.apiVersion} ${o.kind}`);
       if (node === undefined) {
         // Groups with a dot that Kubernetes does not serve belong to CRDs (VerticalPodAutoscaler, Gateway,

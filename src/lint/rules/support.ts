@@ -1,5 +1,6 @@
 import type { DocPath } from "../../spec/diagnostic.js";
 import { asRecord, field } from "../object.js";
+import { indexOf } from "../object-index.js";
 import { type ContainerRef, containersOf, type PodTemplate, podTemplates } from "../pods.js";
 import type { ManifestObject, RuleContext, RuleFinding } from "../types.js";
 
@@ -37,14 +38,17 @@ export function* eachPod(
   }
 }
 
-/** Runs a check on every object of the given kinds. */
+/**
+ * Runs a check on every object of the given kinds, kind by kind (found through the object index, not
+ * by looking at every object; the report is sorted by position either way).
+ */
 export function* eachOfKind(
   ctx: RuleContext,
   kinds: readonly string[],
   check: (o: ManifestObject) => Iterable<RuleFinding> | RuleFinding | undefined,
 ): Generator<RuleFinding> {
-  for (const o of ctx.objects) {
-    if (!kinds.includes(o.kind)) continue;
+  const index = indexOf(ctx.objects);
+  for (const o of kinds.flatMap((k) => index.of(k, undefined))) {
     const r = check(o);
     if (r === undefined) continue;
     if (Symbol.iterator in r) yield* r;

@@ -150,6 +150,11 @@ class Reader {
       b = nl + 1;
     }
     this.lines = n + 1;
+    // Document numbers fit the table's 32 bits; after the last one the marks start afresh.
+    if (documents === 0x7fffffff) {
+      documents = 0;
+      HASH_IN.fill(0);
+    }
     this.doc = ++documents;
     // Comments are rare: mark their lines, so that values need not be searched for one.
     let line = 0;

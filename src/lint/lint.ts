@@ -1,6 +1,6 @@
 import type { DocPath, Severity } from "../spec/diagnostic.js";
 import { WAIVE_ANNOTATION_PREFIX } from "../render/labels.js";
-import { annotationsOf } from "./object.js";
+import { annotationsOf, sameItems } from "./object.js";
 import { RULES } from "./rules/index.js";
 import { type SchemaSet, compactCrd } from "./schema/compact.js";
 import type { LintFinding, LintSettings, ManifestObject, ObjectRef, Rule, RuleContext } from "./types.js";
@@ -47,8 +47,7 @@ export function lintManifests(
   input: LintInput,
   settings: LintSettings,
   schemas: readonly SchemaSet[],
-  rules: readonly Rule[] = RULES,
-  reported?: (o: ManifestObject) => boolean,
+  { rules = RULES, reported }: { rules?: readonly Rule[]; reported?: (o: ManifestObject) => boolean } = {},
 ): LintReport {
   const crdSchemas = schemasFromCrds(input.objects);
   const allSchemas = crdSchemas === undefined ? schemas : [...schemas, crdSchemas];
@@ -162,8 +161,7 @@ function schemasFromCrds(objects: readonly ManifestObject[]): SchemaSet | undefi
     (o) => o.kind === "CustomResourceDefinition" && o.apiVersion === "apiextensions.k8s.io/v1",
   );
   if (crds.length === 0) return undefined;
-  if (lastCrds?.crds.length === crds.length && lastCrds.crds.every((c, i) => c === crds[i]))
-    return lastCrds.set;
+  if (lastCrds !== undefined && sameItems(lastCrds.crds, crds)) return lastCrds.set;
   const kinds: Record<string, SchemaSet["kinds"][string]> = {};
   const namespaced: string[] = [];
   for (const crd of crds) {

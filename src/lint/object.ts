@@ -5,6 +5,11 @@ import type { KubeObject } from "./types.js";
 // rules import them from here with the two that know Kubernetes metadata.
 export { asArray, asRecord, asString, field, fieldAt, stringMap } from "../spec/plain-data.js";
 
+/** Whether two lists hold the same items (the same objects, not equal ones) in the same order. */
+export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 /** The object's annotations. */
 export function annotationsOf(o: KubeObject): Readonly<Record<string, string>> {
   return stringMap(field(o, "metadata", "annotations"));

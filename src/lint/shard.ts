@@ -1,5 +1,4 @@
 import { type LintInput, type LintReport, lintManifests, mergeReports } from "./lint.js";
-import { RULES } from "./rules/index.js";
 import type { SchemaSet } from "./schema/compact.js";
 import type { LintSettings } from "./types.js";
 
@@ -375,7 +374,7 @@ export function lintShard(
     const home = homeOf(ref);
     return home === undefined ? reportsClusterScoped : owned.has(home);
   };
-  const report = lintManifests(input, settings, schemas, RULES, keep);
+  const report = lintManifests(input, settings, schemas, { reported: keep });
   return {
     findings: report.findings.filter((f) => keep(f.object)),
     waived: report.waived.filter((w) => keep(w.object)),

@@ -1,7 +1,7 @@
 import { deprecationOf } from "../deprecations.js";
 import { validateAgainst } from "../schema/validate.js";
 import type { SchemaNode, SchemaSet } from "../schema/compact.js";
-import { field } from "../object.js";
+import { field, sameItems } from "../object.js";
 import type { Rule, RuleFinding } from "../types.js";
 import { finding } from "./support.js";
 
@@ -25,7 +25,7 @@ let last: Prepared | undefined;
  * batches, and the validators compiled for one set of definitions serve every batch.
  */
 function prepare(sets: readonly SchemaSet[]): Prepared {
-  if (last?.sets.length === sets.length && last.sets.every((s, i) => s === sets[i])) return last;
+  if (last !== undefined && sameItems(last.sets, sets)) return last;
   const defs: Record<string, SchemaNode> = {};
   for (const s of sets) Object.assign(defs, s.defs);
   const kinds = new Map<string, SchemaNode>();

@@ -131,6 +131,12 @@ async function lintCommand(term: Terminal, paths: readonly string[], opts: LintO
   }
 }
 
+/** Refuses (a usage error naming where it was asked for) a Kubernetes version lint has no schemas of. */
+async function knownKubeVersion(version: string, where: string): Promise<void> {
+  const known = await schemaVersions();
+  if (!known.includes(version)) throw new UsageError(`${where}: lint knows ${known.join(", ")}`);
+}
+
 async function settingsFrom(term: Terminal, opts: LintOptions): Promise<LintSettings | undefined> {
   const file = opts.config ?? CONFIG_FILE;
   const text = await readIfExists(file);
@@ -144,18 +150,13 @@ async function settingsFrom(term: Terminal, opts: LintOptions): Promise<LintSett
     }
     settings = parsed.settings;
   }
+  // Checked here, before any file is read (the lint workers load the schemas themselves).
   if (opts.kubeVersion !== undefined) {
     const v = opts.kubeVersion.replace(/^v/, "").replace(/^(\d+\.\d+)\.\d+$/, "$1");
-    const known = await schemaVersions();
-    if (!known.includes(v))
-      throw new UsageError(`--kube-version ${opts.kubeVersion}: lint knows ${known.join(", ")}`);
+    await knownKubeVersion(v, `--kube-version ${opts.kubeVersion}`);
     settings = { ...settings, kubeVersion: v };
-  } else if (settings.kubeVersion !== DEFAULT_SETTINGS.kubeVersion) {
-    // Checked here, before any file is read (the lint workers load the schemas themselves).
-    const known = await schemaVersions();
-    if (!known.includes(settings.kubeVersion))
-      throw new UsageError(`${file}: kubeVersion ${settings.kubeVersion}: lint knows ${known.join(", ")}`);
-  }
+  } else if (settings.kubeVersion !== DEFAULT_SETTINGS.kubeVersion)
+    await knownKubeVersion(settings.kubeVersion, `${file}: kubeVersion ${settings.kubeVersion}`);
   if (opts.podSecurity !== undefined) settings = { ...settings, podSecurity: opts.podSecurity };
   return settings;
 }

@@ -77,10 +77,13 @@ let early: { workers: Worker[]; failed: boolean; watch: () => void } | undefined
  */
 export function startLintWorkersEarly(count: number): void {
   if (early !== undefined || !workersBuilt()) return;
-  const started = { workers: startLintWorkers(count), failed: false, watch: (): void => {} };
   // Until lint takes the workers: one that failed or exited is not handed out.
-  started.watch = () => {
-    started.failed = true;
+  const started = {
+    workers: startLintWorkers(count),
+    failed: false,
+    watch: (): void => {
+      started.failed = true;
+    },
   };
   for (const w of started.workers) {
     w.unref();

@@ -40,7 +40,7 @@ export function writeYamlWithTemplates(value: unknown): string {
 
 // Printable characters only: control characters, tabs, line breaks and BOMs force quoting.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const SAFE = /^[^\u0000-\u001f\u007f\u0085\u2028\u2029\ufeff]*$/;
+const SAFE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff\p{Cs}]*$/u;
 // Indicators that may not start a plain scalar; `-` may, when a non-space follows (`-c`, `--address`).
 const FIRST_UNSAFE = /^([?:,[\]{}#&*!|>'"%@` ]|-(\s|$)|---)/;
 const RESERVED = /^(y|yes|n|no|true|false|on|off|null|~|=|<<)$/i;
@@ -66,15 +66,39 @@ export function isPlainSafe(s: string): boolean {
 }
 
 function scalar(s: string): string {
-  return isPlainSafe(s) ? s : JSON.stringify(s);
+  return isPlainSafe(s) ? s : quoteYaml(s);
 }
 
-// eslint-disable-next-line no-control-regex -- a literal block cannot hold control characters
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+/**
+ * Characters a double-quoted JSON string leaves raw that YAML readers do not read back as themselves:
+ * DEL and the C1 controls are not printable in YAML 1.1 (go-yaml refuses them), NEL (U+0085), LS
+ * (U+2028) and PS (U+2029) are line breaks to YAML 1.1 readers (go-yaml, libyaml, PyYAML) and are
+ * folded, a BOM inside a document is refused, U+FFFE/U+FFFF are not characters.
+ */
+const UNSAFE_IN_QUOTES = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
-function isBlockable(s: string): boolean {
+/**
+ * A string as a YAML double-quoted scalar that every YAML 1.1 and 1.2 reader (kubectl and Helm's Go
+ * reader, PyYAML, JavaScript's) reads back as exactly this string: JSON's escapes (all valid YAML
+ * escapes), plus `\uXXXX` for the characters JSON leaves raw that YAML does not.
+ */
+export function quoteYaml(s: string): string {
+  return JSON.stringify(s).replace(
+    UNSAFE_IN_QUOTES,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+// Characters a literal block cannot hold as themselves: controls (a tab or CR included), and the
+// characters YAML 1.1 readers treat as line breaks (NEL, LS, PS), through which text written in a
+// block would become structure for kubectl while JavaScript readers see one string.
+// eslint-disable-next-line no-control-regex -- a literal block cannot hold control characters
+const NOT_IN_BLOCK = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff\p{Cs}]/u;
+
+/** True when `s` can be written as a literal block (`|`) and still read back as exactly this string. */
+export function isBlockable(s: string): boolean {
   // A literal block keeps multi-line text readable; it cannot express every string exactly.
-  return s.includes("\n") && !s.startsWith(" ") && !/[ \t]\n|[^\S\n]$|\r|\t/.test(s) && !CONTROL.test(s);
+  return s.includes("\n") && !s.startsWith(" ") && !/[ \t]\n|[^\S\n]$/.test(s) && !NOT_IN_BLOCK.test(s);
 }
 
 function literalBlock(s: string, indent: string): string {
@@ -107,7 +131,7 @@ function writeValue(out: string[], value: unknown, indent: string, inSeq: boolea
     return;
   }
   if (typeof value === "string") {
-    out.push(isBlockable(value) ? literalBlock(value, `${indent}  `) : `${JSON.stringify(value)}\n`);
+    out.push(isBlockable(value) ? literalBlock(value, `${indent}  `) : `${quoteYaml(value)}\n`);
     return;
   }
   if (value instanceof TemplateString) {
@@ -139,7 +163,7 @@ function writeValue(out: string[], value: unknown, indent: string, inSeq: boolea
     else if (simpleChild !== undefined) out.push(" ", simpleChild, "\n");
     else if (v instanceof TemplateString) out.push(" ", literalBlock(v.text, `${indent}  `));
     else if (typeof v === "string")
-      out.push(" ", isBlockable(v) ? literalBlock(v, `${indent}  `) : `${JSON.stringify(v)}\n`);
+      out.push(" ", isBlockable(v) ? literalBlock(v, `${indent}  `) : `${quoteYaml(v)}\n`);
     else if (Array.isArray(v)) {
       out.push("\n");
       writeValue(out, v, `${indent}  `, false);

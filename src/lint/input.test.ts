@@ -57,3 +57,54 @@ describe("splitDocuments", () => {
     expect(two.objects[1]?.locator?.locate(["metadata", "name"]).line).toBe(10);
   });
 });
+
+describe("documents that YAML 1.1 and YAML 1.2 readers read differently", () => {
+  // A literal block whose line holds an LS: kubectl's reader ends the block there and reads hostPID
+  // and a hostPath mount as fields of the pod; JavaScript's readers see one env value.
+  const hidden = (lb: string): string =>
+    [
+      "apiVersion: v1",
+      "kind: ConfigMap",
+      "metadata:",
+      "  name: ok",
+      "---",
+      "apiVersion: v1",
+      "kind: Pod",
+      "metadata:",
+      "  name: sneaky",
+      "spec:",
+      "  containers:",
+      "    - name: a",
+      "      image: a:1.0.0",
+      "      env:",
+      "        - name: X",
+      "          value: |",
+      `            hi${lb}  hostPID: true${lb}  volumes: [{name: r, hostPath: {path: /}}]`,
+      "",
+    ].join("\n");
+
+  it.each([
+    ["NEL", "\u0085"],
+    ["LS", "\u2028"],
+    ["PS", "\u2029"],
+  ])("refuses a raw %s as a syntax error at its line, so no field hides from lint", (_name, lb) => {
+    const { objects, findings } = parseManifests(hidden(lb), "pod.yaml");
+    expect(objects.map((o) => o.name)).toEqual(["ok"]);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      code: "yaml-syntax",
+      severity: "error",
+      position: { file: "pod.yaml", line: 17, column: 15 },
+    });
+    expect(findings[0]?.message).toMatch(/line break to kubectl's and Helm's YAML reader/);
+  });
+
+  it("reads the same character written as an escape", () => {
+    const { objects, findings } = parseManifests(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\ndata:\n  x: "a\\u2028b"\n',
+      "cm.yaml",
+    );
+    expect(findings).toEqual([]);
+    expect(objects[0]?.object).toMatchObject({ data: { x: "a\u2028b" } });
+  });
+});

@@ -1,4 +1,5 @@
 import { type Diagnostic, formatPath } from "../spec/diagnostic.js";
+import { SourceExcerpts } from "./source-excerpt.js";
 
 /** Options of the diagnostics formatter. */
 export interface FormatOptions {
@@ -22,17 +23,18 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], options: F
       (a.position?.column ?? 0) - (b.position?.column ?? 0),
   );
   const lines: string[] = [];
+  const excerpts = new SourceExcerpts(options.sources);
   for (const d of sorted) {
     const where = d.position ? `${d.position.file}:${d.position.line}:${d.position.column}` : "";
     const sev = d.severity === "error" ? paint("31", "error") : paint("33", "warning");
     const path = d.path.length > 0 ? `${formatPath(d.path)}: ` : "";
     lines.push(`${where}${where ? " " : ""}${sev} ${path}${d.message} ${paint("2", `[${d.code}]`)}`);
-    const text = d.position
-      ? options.sources?.get(d.position.file)?.split("\n")[d.position.line - 1]
+    const quoted = d.position
+      ? excerpts.excerpt(d.position.file, d.position.line, d.position.column)
       : undefined;
-    if (text !== undefined && d.position) {
-      lines.push(`    ${text}`);
-      lines.push(`    ${" ".repeat(Math.max(0, d.position.column - 1))}${paint("36", "^")}`);
+    if (quoted !== undefined) {
+      lines.push(`    ${quoted.text}`);
+      lines.push(`    ${" ".repeat(quoted.caret)}${paint("36", "^")}`);
     }
     if (d.hint !== undefined) lines.push(`    ${paint("36", "hint:")} ${d.hint}`);
   }

@@ -1,6 +1,7 @@
 import type { LintReport } from "../lint/lint.js";
-import type { LintFinding, Rule } from "../lint/types.js";
+import type { Rule } from "../lint/types.js";
 import { formatPath } from "../spec/diagnostic.js";
+import { SourceExcerpts } from "./source-excerpt.js";
 
 /** Options of the human lint report. */
 export interface LintTextOptions {
@@ -9,37 +10,36 @@ export interface LintTextOptions {
   readonly sources?: ReadonlyMap<string, string>;
 }
 
-/** The report for people: findings grouped by file, each with line:col, level, object, rule and hint; a summary. */
+/**
+ * The report for people and for editors: one `file:line:col severity path: message [rule] Kind/name`
+ * line per finding (the form compilers print, which editors and CI problem matchers read), the
+ * source line clipped around the column with a caret, the fix, and a summary line. Linear in the
+ * findings and the sources' size.
+ */
 export function formatLintText(report: LintReport, options: LintTextOptions = {}): string {
   const paint = (code: string, s: string): string =>
     options.color === true ? `\u001b[${code}m${s}\u001b[0m` : s;
-  const byFile = new Map<string, LintFinding[]>();
+  const excerpts = new SourceExcerpts(options.sources);
+  const lines: string[] = [];
   for (const f of report.findings) {
     const file = f.position?.file ?? "<input>";
-    byFile.set(file, [...(byFile.get(file) ?? []), f]);
-  }
-  const lines: string[] = [];
-  for (const [file, findings] of byFile) {
-    lines.push(paint("1;4", file));
-    for (const f of findings) {
-      const where = f.position && f.position.line > 0 ? `${f.position.line}:${f.position.column}` : "-";
-      const sev = f.severity === "error" ? paint("31", "error  ") : paint("33", "warning");
-      const obj = f.object === undefined ? "" : `${f.object.kind}/${f.object.name}`;
-      const path = f.path.length > 0 ? `${formatPath(f.path)}: ` : "";
-      lines.push(
-        `  ${where.padEnd(8)} ${sev} ${path}${f.message}  ${paint("2", `[${f.code}]${obj === "" ? "" : ` ${obj}`}`)}`,
-      );
-      const text = f.position
-        ? options.sources?.get(f.position.file)?.split("\n")[f.position.line - 1]
+    const where =
+      f.position && f.position.line > 0 ? `${file}:${f.position.line}:${f.position.column}` : file;
+    const sev = f.severity === "error" ? paint("31", "error") : paint("33", "warning");
+    const obj = f.object === undefined ? "" : ` ${f.object.kind}/${f.object.name}`;
+    const path = f.path.length > 0 ? `${formatPath(f.path)}: ` : "";
+    lines.push(`${where} ${sev} ${path}${f.message} ${paint("2", `[${f.code}]${obj}`)}`);
+    const quoted =
+      f.position && f.position.line > 0
+        ? excerpts.excerpt(f.position.file, f.position.line, f.position.column)
         : undefined;
-      if (text !== undefined && f.position !== undefined) {
-        lines.push(`           ${text}`);
-        lines.push(`           ${" ".repeat(Math.max(0, f.position.column - 1))}${paint("36", "^")}`);
-      }
-      if (f.hint !== undefined) lines.push(`           ${paint("36", "fix:")} ${f.hint}`);
+    if (quoted !== undefined) {
+      lines.push(`    ${quoted.text}`);
+      lines.push(`    ${" ".repeat(quoted.caret)}${paint("36", "^")}`);
     }
-    lines.push("");
+    if (f.hint !== undefined) lines.push(`    ${paint("36", "fix:")} ${f.hint}`);
   }
+  if (lines.length > 0) lines.push("");
   lines.push(summaryLine(report));
   return `${lines.join("\n")}\n`;
 }

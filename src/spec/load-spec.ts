@@ -2,7 +2,7 @@ import { type Diagnostic, type DocPath, formatPath, hasErrors, type Result } fro
 import { checkSpec } from "./check-spec.js";
 import { isPlainObject, mergeOverlay } from "./merge.js";
 import { appSpec, type AppSpec } from "./schema.js";
-import { codeLocator, parseYamlSource, type SourceLocator } from "./source.js";
+import { codeLocator, dataShapeProblem, parseYamlSource, type SourceLocator } from "./source.js";
 import { didYouMean } from "./suggest.js";
 import { issuesToDiagnostics } from "./zod-issues.js";
 
@@ -52,6 +52,26 @@ export function validateSpecData(
     };
     return { ok: false, diagnostics: [locate(d, locator, undefined)] };
   }
+  const shape = dataShapeProblem(data, { maxNodes: SPEC_NODE_BUDGET, maxDepth: SPEC_MAX_NESTING });
+  if (shape !== undefined)
+    return {
+      ok: false,
+      diagnostics: [
+        locate(
+          {
+            code: "spec/too-complex",
+            severity: "error",
+            path: [],
+            message: shape,
+            hint: "a spec nests a few levels deep; look for a pasted document or runaway aliases",
+          },
+          locator,
+          undefined,
+        ),
+      ],
+    };
+  const text = illFormedText(data);
+  if (text.length > 0) return { ok: false, diagnostics: text.map((d) => locate(d, locator, undefined)) };
   const base = checkOne(data);
   for (const d of base.diagnostics) diagnostics.push(locate(d, locator, undefined));
   const seen = new Set(base.diagnostics.map(key));
@@ -87,6 +107,48 @@ export function validateSpecData(
     diagnostics,
   };
 }
+
+/** A spec nests a handful of levels; anything deeper is not a spec (and would exhaust recursion later). */
+const SPEC_MAX_NESTING = 64;
+/** Values in a spec, aliases expanded: far above any real one (a 1500-service spec has ~30,000). */
+const SPEC_NODE_BUDGET = 5_000_000;
+
+/**
+ * Strings with a lone UTF-16 surrogate (only a `"\ud800"` escape makes one): no YAML or JSON reader
+ * of Kubernetes can hold them, so they would be written as data kubectl refuses or reads otherwise.
+ */
+function illFormedText(data: unknown): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const stack: [unknown, DocPath][] = [[data, []]];
+  while (stack.length > 0 && out.length < 20) {
+    const [value, path] = stack.pop() as [unknown, DocPath];
+    if (typeof value === "string") {
+      if (LONE_SURROGATE.test(value))
+        out.push({
+          code: "spec/invalid-text",
+          severity: "error",
+          path,
+          message: "the text holds a lone UTF-16 surrogate (an escape such as \\ud800 without its pair)",
+          hint: "write the character itself, or a complete \\U escape",
+        });
+    } else if (Array.isArray(value)) value.forEach((v, i) => stack.push([v, [...path, i]]));
+    else if (isPlainObject(value))
+      for (const [k, v] of Object.entries(value)) {
+        if (LONE_SURROGATE.test(k))
+          out.push({
+            code: "spec/invalid-text",
+            severity: "error",
+            path: [...path, k],
+            message: "the key holds a lone UTF-16 surrogate",
+            hint: "write the character itself",
+          });
+        stack.push([v, [...path, k]]);
+      }
+  }
+  return out;
+}
+
+const LONE_SURROGATE = /\p{Cs}/u;
 
 function withoutEnvironments(data: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(data).filter(([k]) => k !== "environments"));

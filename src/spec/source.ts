@@ -1,5 +1,16 @@
 import jsyaml from "js-yaml";
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+  type Pair,
+  visit,
+} from "yaml";
 import type { Diagnostic, DocPath, SourcePosition } from "./diagnostic.js";
 import { fastYamlLoad } from "./fast-yaml.js";
 
@@ -31,10 +42,54 @@ const FAST_SCHEMA = jsyaml.CORE_SCHEMA.extend({
  * (and for every syntax error).
  */
 export function parseYamlSource(text: string, file: string): ParsedSource {
+  const lineBreak = yaml11LineBreak(text);
+  if (lineBreak !== -1) {
+    const code = text.charCodeAt(lineBreak);
+    const name = code === 0x85 ? "NEXT LINE" : code === 0x2028 ? "LINE SEPARATOR" : "PARAGRAPH SEPARATOR";
+    const hex = code.toString(16).toUpperCase().padStart(4, "0");
+    return {
+      data: undefined,
+      locator: codeLocator(file),
+      diagnostics: [
+        {
+          code: "yaml-syntax",
+          severity: "error",
+          path: [],
+          message: `U+${hex} (${name}) is a line break to kubectl's and Helm's YAML reader (YAML 1.1) but not to JavaScript's (YAML 1.2): the text after it would be read as other fields than the ones shown here`,
+          hint: `write it as the escape "\\u${hex.toLowerCase()}" inside a double-quoted string`,
+          position: positionOf(text, file, lineBreak),
+        },
+      ],
+    };
+  }
   let data: unknown;
   try {
     const fast = fastYamlLoad(text);
-    data = fast !== undefined ? fast.value : jsyaml.load(text, { schema: FAST_SCHEMA, filename: file });
+    if (fast !== undefined) data = fast.value;
+    else {
+      data = jsyaml.load(text, { schema: FAST_SCHEMA, filename: file });
+      // js-yaml shares aliased nodes instead of copying them: an alias bomb reads in microseconds and
+      // then explodes in whatever walks the data. Refuse what expands far beyond its text.
+      const problem = dataShapeProblem(data, { maxNodes: Math.max(MIN_NODE_BUDGET, 4 * text.length) });
+      if (problem !== undefined) {
+        const full = parsePositioned(text, file);
+        if (full.diagnostics.length > 0) return full;
+        return {
+          data: undefined,
+          locator: full.locator,
+          diagnostics: [
+            {
+              code: "yaml-syntax",
+              severity: "error",
+              path: [],
+              message: problem,
+              hint: "write the values out instead of nesting aliases or collections this deep",
+              position: full.locator.locate([]),
+            },
+          ],
+        };
+      }
+    }
   } catch (e) {
     const full = parsePositioned(text, file);
     if (full.diagnostics.length > 0) return full;
@@ -64,28 +119,135 @@ export function parseYamlSource(text: string, file: string): ParsedSource {
   return { data, locator, diagnostics: [] };
 }
 
+/**
+ * The offset of the first NEL (U+0085), LS (U+2028) or PS (U+2029) in `text`, or -1. YAML 1.1 readers
+ * (go-yaml in kubectl and Helm, libyaml, PyYAML) break lines at them, YAML 1.2 readers (ours) do not:
+ * a document holding one raw can show JavaScript readers one thing and the API server another.
+ */
+export function yaml11LineBreak(text: string): number {
+  // indexOf is cheap on one-byte strings (V8 knows U+2028 cannot be in them): three scans, not a regex.
+  let first = -1;
+  for (const c of ["\u0085", "\u2028", "\u2029"]) {
+    const i = text.indexOf(c);
+    if (i !== -1 && (first === -1 || i < first)) first = i;
+  }
+  return first;
+}
+
+function positionOf(text: string, file: string, offset: number): SourcePosition {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { file, line, column: offset - lineStart + 1 };
+}
+
+/** Values a document may hold however short its text (aliases make more of few characters). */
+const MIN_NODE_BUDGET = 1_000_000;
+
+/** How deep collections may nest: far beyond any Kubernetes object or spec, far below the stack's limit. */
+export const MAX_NESTING = 256;
+
+/**
+ * Why data cannot be processed safely, or undefined: collections nested deeper than `maxDepth`, or
+ * more than `maxNodes` values counting every expansion of a shared (aliased) node. Iterative, so it
+ * never overflows the stack itself.
+ */
+export function dataShapeProblem(
+  data: unknown,
+  limits: { maxNodes: number; maxDepth?: number },
+): string | undefined {
+  const maxDepth = limits.maxDepth ?? MAX_NESTING;
+  const stack: [unknown, number][] = [[data, 0]];
+  let nodes = 0;
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (++nodes > limits.maxNodes)
+      return `the document expands to more than ${limits.maxNodes} values (an alias bomb?)`;
+    if (value === null || typeof value !== "object") continue;
+    if (depth >= maxDepth) return `collections are nested more than ${maxDepth} levels deep`;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return undefined;
+}
+
 /** Parses YAML text keeping every node's position; syntax errors become diagnostics with line and column. */
 export function parsePositioned(text: string, file: string): ParsedSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+  // The parser's own duplicate-key check compares each key with every earlier one (quadratic: a
+  // mapping of 80,000 keys took a minute); duplicateKeys() below does it with one set per mapping.
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
+  } catch (e) {
+    // The parser recurses per nesting level: thousands of levels exhaust the stack.
+    if (!(e instanceof RangeError)) throw e;
+    return {
+      data: undefined,
+      locator: codeLocator(file),
+      diagnostics: [
+        {
+          code: "yaml-syntax",
+          severity: "error",
+          path: [],
+          message: `collections are nested too deeply to read (more than ${MAX_NESTING} levels)`,
+          hint: "flatten the document",
+          position: { file, line: 1, column: 1 },
+        },
+      ],
+    };
+  }
   const at = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
   };
   const locator = new YamlLocator(doc, file, at);
-  const diagnostics: Diagnostic[] = doc.errors.map((e) => ({
+  const syntax = (message: string, offset: number): Diagnostic => ({
     code: "yaml-syntax",
     severity: "error",
     path: [],
-    message: firstLine(e.message),
+    message,
     hint: "fix the YAML syntax at this place",
-    position: at(e.pos[0]),
-  }));
-  return {
-    data: diagnostics.length > 0 ? undefined : doc.toJS({ maxAliasCount: 1000 }),
-    locator,
-    diagnostics,
-  };
+    position: at(offset),
+  });
+  const diagnostics: Diagnostic[] = doc.errors.map((e) => syntax(firstLine(e.message), e.pos[0]));
+  if (diagnostics.length === 0)
+    for (const offset of duplicateKeys(doc)) diagnostics.push(syntax("Map keys must be unique", offset));
+  if (diagnostics.length > 0) return { data: undefined, locator, diagnostics };
+  try {
+    return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), locator, diagnostics };
+  } catch (e) {
+    // An alias bomb ("billion laughs"): the parser refuses to expand it.
+    const message = e instanceof Error ? e.message : String(e);
+    return { data: undefined, locator, diagnostics: [syntax(firstLine(message), firstAlias(text))] };
+  }
+}
+
+/** How many times one alias may be expanded (the parser's own limit against alias bombs). */
+const MAX_ALIAS_COUNT = 1000;
+
+/** The offsets of keys that repeat an earlier scalar key of the same mapping. */
+function duplicateKeys(doc: Document): number[] {
+  const out: number[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const k = pair.key.value;
+        if (seen.has(k)) out.push(pair.key.range?.[0] ?? 0);
+        else seen.add(k);
+      }
+    },
+  });
+  return out;
+}
+
+function firstAlias(text: string): number {
+  const m = /(^|[\s[{,:-])\*[^\s,[\]{}]/.exec(text);
+  return m === null ? 0 : m.index + (m[1] ?? "").length;
 }
 
 function firstLine(message: string): string {
@@ -110,15 +272,28 @@ class YamlLocator implements SourceLocator {
     return this.at(offset);
   }
 
+  /** Per mapping, its pairs by key text: a diagnostic per key of a large mapping stays linear. */
+  private readonly pairs = new WeakMap<object, Map<string, Pair>>();
+
+  private pairOf(map: { items: readonly Pair[] }, part: string | number): Pair | undefined {
+    let index = this.pairs.get(map);
+    if (index === undefined) {
+      index = new Map();
+      for (const item of map.items)
+        if (isPair(item) && isScalar(item.key) && !index.has(String(item.key.value)))
+          index.set(String(item.key.value), item);
+      this.pairs.set(map, index);
+    }
+    return index.get(String(part));
+  }
+
   private walk(path: DocPath): { node: Node | undefined; keyNode: Node | undefined; depth: number } {
     let node: Node | undefined = this.doc.contents ?? undefined;
     let keyNode: Node | undefined;
     let depth = 0;
     for (const part of path) {
       if (isMap(node)) {
-        const pair = node.items.find(
-          (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(part),
-        );
+        const pair = this.pairOf(node, part);
         if (pair === undefined) break;
         keyNode = isScalar(pair.key) ? pair.key : undefined;
         node = (pair.value ?? pair.key) as Node | undefined;

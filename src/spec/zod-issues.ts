@@ -61,6 +61,15 @@ function convert(issue: Issue, prefix: DocPath, root: z.ZodType, input: unknown)
       ];
     case "invalid_value": {
       const allowed = issue.values.map((v) => String(v));
+      if (value === undefined)
+        return [
+          error(
+            "spec/missing-field",
+            path,
+            `required field '${String(path.at(-1))}' is missing`,
+            `add '${String(path.at(-1))}': one of ${allowed.join(", ")}`,
+          ),
+        ];
       const got = typeof value === "string" ? value : JSON.stringify(value);
       return [
         error(

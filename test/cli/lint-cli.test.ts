@@ -30,20 +30,24 @@ spec:
 `;
 
 describe("kubeship lint", () => {
-  it("reports findings grouped by file with line:column, and exits 1 on errors", async () => {
+  it("reports findings as file:line:col lines that problem matchers read, and exits 1 on errors", async () => {
     const dir = tmp();
     writeFileSync(join(dir, "deploy.yaml"), BAD);
     writeFileSync(join(dir, "notes.txt"), "not a manifest");
     const r = await run(["lint", dir]);
     expect(r.code).toBe(1);
-    expect(r.out).toContain(`${join(dir, "deploy.yaml")}\n`);
-    expect(r.out).toMatch(
-      / {2}7:3 +error +spec\.replicaz: unknown field "replicaz" +\[schema\] Deployment\/api/,
+    const file = join(dir, "deploy.yaml");
+    expect(r.out).toContain(
+      `${file}:7:3 error spec.replicaz: unknown field "replicaz" [schema] Deployment/api\n`,
     );
     expect(r.out).toContain('fix: did you mean "replicas"?');
-    expect(r.out).toMatch(
-      /16:11 +error +spec\.template\.spec\.containers\[0\]\.image: container "api" uses the latest tag/,
+    expect(r.out).toContain(
+      `${file}:16:11 error spec.template.spec.containers[0].image: container "api" uses the latest tag`,
     );
+    // The form GitHub's and VS Code's problem matchers use for compilers: file:line:col severity message.
+    const matcher = /^(.+):(\d+):(\d+) (error|warning) (.+)$/;
+    const findings = r.out.split("\n").filter((l) => matcher.test(l));
+    expect(findings.length).toBeGreaterThanOrEqual(2);
     expect(r.out.trimEnd().split("\n").at(-1)).toMatch(/^1 object: 2 errors, \d+ warnings$/);
   });
 
@@ -104,7 +108,7 @@ describe("kubeship lint", () => {
       encoding: "utf8",
     });
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain("<stdin>\n");
+    expect(r.stdout).toMatch(/^<stdin>:\d+:\d+ error /m);
     expect((await run(["lint", "/no/such/dir"])).code).toBe(2);
     expect((await run(["lint", join(ROOT, "examples"), "--kube-version", "1.12"])).err).toContain(
       "lint knows 1.30",

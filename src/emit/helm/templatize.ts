@@ -1,4 +1,4 @@
-import { TemplateString } from "../yaml-writer.js";
+import { isBlockable, quoteYaml, TemplateString } from "../yaml-writer.js";
 
 /** Go-template text that prints `{{` literally (alert annotations and Grafana legends contain it). */
 const LITERAL_OPEN = '{{ "{{" }}';
@@ -25,9 +25,9 @@ function portableString(s: string, ns: string, key: string | undefined): unknown
     return new TemplateString("{{ .Release.Namespace }}");
   const needs = s.includes("{{") || s.includes(`.${ns}.svc`) || s.includes(`namespace="${ns}"`);
   if (!needs) return s;
-  const multiLine = s.includes("\n");
-  // Single-line strings are written double-quoted, so escape them first; blocks are written raw.
-  let text = multiLine ? s : JSON.stringify(s).slice(1, -1);
+  const multiLine = isBlockable(s);
+  // Strings a literal block holds exactly are written raw in one; all others double-quoted, so escape them first.
+  let text = multiLine ? s : quoteYaml(s).slice(1, -1);
   text = text.replaceAll("{{", LITERAL_OPEN);
   text = text.replaceAll(`.${ns}.svc`, ".{{ .Release.Namespace }}.svc");
   text = multiLine

@@ -1,0 +1,83 @@
+// Builds the Go programs the tests run beside kubeship, from Go modules (the Go module proxy is
+// reachable; nothing else is downloaded), and caches the binaries outside the checkout, in
+// ~/.cache/kubeship/tools (override with KUBESHIP_TOOLS_CACHE). Two kinds:
+//   - a wrapper of ours in test/tools/go/<name> (a few lines around an upstream library), built
+//     under a hash of its sources;
+//   - an upstream command, `go install module/path@version`, cached under its version.
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const cache = process.env.KUBESHIP_TOOLS_CACHE ?? join(homedir(), ".cache/kubeship/tools");
+const goEnv = { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" };
+
+function go(args, cwd, extraEnv = {}) {
+  execFileSync("go", args, {
+    cwd,
+    env: { ...goEnv, ...extraEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 1 << 26,
+  });
+}
+
+/** The path of a wrapper command of ours (test/tools/go/<name>), built on first use. */
+export function ensureGoWrapper(name) {
+  const src = join(here, "go", name);
+  const hash = createHash("sha256");
+  for (const f of readdirSync(src).sort()) hash.update(f).update(readFileSync(join(src, f)));
+  const dir = join(cache, `${name}-${hash.digest("hex").slice(0, 12)}`);
+  const bin = join(dir, name);
+  if (existsSync(bin)) return bin;
+  mkdirSync(cache, { recursive: true });
+  const work = mkdtempSync(join(cache, `build-${name}-`));
+  try {
+    cpSync(src, work, { recursive: true });
+    go(["mod", "tidy"], work);
+    go(["build", "-trimpath", "-ldflags=-s -w", "-o", join(work, name), "."], work);
+    mkdirSync(dir, { recursive: true });
+    renameSync(join(work, name), bin);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return bin;
+}
+
+/** The path of an upstream command installed with `go install pkg@version`, built on first use. */
+export function ensureGoInstall(pkg, version, binName = pkg.split("/").at(-1)) {
+  const dir = join(cache, `${binName}-${version}`);
+  const bin = join(dir, binName);
+  if (existsSync(bin)) return bin;
+  mkdirSync(cache, { recursive: true });
+  const work = mkdtempSync(join(cache, `install-${binName}-`));
+  try {
+    go(["install", "-trimpath", "-ldflags=-s -w", `${pkg}@${version}`], work, { GOBIN: work });
+    mkdirSync(dir, { recursive: true });
+    renameSync(join(work, binName), bin);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return bin;
+}
+
+/** kubectl's own YAML reader (k8s.io/apimachinery over go-yaml), as a command. */
+export function ensureKubeYaml() {
+  return ensureGoWrapper("kube-yaml");
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [what = "kube-yaml"] = process.argv.slice(2);
+  process.stdout.write(`${ensureGoWrapper(what)}\n`);
+}

@@ -94,7 +94,7 @@ describe("catalog", () => {
   });
 
   it("reports an unknown version with what is available", () => {
-    const d = checkBackings(app("app: c\nbacking:\n  db: { type: postgresql, version: '13' }\n"));
+    const d = checkBackings(app("app: c\nbacking:\n  db: { type: postgresql, version: '13' }\n").backings);
     expect(d).toHaveLength(1);
     expect(d[0]?.message).toBe("postgresql version '13' is not in the catalog; did you mean '14'?");
     expect(d[0]?.hint).toBe("available: 14, 15, 16, 17 (default 16)");
@@ -104,7 +104,7 @@ describe("catalog", () => {
     const d = checkBackings(
       app(
         "app: c\nbacking:\n  db: { type: postgresql, replicas: 2 }\n  zk: { type: zookeeper, replicas: 3 }\n",
-      ),
+      ).backings,
     );
     expect(d.map((x) => x.message)).toEqual(["the postgresql preset runs a single instance"]);
   });

@@ -1,6 +1,7 @@
 import type { AppModel, Backing, Resources } from "../model/app-model.js";
 import { error, type Diagnostic } from "../spec/diagnostic.js";
 import type { BackingType } from "../spec/schema.js";
+import { quantityValue } from "../spec/quantity.js";
 import { didYouMean } from "../spec/suggest.js";
 import { cassandra } from "./cassandra.js";
 import { elasticsearch } from "./elasticsearch.js";
@@ -50,9 +51,9 @@ export function matchVersion(preset: BackingPreset, version: string | undefined)
 }
 
 /** Checks the backing services against the catalog: versions, replica counts, URLs. */
-export function checkBackings(model: AppModel): Diagnostic[] {
+export function checkBackings(backings: readonly Backing[]): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const b of model.backings) {
+  for (const b of backings) {
     if (b.type === "external") {
       if (b.url !== undefined && !URL.canParse(b.url))
         out.push(
@@ -77,6 +78,7 @@ export function checkBackings(model: AppModel): Diagnostic[] {
         ),
       );
     }
+    out.push(...resourceProblems(b, preset));
     if (b.replicas > preset.maxReplicas)
       out.push(
         error(
@@ -130,12 +132,43 @@ function resolveBacking(b: Backing, model: AppModel): ResolvedBacking {
   };
 }
 
+/**
+ * The preset's resources with the user's on top. A limit the user did not set never falls below the
+ * request (the API server refuses requests above limits); one the user set and is below the request
+ * is reported by `resourceProblems`.
+ */
 function mergeResources(base: Resources, over: Backing["resources"]): Resources {
-  return {
-    requests: {
-      cpu: over?.requests?.cpu ?? base.requests.cpu,
-      memory: over?.requests?.memory ?? base.requests.memory,
-    },
-    limits: { cpu: over?.limits?.cpu ?? base.limits.cpu, memory: over?.limits?.memory ?? base.limits.memory },
+  const side = (res: "cpu" | "memory") => {
+    const request = over?.requests?.[res] ?? base.requests[res];
+    const limit = over?.limits?.[res];
+    if (limit !== undefined) return { request, limit };
+    return {
+      request,
+      limit: quantityValue(request) > quantityValue(base.limits[res]) ? request : base.limits[res],
+    };
   };
+  const cpu = side("cpu");
+  const memory = side("memory");
+  return {
+    requests: { cpu: cpu.request, memory: memory.request },
+    limits: { cpu: cpu.limit, memory: memory.limit },
+  };
+}
+
+function resourceProblems(b: Backing, preset: BackingPreset): Diagnostic[] {
+  const merged = mergeResources(preset.defaultResources, b.resources);
+  return (["cpu", "memory"] as const).flatMap((res) => {
+    const limit = b.resources?.limits?.[res];
+    const request = merged.requests[res];
+    if (limit === undefined || quantityValue(request) <= quantityValue(limit)) return [];
+    const own = b.resources?.requests?.[res] !== undefined;
+    return [
+      error(
+        "spec/request-above-limit",
+        ["backing", b.name, "resources", own ? "requests" : "limits", res],
+        `the ${res} request ${request}${own ? "" : ` (the ${b.type} preset's)`} is above the limit ${limit}`,
+        "the API server refuses requests above limits: raise the limit or lower the request",
+      ),
+    ];
+  });
 }

@@ -1,7 +1,7 @@
 import type { RenderedApp } from "../render/render-app.js";
 import type { KubeObject } from "../render/kube-object.js";
 import { INSTANCE_LABEL } from "../render/labels.js";
-import { quantityValue } from "../render/quantity.js";
+import { quantityValue } from "../spec/quantity.js";
 import { manifestObjectsOf } from "../lint/input.js";
 import { containersOf, podTemplates } from "../lint/pods.js";
 import { explainNotReady } from "./diagnose.js";

@@ -1,4 +1,12 @@
-import { type Diagnostic, type DocPath, resultOf, type Result } from "../spec/diagnostic.js";
+import {
+  type Diagnostic,
+  type DocPath,
+  error,
+  formatPath,
+  resultOf,
+  type Result,
+} from "../spec/diagnostic.js";
+import { quantityValue } from "../spec/quantity.js";
 import type { AppSpec, AutoscaleSpec, HealthSpec, ResourcesSpec } from "../spec/schema.js";
 import type {
   AppModel,
@@ -28,7 +36,9 @@ import { cycleDiagnostics, DependencyGraph, type DependencyEdge, type GraphNode 
 export function buildModel(spec: AppSpec, environment?: string): Result<AppModel> {
   const d = spec.defaults ?? {};
   const workloads: Workload[] = [];
+  const diagnostics: Diagnostic[] = [];
   const common = (
+    section: string,
     name: string,
     w: {
       image: string;
@@ -47,7 +57,14 @@ export function buildModel(spec: AppSpec, environment?: string): Result<AppModel
     env: stringRecord(w.env),
     secrets: [...(w.secrets ?? [])].sort(),
     uses: [...new Set(w.uses ?? [])],
-    resources: mergeResources(DEFAULT_WORKLOAD_RESOURCES, d.resources, w.resources),
+    resources: mergeResources(
+      DEFAULT_WORKLOAD_RESOURCES,
+      [
+        { path: ["defaults", "resources"], spec: d.resources },
+        { path: [section, name, "resources"], spec: w.resources },
+      ],
+      diagnostics,
+    ),
   });
   const scaling = (w: { replicas?: number | undefined; autoscale?: AutoscaleSpec | undefined }) => {
     const a = w.autoscale ?? d.autoscale;
@@ -63,7 +80,7 @@ export function buildModel(spec: AppSpec, environment?: string): Result<AppModel
   for (const [name, s] of sorted(spec.services)) {
     const protocol: Protocol = s.protocol ?? "http";
     workloads.push({
-      ...common(name, s),
+      ...common("services", name, s),
       kind: "service",
       port: s.port,
       protocol,
@@ -76,7 +93,7 @@ export function buildModel(spec: AppSpec, environment?: string): Result<AppModel
   }
   for (const [name, w] of sorted(spec.workers)) {
     workloads.push({
-      ...common(name, w),
+      ...common("workers", name, w),
       kind: "worker",
       protocol: "tcp",
       health:
@@ -90,7 +107,7 @@ export function buildModel(spec: AppSpec, environment?: string): Result<AppModel
   }
   for (const [name, j] of sorted(spec.jobs)) {
     workloads.push({
-      ...common(name, j),
+      ...common("jobs", name, j),
       kind: j.schedule === undefined ? "job" : "cronjob",
       protocol: "tcp",
       health: {},
@@ -103,25 +120,10 @@ export function buildModel(spec: AppSpec, environment?: string): Result<AppModel
   }
   workloads.sort((a, b) => compare(a.name, b.name));
 
-  const backings: Backing[] = sorted(spec.backing).map(([name, b]) => ({
-    name,
-    type: b.type,
-    ...(b.version === undefined ? {} : { version: String(b.version) }),
-    ...(b.storage === undefined ? {} : { storage: String(b.storage) }),
-    ...(b.storageClass === undefined ? {} : { storageClass: b.storageClass }),
-    replicas: b.replicas ?? 1,
-    ...(b.database === undefined ? {} : { database: b.database }),
-    buckets: [...new Set(b.buckets ?? [])].sort(),
-    topics: [...new Set(b.topics ?? [])].sort(),
-    ...(b.keyspace === undefined ? {} : { keyspace: b.keyspace }),
-    ...(b.resources === undefined ? {} : { resources: stringResources(b.resources) }),
-    uses: [...new Set(b.uses ?? [])].sort(),
-    ...(b.url === undefined ? {} : { url: b.url }),
-    secrets: [...(b.secrets ?? [])].sort(),
-  }));
+  const backings = modelBackings(spec);
 
   const graph = buildGraph(spec, workloads, backings);
-  const diagnostics: Diagnostic[] = cycleDiagnostics(graph);
+  diagnostics.push(...cycleDiagnostics(graph));
   const model: AppModel = {
     app: spec.app,
     namespace: spec.namespace ?? spec.app,
@@ -154,6 +156,26 @@ export function buildModel(spec: AppSpec, environment?: string): Result<AppModel
     graph,
   };
   return resultOf(model, diagnostics);
+}
+
+/** The backing services of a spec, normalized and sorted by name. */
+export function modelBackings(spec: AppSpec): Backing[] {
+  return sorted(spec.backing).map(([name, b]) => ({
+    name,
+    type: b.type,
+    ...(b.version === undefined ? {} : { version: String(b.version) }),
+    ...(b.storage === undefined ? {} : { storage: String(b.storage) }),
+    ...(b.storageClass === undefined ? {} : { storageClass: b.storageClass }),
+    replicas: b.replicas ?? 1,
+    ...(b.database === undefined ? {} : { database: b.database }),
+    buckets: [...new Set(b.buckets ?? [])].sort(),
+    topics: [...new Set(b.topics ?? [])].sort(),
+    ...(b.keyspace === undefined ? {} : { keyspace: b.keyspace }),
+    ...(b.resources === undefined ? {} : { resources: stringResources(b.resources) }),
+    uses: [...new Set(b.uses ?? [])].sort(),
+    ...(b.url === undefined ? {} : { url: b.url }),
+    secrets: [...(b.secrets ?? [])].sort(),
+  }));
 }
 
 function controllerNamespace(
@@ -231,18 +253,45 @@ function allProbes(check: ProbeCheck): Health {
   return { readiness: check, liveness: check, startup: check };
 }
 
-/** Field-by-field merge: the workload's own value, else `defaults`, else the built-in default. */
-function mergeResources(base: Resources, ...layers: (ResourcesSpec | undefined)[]): Resources {
-  let r = base;
-  for (const layer of layers) {
-    if (layer === undefined) continue;
-    const s = stringResources(layer);
-    r = {
-      requests: { cpu: s.requests?.cpu ?? r.requests.cpu, memory: s.requests?.memory ?? r.requests.memory },
-      limits: { cpu: s.limits?.cpu ?? r.limits.cpu, memory: s.limits?.memory ?? r.limits.memory },
-    };
+/**
+ * Field-by-field merge: the workload's own value, else `defaults`, else the built-in default. A limit
+ * nobody set never falls below the request (a request of 2 CPUs raises the built-in 500m limit to 2,
+ * which the API server would otherwise refuse); a limit that was set and is below the request is an
+ * error at the request, naming where the limit comes from.
+ */
+function mergeResources(
+  base: Resources,
+  layers: readonly { path: DocPath; spec: ResourcesSpec | undefined }[],
+  diagnostics: Diagnostic[],
+): Resources {
+  type Field = { value: string; from?: DocPath };
+  const pick = (side: "requests" | "limits", res: "cpu" | "memory"): Field => {
+    let f: Field = { value: base[side][res] };
+    for (const layer of layers) {
+      const v = layer.spec?.[side]?.[res];
+      if (v !== undefined) f = { value: String(v), from: [...layer.path, side, res] };
+    }
+    return f;
+  };
+  const out = { requests: { cpu: "", memory: "" }, limits: { cpu: "", memory: "" } };
+  for (const res of ["cpu", "memory"] as const) {
+    const request = pick("requests", res);
+    const limit = pick("limits", res);
+    out.requests[res] = request.value;
+    out.limits[res] = limit.value;
+    if (quantityValue(request.value) <= quantityValue(limit.value)) continue;
+    if (limit.from === undefined) out.limits[res] = request.value;
+    else
+      diagnostics.push(
+        error(
+          "spec/request-above-limit",
+          request.from ?? limit.from,
+          `the ${res} request ${request.value} is above its limit ${limit.value}${request.from === undefined ? " (the request is kubeship's default)" : ""} (limit from ${formatPath(limit.from)})`,
+          `the API server refuses requests above limits: raise ${formatPath(limit.from)} or lower the request`,
+        ),
+      );
   }
-  return r;
+  return out;
 }
 
 function stringResources(r: ResourcesSpec): {

@@ -44,6 +44,25 @@ services:
     expect(m.diagnostics[0]?.path).toEqual(["services", "a", "uses", 0]);
   });
 
+  it("reports one cycle per tangle, not one per pair, and each separate cycle once", () => {
+    const n = 300;
+    const names = Array.from({ length: n }, (_, i) => `s${String(i).padStart(3, "0")}`);
+    const services = names
+      .map(
+        (name) =>
+          `  ${name}: { image: a:1, port: 80, uses: [${names.filter((x) => x !== name).join(", ")}] }`,
+      )
+      .join("\n");
+    const m = model(
+      `app: a\nservices:\n${services}\n  x: { image: a:1, port: 80, uses: [y] }\n  y: { image: a:1, port: 80, uses: [x] }\n`,
+    );
+    expect(m.ok).toBe(false);
+    expect(m.diagnostics.map((d) => d.message)).toEqual([
+      `dependency cycle: s000 -> s001 -> s000; ${n - 2} more entries are in the same tangle: ${names.slice(2, 12).join(", ")}, ...`,
+      "dependency cycle: x -> y -> x",
+    ]);
+  });
+
   it("finds a cycle through a before-job", () => {
     const m = model(`app: a
 services:

@@ -2,6 +2,7 @@ import { checkBackings, isExternal, resolveBackings } from "../catalog/catalog.j
 import type { SecretRequirement } from "../catalog/types.js";
 import type { AppModel } from "../model/app-model.js";
 import { resultOf, type Result } from "../spec/diagnostic.js";
+import { checkOutput } from "./check-output.js";
 import { renderConfigMap } from "./config-map.js";
 import { type RenderContext, renderContext } from "./context.js";
 import { renderDashboard } from "./dashboard.js";
@@ -32,13 +33,13 @@ export interface RenderedApp {
 
 /** Renders the app model into Kubernetes objects. Pure; fails only on catalog errors (unknown versions, replicas). */
 export function renderApp(model: AppModel): Result<RenderedApp> {
-  const diagnostics = checkBackings(model);
+  const diagnostics = checkBackings(model.backings);
   if (diagnostics.some((d) => d.severity === "error")) return { ok: false, diagnostics };
   const ctx = renderContext(model, resolveBackings(model));
-  return resultOf(
-    { model, objects: sortObjects(renderObjects(ctx)), secrets: requiredSecrets(ctx) },
-    diagnostics,
-  );
+  const objects = sortObjects(renderObjects(ctx));
+  const refused = checkOutput(model, objects);
+  if (refused.length > 0) return { ok: false, diagnostics: [...diagnostics, ...refused] };
+  return resultOf({ model, objects, secrets: requiredSecrets(ctx) }, diagnostics);
 }
 
 function renderObjects(ctx: RenderContext): KubeObject[] {

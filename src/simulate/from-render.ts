@@ -1,5 +1,5 @@
 import type { KubeObject } from "../render/kube-object.js";
-import { quantityValue } from "../render/quantity.js";
+import { quantityValue } from "../spec/quantity.js";
 import { error, type Diagnostic } from "../spec/diagnostic.js";
 import { didYouMean } from "../spec/suggest.js";
 import { DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, type HpaSpec, type ScalingRules } from "./hpa.js";

@@ -1,10 +1,33 @@
-import { error, warning, type Diagnostic } from "./diagnostic.js";
+import { error, warning, type Diagnostic, type DocPath } from "./diagnostic.js";
 import type { AppSpec, BackingType } from "./schema.js";
+import { cronProblem } from "./cron.js";
+import { bucketProblem, databaseNameProblem, keyspaceProblem, topicProblem } from "./identifiers.js";
+import { parseImageRef } from "./image-ref.js";
 import { didYouMean } from "./suggest.js";
 
-/** The longest suffix kubeship appends to a name (`<backing>-headless`, `<job>-init-topics`). */
-export const LONGEST_NAME_SUFFIX = "-headless".length;
 const MAX_NAME = 63;
+
+/**
+ * The longest name of each kind of entry, from the longest name kubeship derives from it and the
+ * API server's own limits. Names are object names and label values (`app.kubernetes.io/name`), both
+ * at most 63 characters.
+ */
+export const NAME_LIMITS = {
+  /** `<app>-default-deny` (NetworkPolicy) is the longest name derived from the app. */
+  app: MAX_NAME - "-default-deny".length,
+  /** `<workload>-secrets` is the longest today; one character is kept for a longer suffix. */
+  workload: 54,
+  /**
+   * A CronJob's Jobs are named `<cronjob>-<minutes since the epoch>`: the API server refuses CronJob
+   * names over 52 characters.
+   */
+  cronJob: 52,
+  /**
+   * A StatefulSet's pods carry the label `controller-revision-hash: <name>-<hash of up to 10
+   * characters>`: over 52 characters, the label is invalid and the controller creates no pod at all.
+   */
+  backing: 52,
+} as const;
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 // Service names must also be DNS-1035 labels: they start with a letter.
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -28,8 +51,8 @@ const BACKING_USES: Partial<Record<BackingType, readonly BackingType[]>> = { kaf
  */
 export function checkSpec(spec: AppSpec): Diagnostic[] {
   const out: Diagnostic[] = [];
-  checkName(out, ["app"], spec.app, "app");
-  if (spec.namespace !== undefined) checkName(out, ["namespace"], spec.namespace, "namespace");
+  checkName(out, ["app"], spec.app, NAME_LIMITS.app);
+  if (spec.namespace !== undefined) checkName(out, ["namespace"], spec.namespace, MAX_NAME, "namespace");
 
   const services = Object.keys(spec.services ?? {});
   const workers = Object.keys(spec.workers ?? {});
@@ -43,7 +66,13 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
     ["backing", backings],
   ] as const) {
     for (const name of list) {
-      checkName(out, [section, name], name, section === "jobs" ? "job" : "object");
+      const limit =
+        section === "backing"
+          ? NAME_LIMITS.backing
+          : section === "jobs" && spec.jobs?.[name]?.schedule !== undefined
+            ? NAME_LIMITS.cronJob
+            : NAME_LIMITS.workload;
+      checkName(out, [section, name], name, limit);
       const first = owner.get(name);
       if (first !== undefined)
         out.push(
@@ -170,12 +199,13 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
             "remove 'before' or 'schedule'",
           ),
         );
-      if (j.schedule.trim().split(/\s+/).length !== 5 && !j.schedule.startsWith("@"))
+      const problem = cronProblem(j.schedule);
+      if (problem !== undefined)
         out.push(
           error(
             "spec/invalid-schedule",
             ["jobs", name, "schedule"],
-            `'${j.schedule}' is not a cron schedule`,
+            `'${j.schedule}' is not a cron schedule: ${problem}`,
             'use five fields: minute hour day-of-month month day-of-week, e.g. "0 3 * * *"',
           ),
         );
@@ -235,6 +265,15 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
     });
   }
 
+  const images: [string, Record<string, { image: string }> | undefined][] = [
+    ["services", spec.services],
+    ["workers", spec.workers],
+    ["jobs", spec.jobs],
+  ];
+  for (const [section, entries] of images)
+    for (const [name, w] of Object.entries(entries ?? {})) checkImage(out, [section, name, "image"], w.image);
+  checkRoutes(out, spec);
+  for (const [name, b] of Object.entries(spec.backing ?? {})) checkBackingNames(out, name, b);
   checkAutoscale(out, ["defaults", "autoscale"], spec.defaults?.autoscale);
   const domainNeeded = Object.values(spec.services ?? {}).some((s) => s.route !== undefined);
   if (spec.ingress?.tls !== undefined && spec.domain === undefined)
@@ -263,8 +302,13 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
   return out;
 }
 
-function checkName(out: Diagnostic[], path: (string | number)[], name: string, what: string): void {
-  const limit = what === "app" || what === "namespace" ? MAX_NAME : MAX_NAME - LONGEST_NAME_SUFFIX;
+function checkName(
+  out: Diagnostic[],
+  path: (string | number)[],
+  name: string,
+  limit: number,
+  what: "namespace" | "object" = "object",
+): void {
   if (!DNS_1123_LABEL.test(name))
     out.push(
       error(
@@ -289,7 +333,7 @@ function checkName(out: Diagnostic[], path: (string | number)[], name: string, w
         "spec/name-too-long",
         path,
         `'${name}' has ${name.length} characters; at most ${limit} fit`,
-        "names become Kubernetes object names (63 characters, with suffixes)",
+        "names become Kubernetes object names and labels (63 characters, with the suffixes kubeship adds)",
       ),
     );
 }
@@ -333,4 +377,81 @@ function checkAutoscale(out: Diagnostic[], path: (string | number)[], a: unknown
   const { min, max } = a as { min: number; max: number };
   if (min > max)
     out.push(error("spec/autoscale-range", path, `min ${min} is greater than max ${max}`, "make min <= max"));
+}
+
+function checkImage(out: Diagnostic[], path: DocPath, image: string): void {
+  const ref = parseImageRef(image);
+  if (!ref.ok)
+    out.push(
+      error(
+        "spec/invalid-image",
+        path,
+        `'${image}' is not an image reference: ${ref.problem}`,
+        "write [registry/]name:tag, e.g. ghcr.io/acme/api:1.4.2 (the node would fail it as InvalidImageName)",
+      ),
+    );
+  else if (ref.digest === undefined && (ref.tag === undefined || ref.tag === "latest"))
+    out.push(
+      error(
+        "spec/unpinned-image",
+        path,
+        `'${image}' ${ref.tag === undefined ? "has no tag" : "uses the latest tag"}: every pull may bring other code`,
+        `pin a version: ${ref.name}:1.2.3, or a digest @sha256:...`,
+      ),
+    );
+}
+
+/**
+ * Ingress paths of `pathType: Prefix` as the API server and ingress-nginx's strict path validation
+ * accept them (ingress-nginx refuses paths with other characters since 1.12), and no two routes alike.
+ */
+function checkRoutes(out: Diagnostic[], spec: AppSpec): void {
+  const owners = new Map<string, string>();
+  for (const [name, s] of Object.entries(spec.services ?? {})) {
+    if (s.route === undefined) continue;
+    const path = ["services", name, "route"];
+    if (!/^\/[A-Za-z0-9._~/-]*$/.test(s.route) || /\/\/|\/\.\.?(\/|$)/.test(s.route))
+      out.push(
+        error(
+          "spec/invalid-route",
+          path,
+          `'${s.route}' is not an Ingress path prefix`,
+          "use '/' followed by letters, digits, '.', '_', '~', '-' and '/', without '//', '/./' or '/../'",
+        ),
+      );
+    const key = s.route.length > 1 ? s.route.replace(/\/+$/, "") : s.route;
+    const first = owners.get(key);
+    if (first !== undefined)
+      out.push(
+        error(
+          "spec/duplicate-route",
+          path,
+          `'${s.route}' is already the route of '${first}': the ingress controller would send it to either`,
+          "give each service its own path prefix",
+        ),
+      );
+    else owners.set(key, name);
+  }
+}
+
+function checkBackingNames(
+  out: Diagnostic[],
+  name: string,
+  b: NonNullable<AppSpec["backing"]>[string],
+): void {
+  const problems: [DocPath, string, string | undefined][] = [];
+  const applies = (option: string): boolean => BACKING_OPTIONS[option]?.includes(b.type) ?? true;
+  if (b.database !== undefined)
+    problems.push([["backing", name, "database"], b.database, databaseNameProblem(b.database)]);
+  if (b.keyspace !== undefined)
+    problems.push([["backing", name, "keyspace"], b.keyspace, keyspaceProblem(b.keyspace)]);
+  if (applies("topics"))
+    (b.topics ?? []).forEach((t, i) => problems.push([["backing", name, "topics", i], t, topicProblem(t)]));
+  if (applies("buckets"))
+    (b.buckets ?? []).forEach((t, i) =>
+      problems.push([["backing", name, "buckets", i], t, bucketProblem(t)]),
+    );
+  for (const [path, value, problem] of problems)
+    if (problem !== undefined)
+      out.push(error("spec/invalid-identifier", path, `'${value}' cannot be used: ${problem}`, "rename it"));
 }

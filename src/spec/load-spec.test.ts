@@ -149,7 +149,7 @@ describe("loadSpec", () => {
     const cron = `${BASE}jobs:\n  j: { image: j:1, schedule: "every day", before: [api] }\n`;
     const ds = errorsOf(cron);
     expect(ds.find((d) => d.code === "spec/invalid-schedule")?.message).toBe(
-      "'every day' is not a cron schedule",
+      "'every day' is not a cron schedule: a schedule has 5 fields (minute hour day-of-month month day-of-week), this one has 2",
     );
     expect(ds.find((d) => d.code === "spec/cron-before")?.message).toBe(
       "a scheduled job (CronJob) cannot gate a rollout",

@@ -14,6 +14,13 @@ export interface LoadSpecOptions {
   readonly env?: string;
 }
 
+/**
+ * The outcome of loading a spec. When it has errors, `partial` is the spec with every invalid value
+ * dropped (when what is left is a spec), so that later stages can still report their own problems in
+ * the same run instead of the next one.
+ */
+export type SpecResult = Result<LoadedSpec> & { readonly partial?: AppSpec };
+
 /** A validated spec, with the environment overlay already merged. */
 export interface LoadedSpec {
   readonly spec: AppSpec;
@@ -27,7 +34,7 @@ export interface LoadedSpec {
  * environment overlay (all of them, so a typo in `prod` is caught while rendering `dev`). Every
  * diagnostic carries its file, line and column. Pure: the caller reads the file.
  */
-export function loadSpec(text: string, options: LoadSpecOptions = {}): Result<LoadedSpec> {
+export function loadSpec(text: string, options: LoadSpecOptions = {}): SpecResult {
   const file = options.file ?? "kubeship.yaml";
   const parsed = parseYamlSource(text, file);
   if (parsed.diagnostics.length > 0) return { ok: false, diagnostics: parsed.diagnostics };
@@ -39,7 +46,7 @@ export function validateSpecData(
   data: unknown,
   locator: SourceLocator = codeLocator("<code>"),
   env?: string,
-): Result<LoadedSpec> {
+): SpecResult {
   const diagnostics: Diagnostic[] = [];
   if (!isPlainObject(data)) {
     const d: Diagnostic = {
@@ -78,6 +85,7 @@ export function validateSpecData(
 
   const envs = isPlainObject(data.environments) ? data.environments : {};
   let selected: AppSpec | undefined = env === undefined ? base.spec : undefined;
+  let partial: AppSpec | undefined = env === undefined ? base.partial : undefined;
   for (const [name, overlay] of Object.entries(envs)) {
     if (!isPlainObject(overlay)) continue; // the schema already reported it
     const merged = mergeOverlay(withoutEnvironments(data), overlay);
@@ -87,7 +95,10 @@ export function validateSpecData(
       if (seen.has(key(d)) || seen.has(key({ ...d, path: ["environments", name, ...d.path] }))) continue;
       diagnostics.push(locate({ ...d, message: `${d.message} (in environment '${name}')` }, locator, name));
     }
-    if (name === env) selected = result.spec;
+    if (name === env) {
+      selected = result.spec;
+      partial = result.partial;
+    }
   }
   if (env !== undefined && !(env in envs)) {
     const names = Object.keys(envs);
@@ -100,7 +111,8 @@ export function validateSpecData(
       position: locator.locate(["environments"], { key: true }),
     });
   }
-  if (hasErrors(diagnostics) || selected === undefined) return { ok: false, diagnostics };
+  if (hasErrors(diagnostics) || selected === undefined)
+    return partial === undefined ? { ok: false, diagnostics } : { ok: false, diagnostics, partial };
   return {
     ok: true,
     value: env === undefined ? { spec: selected, locator } : { spec: selected, env, locator },
@@ -154,20 +166,21 @@ function withoutEnvironments(data: Record<string, unknown>): Record<string, unkn
   return Object.fromEntries(Object.entries(data).filter(([k]) => k !== "environments"));
 }
 
-function checkOne(data: unknown): { spec?: AppSpec; diagnostics: Diagnostic[] } {
+function checkOne(data: unknown): { spec?: AppSpec; partial?: AppSpec; diagnostics: Diagnostic[] } {
   const parsed = appSpec.safeParse(data);
   if (parsed.success) {
     const diagnostics = checkSpec(parsed.data);
-    return hasErrors(diagnostics) ? { diagnostics } : { spec: parsed.data, diagnostics };
+    return hasErrors(diagnostics)
+      ? { partial: parsed.data, diagnostics }
+      : { spec: parsed.data, diagnostics };
   }
   const diagnostics = issuesToDiagnostics(parsed.error.issues, appSpec, data);
   // Report the cross-field errors too, in the same pass: drop each invalid value and check the rest.
   const pruned = pruneInvalid(data);
-  if (pruned !== undefined) {
-    const reported = new Set(diagnostics.map((d) => formatPath(d.path)));
-    for (const d of checkSpec(pruned)) if (!reported.has(formatPath(d.path))) diagnostics.push(d);
-  }
-  return { diagnostics };
+  if (pruned === undefined) return { diagnostics };
+  const reported = new Set(diagnostics.map((d) => formatPath(d.path)));
+  for (const d of checkSpec(pruned)) if (!reported.has(formatPath(d.path))) diagnostics.push(d);
+  return { partial: pruned, diagnostics };
 }
 
 /** Removes invalid values until the rest parses (a few rounds at most), or gives up. */

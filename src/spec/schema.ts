@@ -29,14 +29,19 @@ export const resources = z
 
 const percent = z.number().int().min(1).max(1000);
 
+/** The largest value of an int32 field of the Kubernetes API (replicas, backoffLimit, ...). */
+export const INT32_MAX = 2147483647;
+/** A count that lands in an int32 field. */
+const int32 = (min: number) => z.number().int().min(min).max(INT32_MAX);
+
 /** HorizontalPodAutoscaler settings, or `false` to turn autoscaling off. */
 export const autoscale = z
   .union([
     z.literal(false),
     z
       .object({
-        min: z.number().int().min(1).describe("minReplicas"),
-        max: z.number().int().min(1).describe("maxReplicas"),
+        min: int32(1).describe("minReplicas"),
+        max: int32(1).describe("maxReplicas"),
         cpu: percent.optional().describe("target average CPU utilization, % of requests"),
         memory: percent.optional().describe("target average memory utilization, % of requests"),
       })
@@ -86,7 +91,7 @@ const workloadBase = {
     .describe("Generated secret values (random, stable across deploys), injected as env"),
   command: z.array(z.string()).optional(),
   args: z.array(z.string()).optional(),
-  replicas: z.number().int().min(0).optional(),
+  replicas: int32(0).optional(),
   autoscale: autoscale.optional(),
   resources: resources.optional(),
   health: health.optional(),
@@ -118,8 +123,8 @@ export const job = z
     resources: resources.optional(),
     before: names.optional().describe("Workloads that roll out only after this job completed"),
     schedule: z.string().min(1).optional().describe("Cron schedule: makes it a CronJob"),
-    backoffLimit: z.number().int().min(0).optional().describe("@default 2"),
-    timeout: z.number().int().min(1).optional().describe("activeDeadlineSeconds @default 600"),
+    backoffLimit: int32(0).optional().describe("@default 2"),
+    timeout: int32(1).optional().describe("activeDeadlineSeconds @default 600"),
   })
   .strict();
 
@@ -147,7 +152,7 @@ export const backing = z
     version: z.union([z.string(), z.number()]).optional().describe("Catalog default otherwise"),
     storage: quantity.optional().describe("PersistentVolumeClaim size; catalog default otherwise"),
     storageClass: z.string().optional().describe("StorageClass of the volume; the cluster default otherwise"),
-    replicas: z.number().int().min(1).optional(),
+    replicas: int32(1).optional(),
     database: z.string().optional().describe("postgresql, mysql, mongodb: the database to create"),
     buckets: names.optional().describe("minio: buckets to create"),
     topics: names.optional().describe("kafka: topics to create"),
@@ -175,7 +180,7 @@ const ingress = z
 
 const defaults = z
   .object({
-    replicas: z.number().int().min(0).optional(),
+    replicas: int32(0).optional(),
     resources: resources.optional(),
     autoscale: autoscale.optional(),
   })

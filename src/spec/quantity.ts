@@ -8,11 +8,13 @@ const SUFFIX: Readonly<Record<string, number>> = {
   G: 1e9,
   T: 1e12,
   P: 1e15,
+  E: 1e18,
   Ki: 2 ** 10,
   Mi: 2 ** 20,
   Gi: 2 ** 30,
   Ti: 2 ** 40,
   Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /**
@@ -22,6 +24,9 @@ const SUFFIX: Readonly<Record<string, number>> = {
 export function quantityValue(q: unknown): number {
   if (typeof q === "number") return q;
   if (typeof q !== "string") return 0;
-  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(q);
-  return m === null ? 0 : Number(m[1]) * (SUFFIX[m[2] ?? ""] ?? 1);
+  const m = /^\+?([0-9]*\.?[0-9]*)([eE][-+]?[0-9]+|[a-zA-Z]*)$/.exec(q);
+  if (m === null || m[1] === "" || m[1] === ".") return 0;
+  const suffix = m[2] ?? "";
+  const factor = /^[eE]/.test(suffix) ? 10 ** Number(suffix.slice(1)) : SUFFIX[suffix];
+  return factor === undefined ? 0 : Number(m[1]) * factor;
 }

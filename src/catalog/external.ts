@@ -1,5 +1,5 @@
 import type { Backing } from "../model/app-model.js";
-import { credentialsSecretName, envPrefix } from "./helpers.js";
+import { credentialsSecretName, envPrefix, kubeLiteral } from "./helpers.js";
 import type { ExportedVar, SecretRequirement } from "./types.js";
 
 /** A service outside the cluster: nothing runs; workloads get its URL and the operator's secrets. */
@@ -49,11 +49,13 @@ export function resolveExternal(backing: Backing): ExternalBacking {
     host,
     port,
     secrets: backing.secrets.length > 0 ? [{ name: secret, keys: backing.secrets, source: "external" }] : [],
+    // The secrets come before the URL, so that a URL such as postgresql://app:$(PG_PASSWORD)@db/app
+    // expands them (Kubernetes expands only variables defined earlier); any other $ is literal.
     exports: [
-      { name: `${p}_HOST`, value: host },
+      { name: `${p}_HOST`, value: kubeLiteral(host) },
       { name: `${p}_PORT`, value: String(port) },
-      { name: `${p}_URL`, value: url },
       ...backing.secrets.map((s) => ({ name: s, secret: { name: secret, key: s } })),
+      { name: `${p}_URL`, value: kubeLiteral(url, new Set(backing.secrets)) },
     ],
   };
 }

@@ -27,6 +27,20 @@ export function podHost(name: string, ordinal: number, model: AppModel): string 
   return `${name}-${ordinal}.${headlessName(name)}.${model.namespace}.svc`;
 }
 
+/**
+ * A value from the spec made literal for Kubernetes' `$(VAR)` expansion in `env`, `command` and
+ * `args`: every `$` is doubled (`$$` is how Kubernetes writes a literal `$`), except in `$(NAME)`
+ * references to the variables in `references`, which are meant to expand.
+ * https://kubernetes.io/docs/tasks/inject-data-application/define-interdependent-environment-variables/
+ */
+export function kubeLiteral(value: string, references: ReadonlySet<string> = new Set()): string {
+  return value.replace(
+    /\$(\(([A-Za-z_][A-Za-z0-9_]*)\))?/g,
+    (match, ref: string | undefined, name: string | undefined) =>
+      ref !== undefined && name !== undefined && references.has(name) ? match : `$$${ref ?? ""}`,
+  );
+}
+
 /** An env var read from a Secret key. */
 export function secretEnv(name: string, secret: string, key: string): IEnvVar {
   return { name, valueFrom: { secretKeyRef: { name: secret, key } } };

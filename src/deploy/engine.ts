@@ -10,7 +10,7 @@ import { ClusterError } from "./kube/errors.js";
 import { acquireLock } from "./lock.js";
 import { criticalFirst, deploySteps, type Wave } from "./order.js";
 import { classify, type PlanEntry, pruneEntries, refKey, refName } from "./plan.js";
-import { ensureSecrets, type ExternalValues } from "./secrets.js";
+import { type ExternalValues, planSecrets, type SecretPlan, writeSecrets } from "./secrets.js";
 import { type AppliedObject, ReadinessTracker } from "./wait.js";
 
 /** Everything a deploy needs; the CLI (or a library user) supplies it. */
@@ -77,6 +77,8 @@ export async function deploy(req: DeployRequest): Promise<DeployOutcome> {
   const lock = await acquireLock(cluster, model.namespace, model.app, req.holder, now);
   let revision = 0;
   try {
+    // A deploy that cannot start (a supplied secret nobody gave) fails here, before it records a revision.
+    const secrets = await planSecrets(cluster, model, req.secrets, req.external);
     const history = await listRevisions(cluster, model.app, model.namespace);
     const last = history.at(-1);
     if (last?.status === "pending") {
@@ -101,7 +103,7 @@ export async function deploy(req: DeployRequest): Promise<DeployOutcome> {
     });
     reporter({ type: "revision", revision, status: "pending" });
     try {
-      await applyPlan(req, objects, plan, started);
+      await applyPlan(req, objects, plan, started, secrets);
     } catch (e) {
       // With the API unreachable the revision stays pending: the next deploy sees it was interrupted.
       const marked = await markRevision(cluster, model.app, model.namespace, revision, "failed").then(
@@ -280,10 +282,11 @@ async function applyPlan(
   objects: readonly KubeObject[],
   plan: readonly PlanEntry[],
   started: number,
+  secrets: readonly SecretPlan[] = [],
 ): Promise<void> {
   const { cluster, model, reporter } = req;
   const byKey = new Map(plan.map((e) => [refKey(e.ref), e]));
-  await ensureSecrets(cluster, model, req.secrets, req.external, (name, action, keys) => {
+  await writeSecrets(cluster, model, secrets, (name, action, keys) => {
     reporter({ type: "secret", name, action, keys });
   });
   const deadline = started + req.timeoutSeconds * 1000;
@@ -311,7 +314,10 @@ async function applyPlan(
         if (entry?.action === "replace") await replaceObject(cluster, o);
         let live: LiveObject;
         try {
-          live = await cluster.apply(o, { force: req.forceConflicts === true });
+          const isNew = entry?.action === "create" || entry?.action === "replace";
+          const initial = isNew ? autoscaledStart(o, objects) : undefined;
+          if (initial === undefined) live = await cluster.apply(o, { force: req.forceConflicts === true });
+          else live = await createAtMinimum(cluster, o, initial, req.forceConflicts === true);
         } catch (e) {
           throw explainApplyError(e, o);
         }
@@ -373,6 +379,53 @@ async function applyPlan(
     await cluster.delete(e.ref);
     reporter({ type: "pruned", object: refName(e.ref) });
   }
+}
+
+/**
+ * The field manager that holds `spec.replicas` of an autoscaled Deployment after its first deploy.
+ * kubeship's own manifest leaves `replicas` out, so that no apply resets what the HPA chose; a new
+ * Deployment without it would start one pod. So kubeship creates it at the HPA's minimum and lets this
+ * second manager own the value too: kubeship's next apply (without `replicas`) gives up its share,
+ * the value stays, and the HPA controller takes it over when it scales. This is the ownership
+ * transfer of the Kubernetes documentation.
+ * https://kubernetes.io/docs/reference/using-api/server-side-apply/#transferring-ownership
+ */
+export const INITIAL_REPLICAS_MANAGER = "kubeship-initial-replicas";
+
+/** The HPA minimum a new Deployment without `replicas` starts at, when an HPA of the same objects scales it. */
+export function autoscaledStart(o: KubeObject, objects: readonly KubeObject[]): number | undefined {
+  if (o.kind !== "Deployment" || (o["spec"] as { replicas?: number } | undefined)?.replicas !== undefined)
+    return undefined;
+  for (const h of objects) {
+    if (h.kind !== "HorizontalPodAutoscaler" || h.metadata.namespace !== o.metadata.namespace) continue;
+    const spec = h["spec"] as { scaleTargetRef?: { kind?: string; name?: string }; minReplicas?: number };
+    if (spec.scaleTargetRef?.kind === "Deployment" && spec.scaleTargetRef.name === o.metadata.name)
+      return spec.minReplicas ?? 1;
+  }
+  return undefined;
+}
+
+async function createAtMinimum(
+  cluster: Cluster,
+  o: KubeObject,
+  replicas: number,
+  force: boolean,
+): Promise<LiveObject> {
+  const spec = o["spec"] as Record<string, unknown>;
+  const live = await cluster.apply({ ...o, spec: { ...spec, replicas } }, { force });
+  await cluster.apply(
+    {
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      metadata: {
+        name: o.metadata.name,
+        ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+      },
+      spec: { replicas },
+    },
+    { fieldManager: INITIAL_REPLICAS_MANAGER, force: true },
+  );
+  return live;
 }
 
 /** Deletes an object whose immutable fields changed; a StatefulSet's pods and claims stay. */

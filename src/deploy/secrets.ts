@@ -22,28 +22,27 @@ export function generateSecretValue(length = GENERATED_SECRET_LENGTH): string {
 /** Where operator-supplied values come from: the environment, then a secrets file. */
 export type ExternalValues = (key: string) => string | undefined;
 
+/** What `writeSecrets` will do to one Secret: its requirement, the live data, the values to add. */
+export interface SecretPlan {
+  readonly req: SecretRequirement;
+  readonly existing: Readonly<Record<string, string>> | undefined;
+  readonly values: Readonly<Record<string, string>>;
+}
+
 /**
- * Makes sure every Secret the app needs exists. Generated values are created once and never
- * regenerated: an existing key is never touched, a missing key is added. External values come from
- * the operator at deploy time; a missing one is an error that names it. Values are never logged.
+ * Works out every Secret the app needs, changing nothing: generated values for keys that do not exist
+ * yet (never regenerated), and supplied values from the operator. A supplied value that is neither
+ * given nor already in the cluster is an error that names it, raised before the deploy records a
+ * revision or changes anything. Values are never logged.
  */
-export async function ensureSecrets(
+export async function planSecrets(
   cluster: Cluster,
   model: AppModel,
   requirements: readonly SecretRequirement[],
   external: ExternalValues,
-  report: (
-    name: string,
-    action: "created" | "completed" | "kept" | "updated",
-    keys: readonly string[],
-  ) => void,
-): Promise<void> {
+): Promise<SecretPlan[]> {
   const missingExternal: string[] = [];
-  const plans: {
-    req: SecretRequirement;
-    existing: Record<string, string> | undefined;
-    values: Record<string, string>;
-  }[] = [];
+  const plans: SecretPlan[] = [];
   for (const req of requirements) {
     const live = await cluster.get({
       apiVersion: "v1",
@@ -66,9 +65,23 @@ export async function ensureSecrets(
   }
   if (missingExternal.length > 0)
     throw new DeployError(
-      `missing values for external secrets: ${missingExternal.join(", ")}`,
+      `missing values for supplied secrets: ${missingExternal.join(", ")}; nothing was changed`,
       "set them as environment variables of the same name, or pass --secrets-file FILE with KEY=value lines",
     );
+  return plans;
+}
+
+/** Creates or completes the planned Secrets: an existing key is never touched, a missing key is added. */
+export async function writeSecrets(
+  cluster: Cluster,
+  model: AppModel,
+  plans: readonly SecretPlan[],
+  report: (
+    name: string,
+    action: "created" | "completed" | "kept" | "updated",
+    keys: readonly string[],
+  ) => void,
+): Promise<void> {
   for (const { req, existing, values } of plans) {
     const data = Object.fromEntries(
       Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString("base64")]),

@@ -118,5 +118,7 @@ export interface AppModel {
     readonly prometheusNamespace?: string;
   };
   readonly security: { readonly networkPolicies: boolean; readonly podSecurity: "restricted" | "baseline" };
+  /** App-wide secret names: generated once and shared, or supplied at deploy time. Sorted. */
+  readonly secrets: { readonly shared: readonly string[]; readonly supplied: readonly string[] };
   readonly graph: DependencyGraph;
 }

@@ -153,6 +153,10 @@ export function buildModel(spec: AppSpec, environment?: string): Result<AppModel
       networkPolicies: spec.security?.networkPolicies ?? false,
       podSecurity: spec.security?.podSecurity ?? "restricted",
     },
+    secrets: {
+      shared: [...new Set(spec.secrets?.shared ?? [])].sort(compare),
+      supplied: [...new Set(spec.secrets?.supplied ?? [])].sort(compare),
+    },
     graph,
   };
   return resultOf(model, diagnostics);

@@ -28,9 +28,26 @@ export function configMapName(model: AppModel): string {
   return `${model.app}-config`;
 }
 
-/** The name of the Secret with a workload's generated values. */
+/** The name of the Secret with a workload's own generated values. */
 export function workloadSecretName(name: string): string {
   return `${name}-secrets`;
+}
+
+/** The Secret of the app's shared generated values (`secrets.shared`). */
+export function sharedSecretName(model: AppModel): string {
+  return `${model.app}-shared`;
+}
+
+/** The Secret of the values supplied at deploy time (`secrets.supplied`). */
+export function suppliedSecretName(model: AppModel): string {
+  return `${model.app}-supplied`;
+}
+
+/** The Secret a workload reads a secret value from: the app's shared or supplied one, or its own. */
+export function secretSourceOf(model: AppModel, workload: string, key: string): string {
+  if (model.secrets.supplied.includes(key)) return suppliedSecretName(model);
+  if (model.secrets.shared.includes(key)) return sharedSecretName(model);
+  return workloadSecretName(workload);
 }
 
 /** The workload of that name. */

@@ -12,6 +12,15 @@ export const TMP_SIZE_LIMIT = "256Mi";
 /** Seconds a service keeps serving after it is told to stop, while endpoints drain from load balancers. */
 export const PRE_STOP_SLEEP_SECONDS = 5;
 
+/**
+ * Every pod kubeship writes turns off Docker-link variables. By default the kubelet adds
+ * `<SERVICE>_PORT=tcp://...` and friends for every Service in the namespace: they mislead apps that
+ * read `REDIS_PORT` or `KAFKA_PORT`, and some images exit on them (cp-kafka's configure refuses
+ * `KAFKA_PORT`). kubeship's own wiring (`<NAME>_HOST`, `_PORT`, `_URL`) replaces them.
+ * https://kubernetes.io/docs/tutorials/services/connect-applications-service/#environment-variables
+ */
+export const ENABLE_SERVICE_LINKS = false;
+
 /** Spread a workload's pods over nodes and zones when it can, without blocking scheduling when it cannot. */
 export function topologySpread(selector: Record<string, string>): ITopologySpreadConstraint[] {
   return [
@@ -75,6 +84,7 @@ export function workloadPodTemplate(
     spec: {
       serviceAccountName: w.name,
       automountServiceAccountToken: false,
+      enableServiceLinks: ENABLE_SERVICE_LINKS,
       securityContext: workloadPodSecurityContext(ctx.model),
       ...(long ? { topologySpreadConstraints: topologySpread(selectorLabels(ctx.model, w.name)) } : {}),
       containers: [workloadContainer(ctx, w)],

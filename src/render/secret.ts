@@ -1,7 +1,7 @@
 import type { ISecret } from "kubernetes-models/v1/Secret";
 import type { SecretRequirement } from "../catalog/types.js";
 import type { AppModel } from "../model/app-model.js";
-import { type RenderContext, workloadSecretName } from "./context.js";
+import { type RenderContext, sharedSecretName, suppliedSecretName, workloadSecretName } from "./context.js";
 import { objectLabels } from "./labels.js";
 
 /** Length of generated secret values: 32 alphanumerics (about 190 bits), safe inside connection URLs. */
@@ -11,9 +11,18 @@ export const GENERATED_SECRET_LENGTH = 32;
 export function requiredSecrets(ctx: RenderContext): SecretRequirement[] {
   const out: SecretRequirement[] = [];
   for (const b of ctx.backings.values()) out.push(...b.secrets);
-  for (const w of ctx.model.workloads)
-    if (w.secrets.length > 0)
-      out.push({ name: workloadSecretName(w.name), keys: [...w.secrets], source: "generated" });
+  const { model } = ctx;
+  const appWide = new Set([...model.secrets.shared, ...model.secrets.supplied]);
+  for (const w of model.workloads) {
+    const own = w.secrets.filter((k) => !appWide.has(k));
+    if (own.length > 0) out.push({ name: workloadSecretName(w.name), keys: own, source: "generated" });
+  }
+  // Only what some workload reads: an unused name is reported by the spec check, not created.
+  const used = new Set(model.workloads.flatMap((w) => w.secrets));
+  const shared = model.secrets.shared.filter((k) => used.has(k));
+  const supplied = model.secrets.supplied.filter((k) => used.has(k));
+  if (shared.length > 0) out.push({ name: sharedSecretName(model), keys: shared, source: "generated" });
+  if (supplied.length > 0) out.push({ name: suppliedSecretName(model), keys: supplied, source: "external" });
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

@@ -4,7 +4,7 @@ import type { BackingRuntime } from "../catalog/types.js";
 import { headlessName } from "../catalog/helpers.js";
 import type { RenderContext } from "./context.js";
 import { imageTag, objectLabels, selectorLabels, WAIVE_ANNOTATION_PREFIX } from "./labels.js";
-import { topologySpread } from "./pod.js";
+import { ENABLE_SERVICE_LINKS, topologySpread } from "./pod.js";
 import { containerSecurityContext, podSecurityContext } from "./security-context.js";
 
 /** The name of the data volume claim template. */
@@ -93,6 +93,7 @@ export function renderStatefulSet(
         spec: {
           serviceAccountName: b.name,
           automountServiceAccountToken: false,
+          enableServiceLinks: ENABLE_SERVICE_LINKS,
           terminationGracePeriodSeconds: BACKING_TERMINATION_GRACE_SECONDS,
           securityContext: podSecurityContext(model, b.user),
           ...(b.replicas > 1 ? { topologySpreadConstraints: topologySpread(selector) } : {}),

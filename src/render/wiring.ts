@@ -2,7 +2,7 @@ import type { IEnvVar } from "kubernetes-models/v1";
 import { envPrefix, serviceHost } from "../catalog/helpers.js";
 import type { ExportedVar } from "../catalog/types.js";
 import type { Workload } from "../model/app-model.js";
-import { type RenderContext, workloadNamed, workloadSecretName } from "./context.js";
+import { type RenderContext, secretSourceOf, workloadNamed } from "./context.js";
 
 /**
  * The env of a workload's container, in an order Kubernetes can expand: its own entries, then what
@@ -22,7 +22,7 @@ export function workloadEnv(ctx: RenderContext, w: Workload): IEnvVar[] {
   }
   const secrets = w.secrets.map((key) => ({
     name: key,
-    valueFrom: { secretKeyRef: { name: workloadSecretName(w.name), key } },
+    valueFrom: { secretKeyRef: { name: secretSourceOf(ctx.model, w.name, key), key } },
   }));
   return [...own, ...wired, ...secrets];
 }

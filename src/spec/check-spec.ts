@@ -1,5 +1,6 @@
 import { error, warning, type Diagnostic, type DocPath } from "./diagnostic.js";
 import type { AppSpec, BackingType } from "./schema.js";
+import { credentialLeak } from "./credentials.js";
 import { cronProblem } from "./cron.js";
 import { bucketProblem, databaseNameProblem, keyspaceProblem, topicProblem } from "./identifiers.js";
 import { parseImageRef } from "./image-ref.js";
@@ -274,6 +275,8 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
     for (const [name, w] of Object.entries(entries ?? {})) checkImage(out, [section, name, "image"], w.image);
   checkRoutes(out, spec);
   for (const [name, b] of Object.entries(spec.backing ?? {})) checkBackingNames(out, name, b);
+  checkAppSecrets(out, spec);
+  checkPlainCredentials(out, spec);
   checkAutoscale(out, ["defaults", "autoscale"], spec.defaults?.autoscale);
   const domainNeeded = Object.values(spec.services ?? {}).some((s) => s.route !== undefined);
   if (spec.ingress?.tls !== undefined && spec.domain === undefined)
@@ -454,4 +457,81 @@ function checkBackingNames(
   for (const [path, value, problem] of problems)
     if (problem !== undefined)
       out.push(error("spec/invalid-identifier", path, `'${value}' cannot be used: ${problem}`, "rename it"));
+}
+
+/** `secrets.shared` and `secrets.supplied`: each name in one list, used by some workload; a name several workloads generate separately is worth a word. */
+function checkAppSecrets(out: Diagnostic[], spec: AppSpec): void {
+  const shared = spec.secrets?.shared ?? [];
+  const supplied = spec.secrets?.supplied ?? [];
+  const listedBy = new Map<string, string[]>();
+  for (const [section, entries] of [
+    ["services", spec.services],
+    ["workers", spec.workers],
+    ["jobs", spec.jobs],
+  ] as [string, Record<string, { secrets?: string[] | undefined }> | undefined][])
+    for (const [name, w] of Object.entries(entries ?? {}))
+      for (const key of w.secrets ?? [])
+        listedBy.set(key, [...(listedBy.get(key) ?? []), `${section}.${name}`]);
+  supplied.forEach((key, i) => {
+    if (shared.includes(key))
+      out.push(
+        error(
+          "spec/secret-both",
+          ["secrets", "supplied", i],
+          `'${key}' is both shared (generated) and supplied`,
+          "keep it in one list: supplied when the value comes from elsewhere",
+        ),
+      );
+  });
+  for (const [list, keys] of [
+    ["shared", shared],
+    ["supplied", supplied],
+  ] as const)
+    keys.forEach((key, i) => {
+      if (!listedBy.has(key))
+        out.push(
+          warning(
+            "spec/unused-secret",
+            ["secrets", list, i],
+            `no workload lists '${key}' in its secrets`,
+            "add it to the `secrets` of the workloads that read it, or remove it",
+          ),
+        );
+    });
+  for (const [key, users] of listedBy)
+    if (users.length > 1 && !shared.includes(key) && !supplied.includes(key))
+      out.push(
+        warning(
+          "spec/separate-secrets",
+          [...(users[0] ?? "").split("."), "secrets"],
+          `${users.join(" and ")} each get their own random '${key}'`,
+          `to give them one value (a signing key both must know), list it under secrets.shared`,
+        ),
+      );
+}
+
+/** Credentials written in plain text into `env` or `config`: they would land in manifests, Git and `kubectl get` output. */
+function checkPlainCredentials(out: Diagnostic[], spec: AppSpec): void {
+  const check = (path: DocPath, env: Record<string, unknown> | undefined): void => {
+    for (const [k, v] of Object.entries(env ?? {})) {
+      if (typeof v !== "string") continue;
+      const why = credentialLeak(k, v);
+      if (why !== undefined)
+        out.push(
+          warning(
+            "spec/plain-credential",
+            [...path, k],
+            `${k} holds ${why}; it would be written into the manifests`,
+            "list the name in `secrets` (a generated value) or in secrets.supplied (a value given at deploy time), and remove it here",
+          ),
+        );
+    }
+  };
+  check(["config"], spec.config);
+  for (const [section, entries] of [
+    ["services", spec.services],
+    ["workers", spec.workers],
+    ["jobs", spec.jobs],
+  ] as [string, Record<string, { env?: Record<string, unknown> | undefined }> | undefined][])
+    for (const [name, w] of Object.entries(entries ?? {})) check([section, name, "env"], w.env);
 }

@@ -207,6 +207,23 @@ const security = z
   })
   .strict();
 
+/** App-wide secrets: values shared by several workloads, and values supplied at deploy time. */
+const secretsSection = z
+  .object({
+    shared: secretNames
+      .optional()
+      .describe(
+        "Generated values with one value for every workload that lists the name in its `secrets` (a Django SECRET_KEY shared by web and Celery)",
+      ),
+    supplied: secretNames
+      .optional()
+      .describe(
+        "Values given at deploy time (the environment, or --secrets-file), never generated: third-party API keys; workloads list the name in their `secrets`",
+      ),
+  })
+  .strict()
+  .describe("App-wide secrets; a workload lists their names in its own `secrets`");
+
 const sections = {
   namespace: z.string().optional().describe("@default the app name"),
   domain: z.string().optional().describe("Ingress host for every route"),
@@ -219,6 +236,7 @@ const sections = {
   backing: z.record(z.string(), backing).optional(),
   monitoring: monitoring.optional(),
   security: security.optional(),
+  secrets: secretsSection.optional(),
 };
 
 /**

@@ -1,6 +1,7 @@
+import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { renderSpec } from "../../src/app.js";
-import { deploy, rollback } from "../../src/deploy/engine.js";
+import { deploy, INITIAL_REPLICAS_MANAGER, rollback } from "../../src/deploy/engine.js";
 import { DeployError, LockedError, RolloutError } from "../../src/deploy/errors.js";
 import type { DeployEvent } from "../../src/deploy/events.js";
 import { listRevisions } from "../../src/deploy/history.js";
@@ -121,6 +122,30 @@ describe("kubeship deploy against a real control plane", () => {
     });
     const after = await get("Secret", "postgres-credentials", "dep-shop");
     expect(((after?.["data"] ?? {}) as Record<string, string>)["password"]).toBe(password);
+  });
+
+  it("starts an autoscaled Deployment at its HPA minimum, and no later deploy takes replicas back from the HPA", async () => {
+    const spec = (tag: string): string =>
+      `app: dep-hpa\nservices:\n  api:\n    image: ghcr.io/acme/api:${tag}\n    port: 8080\n    autoscale: { min: 3, max: 6 }\n`;
+    await run(spec("1.0.0"));
+    const first = await get("Deployment", "api", "dep-hpa");
+    expect((first?.["spec"] as Obj)["replicas"]).toBe(3);
+    const managers = (first?.metadata as { managedFields?: { manager: string }[] }).managedFields ?? [];
+    expect(managers.map((m) => m.manager)).toContain(INITIAL_REPLICAS_MANAGER);
+    // The HPA scales through the scale subresource, as its controller does.
+    execFileSync("kubectl", [
+      "--kubeconfig",
+      inject("kubeconfig"),
+      "-n",
+      "dep-hpa",
+      "scale",
+      "deployment/api",
+      "--replicas=5",
+    ]);
+    await run(spec("1.1.0"));
+    const after = await get("Deployment", "api", "dep-hpa");
+    expect(image(after)).toBe("ghcr.io/acme/api:1.1.0");
+    expect((after?.["spec"] as Obj)["replicas"]).toBe(5);
   });
 
   it("deploys the streaming example to all-Ready", async () => {

@@ -5,6 +5,7 @@ import { renderSpec } from "../../src/app.js";
 import { emitStream, emitYamlFiles } from "../../src/emit/yaml.js";
 import type { KubeObject } from "../../src/render/kube-object.js";
 import { find, ofKind, readRepoFile, renderFile, SPECS } from "../helpers/render.js";
+import { readLikeKubectl } from "../helpers/go-yaml.js";
 import { schemaError } from "../helpers/validate.js";
 
 /** The pod spec of a workload object, wherever its kind keeps it. */
@@ -33,12 +34,18 @@ describe.each(SPECS)("render %s", (path) => {
     for (const o of objects) expect(await schemaError(o), `${o.kind}/${o.metadata.name}`).toBeUndefined();
   });
 
-  it("writes YAML that reads back as exactly the objects, in YAML 1.1 and 1.2", () => {
-    const docs = emitStream(objects)
-      .split(/^---\n/m)
-      .slice(1);
+  it("writes YAML that reads back as exactly the objects, in YAML 1.1 and 1.2, and in kubectl's Go reader", () => {
+    const stream = emitStream(objects);
+    const docs = stream.split(/^---\n/m).slice(1);
     expect(docs.map((d) => parse(d, { version: "1.1" }) as unknown)).toEqual(objects);
     expect(docs.map((d) => parse(d) as unknown)).toEqual(objects);
+    expect(readLikeKubectl([stream])[0]).toEqual({ docs: objects });
+  });
+
+  it("turns off service-link variables in every pod (cp-kafka exits on KAFKA_PORT; they mislead apps)", () => {
+    const pods = objects.map(podSpec).filter((p) => p !== undefined);
+    expect(pods.length).toBeGreaterThan(0);
+    for (const pod of pods) expect(pod.enableServiceLinks).toBe(false);
   });
 
   it("renders byte-identical output every time", () => {

@@ -70,9 +70,15 @@ export class Cluster {
   }
 
   /** Server-side apply with field manager `kubeship`; `dryRun` asks the server what would happen. */
-  async apply(object: KubeObject, options: { force?: boolean; dryRun?: boolean } = {}): Promise<LiveObject> {
+  async apply(
+    object: KubeObject,
+    options: { force?: boolean; dryRun?: boolean; fieldManager?: string } = {},
+  ): Promise<LiveObject> {
     const path = await this.path(refOf(object), true);
-    const query: Record<string, string> = { fieldManager: FIELD_MANAGER, fieldValidation: "Strict" };
+    const query: Record<string, string> = {
+      fieldManager: options.fieldManager ?? FIELD_MANAGER,
+      fieldValidation: "Strict",
+    };
     if (options.force === true) query["force"] = "true";
     if (options.dryRun === true) query["dryRun"] = "All";
     return (await this.http.request("PATCH", path, {

@@ -1,7 +1,7 @@
 import { asRecord } from "../object.js";
 import type { Rule } from "../types.js";
 import { eachOfKind, finding } from "./support.js";
-import { secretLeak } from "./secret-patterns.js";
+import { credentialLeak } from "../../spec/credentials.js";
 
 export const configMapSecret: Rule = {
   id: "configmap-secret",
@@ -17,7 +17,7 @@ export const configMapSecret: Rule = {
   check: (ctx) =>
     eachOfKind(ctx, ["ConfigMap"], (o) =>
       Object.entries(asRecord(o.object.data) ?? {}).flatMap(([k, v]) => {
-        const why = typeof v === "string" ? secretLeak(k, v) : undefined;
+        const why = typeof v === "string" ? credentialLeak(k, v) : undefined;
         return why === undefined
           ? []
           : [finding(o, ["data", k], `ConfigMap/${o.name} key ${k} holds ${why}`, "move it into a Secret")];

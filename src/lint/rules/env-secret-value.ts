@@ -1,7 +1,7 @@
 import { asArray, asRecord, asString } from "../object.js";
 import type { Rule } from "../types.js";
 import { eachContainer, finding } from "./support.js";
-import { secretLeak } from "./secret-patterns.js";
+import { credentialLeak } from "../../spec/credentials.js";
 
 export const envSecretValue: Rule = {
   id: "env-secret-value",
@@ -20,7 +20,7 @@ export const envSecretValue: Rule = {
       asArray(c.container.env).flatMap((e, i) => {
         const name = asString(asRecord(e)?.name) ?? "";
         const value = asString(asRecord(e)?.value);
-        const why = value === undefined ? undefined : secretLeak(name, value);
+        const why = value === undefined ? undefined : credentialLeak(name, value);
         return why === undefined
           ? []
           : [

@@ -34,7 +34,8 @@ export function formatSimulationTable(r: SimulationResult, l: SimulationLabels):
     prev = key;
     rows.push([clock(p.t), String(p.rps), String(p.replicas), String(p.ready), String(p.utilization)]);
   }
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length))) ?? [];
+  const widths =
+    rows[0]?.map((_, i) => rows.reduce((most, row) => Math.max(most, (row[i] ?? "").length), 0)) ?? [];
   const lines = rows.map((row) => row.map((c, i) => c.padStart(widths[i] ?? 0)).join("  "));
   return `${lines.join("\n")}\n\n${summary(r, l).join("\n")}\n`;
 }
@@ -57,18 +58,50 @@ export function formatSimulationJson(r: SimulationResult, l: SimulationLabels): 
   )}\n`;
 }
 
+/** The round step (1, 2 or 5 times a power of ten) at or above `raw`, at least 1. */
+function niceStep(raw: number): number {
+  if (raw <= 1) return 1;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((f) => f * power).find((s) => s >= raw);
+  return step ?? 10 * power;
+}
+
+/** Words joined into lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  if (line !== "") lines.push(line);
+  return lines;
+}
+
 const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** A chart a person can read: load (grey area, right axis), replicas and ready pods (left axis), the limits. */
 export function formatSimulationSvg(r: SimulationResult, l: SimulationLabels): string {
   const W = 900;
-  const H = 420;
-  const m = { left: 60, right: 70, top: 50, bottom: 90 };
+  // The summary wraps at about 125 characters (12 px sans serif in 840 px), each line 16 px.
+  const footer = wrap(summary(r, l).slice(1).join("; "), 125);
+  const H = 404 + 16 * footer.length;
+  const m = { left: 60, right: 70, top: 50, bottom: 74 + 16 * footer.length };
   const w = W - m.left - m.right;
   const h = H - m.top - m.bottom;
   const tMax = Math.max(1, r.points.at(-1)?.t ?? 1);
-  const repMax = Math.max(l.maxReplicas, ...r.points.map((p) => p.replicas));
-  const rpsMax = Math.max(1, ...r.points.map((p) => p.rps)) * 1.1;
+  let peak = l.maxReplicas;
+  let rpsPeak = 1;
+  for (const p of r.points) {
+    peak = Math.max(peak, p.replicas);
+    rpsPeak = Math.max(rpsPeak, p.rps);
+  }
+  // Whole-number ticks at a round step (1, 2, 5, 10, 20, 50, ...), the axis a multiple of it.
+  const repStep = niceStep(peak / 4);
+  const repMax = Math.max(repStep, Math.ceil(peak / repStep) * repStep);
+  const rpsMax = rpsPeak * 1.1;
   const x = (t: number): number => m.left + (t / tMax) * w;
   const yRep = (n: number): number => m.top + h - (n / repMax) * h;
   const yRps = (n: number): number => m.top + h - (n / rpsMax) * h;
@@ -95,15 +128,17 @@ export function formatSimulationSvg(r: SimulationResult, l: SimulationLabels): s
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${m.left}" y="24" font-size="16" font-weight="bold">${esc(`HPA simulation: ${l.workload}`)}</text>`,
   ];
-  for (let i = 0; i <= 4; i++) {
-    const n = Math.round((repMax * i) / 4);
+  for (let n = 0; n <= repMax; n += repStep) {
     const y = yRep(n);
     parts.push(
       `<line x1="${m.left}" x2="${m.left + w}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#eee"/>`,
       `<text x="${m.left - 8}" y="${(y + 4).toFixed(1)}" text-anchor="end">${n}</text>`,
-      `<text x="${m.left + w + 8}" y="${(yRps((rpsMax * i) / 4) + 4).toFixed(1)}">${Math.round((rpsMax * i) / 4)}</text>`,
     );
   }
+  for (let i = 0; i <= 4; i++)
+    parts.push(
+      `<text x="${m.left + w + 8}" y="${(yRps((rpsMax * i) / 4) + 4).toFixed(1)}">${Math.round((rpsMax * i) / 4)}</text>`,
+    );
   const tStep = tMax > 3600 ? 900 : tMax > 1200 ? 300 : 60;
   for (let t = 0; t <= tMax; t += tStep)
     parts.push(`<text x="${x(t).toFixed(1)}" y="${m.top + h + 18}" text-anchor="middle">${clock(t)}</text>`);
@@ -118,12 +153,14 @@ export function formatSimulationSvg(r: SimulationResult, l: SimulationLabels): s
     `<text x="16" y="${m.top + h / 2}" transform="rotate(-90 16 ${m.top + h / 2})" text-anchor="middle">replicas</text>`,
     `<text x="${W - 16}" y="${m.top + h / 2}" transform="rotate(90 ${W - 16} ${m.top + h / 2})" text-anchor="middle">requests per second</text>`,
     `<text x="${m.left + w / 2}" y="${m.top + h + 36}" text-anchor="middle">time (min:s)</text>`,
-    `<g transform="translate(${m.left},${H - 34})">`,
+    `<g transform="translate(${m.left},${m.top + h + 50})">`,
     `<rect width="14" height="10" fill="#ddd" stroke="#bbb"/><text x="20" y="10">load (rps)</text>`,
     `<line x1="110" x2="130" y1="5" y2="5" stroke="#25c" stroke-width="2.5"/><text x="136" y="10">replicas</text>`,
     `<line x1="210" x2="230" y1="5" y2="5" stroke="#2a2" stroke-width="2" stroke-dasharray="4 3"/><text x="236" y="10">ready pods</text>`,
     `</g>`,
-    `<text x="${m.left}" y="${H - 8}" fill="#555">${esc(summary(r, l).slice(1).join("; "))}</text>`,
+    ...footer.map(
+      (line, i) => `<text x="${m.left}" y="${m.top + h + 84 + 16 * i}" fill="#555">${esc(line)}</text>`,
+    ),
     `</svg>`,
   );
   return `${parts.join("\n")}\n`;

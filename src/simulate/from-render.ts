@@ -1,4 +1,5 @@
 import type { KubeObject } from "../render/kube-object.js";
+import { MAX_SIMULATED_REPLICAS } from "./simulate.js";
 import { quantityValue } from "../spec/quantity.js";
 import { error, type Diagnostic } from "../spec/diagnostic.js";
 import { didYouMean } from "../spec/suggest.js";
@@ -83,6 +84,17 @@ export function simulationTarget(
           [],
           `the autoscaler of '${workload}' has no CPU utilization target; the load profile drives CPU only`,
           "set autoscale.cpu in the spec",
+        ),
+      ],
+    };
+  if (Number(spec.maxReplicas) > MAX_SIMULATED_REPLICAS)
+    return {
+      diagnostics: [
+        error(
+          "simulate/too-many-replicas",
+          [],
+          `the autoscaler of '${workload}' may run ${String(spec.maxReplicas)} pods; simulate follows at most ${MAX_SIMULATED_REPLICAS}`,
+          "simulate with a spec (or --env) whose autoscale.max is lower",
         ),
       ],
     };

@@ -74,17 +74,39 @@ export function replicasForResource(
   targetUtilization: number,
   tolerance = TOLERANCE,
 ): number | undefined {
-  const readyCount = usage.ready.length;
-  if (readyCount === 0) return undefined; // "did not receive metrics for targeted pods"
   const total = usage.ready.reduce((a, p) => a + (p[resource] ?? 0), 0);
+  return replicasForTotal(
+    currentReplicas,
+    usage.ready.length,
+    total,
+    usage.unready,
+    targetUtilization,
+    tolerance,
+  );
+}
+
+/**
+ * `replicasForResource` from counts: `readyCount` pods using `total` (in units of their request)
+ * together, and `unready` pods. The simulation, whose ready pods all use the same, calls this
+ * without building one record per pod.
+ */
+export function replicasForTotal(
+  currentReplicas: number,
+  readyCount: number,
+  total: number,
+  unready: number,
+  targetUtilization: number,
+  tolerance = TOLERANCE,
+): number | undefined {
+  if (readyCount === 0) return undefined; // "did not receive metrics for targeted pods"
   const usageRatio = ((total / readyCount) * 100) / targetUtilization;
   const within = (r: number): boolean => 1 - tolerance <= r && r <= 1 + tolerance;
-  const scaleUpWithUnready = usage.unready > 0 && usageRatio > 1;
+  const scaleUpWithUnready = unready > 0 && usageRatio > 1;
   if (!scaleUpWithUnready) {
     if (within(usageRatio)) return currentReplicas;
     return Math.ceil(usageRatio * readyCount);
   }
-  const counted = readyCount + usage.unready;
+  const counted = readyCount + unready;
   const newUsageRatio = ((total / counted) * 100) / targetUtilization;
   if (within(newUsageRatio) || newUsageRatio < 1) return currentReplicas;
   const newReplicas = Math.ceil(newUsageRatio * counted);

@@ -6,6 +6,9 @@ export interface LoadPoint {
   readonly rps: number;
 }
 
+/** The longest profile simulate replays: 31 days (178,560 autoscaler syncs). */
+export const MAX_PROFILE_SECONDS = 31 * 24 * 3600;
+
 /**
  * Reads a load profile: CSV rows `seconds,rps` (a header row and `#` comments allowed), seconds
  * increasing from 0. Every problem is a diagnostic with its line; no profile is returned then.
@@ -22,14 +25,21 @@ export function parseLoadProfile(
     if (line === "") return;
     const cells = line.split(/[,;\t]/).map((c) => c.trim());
     const at = { file, line: i + 1, column: 1 };
+    // A header names the columns: no cell of it is a number.
     if (
       points.length === 0 &&
       diagnostics.length === 0 &&
-      cells.some((c) => c !== "" && Number.isNaN(Number(c)))
+      cells.every((c) => c === "" || Number.isNaN(Number(c)))
     )
-      return; // header
+      return;
     const [t, rps] = cells.map(Number);
-    if (cells.length !== 2 || t === undefined || rps === undefined || Number.isNaN(t) || Number.isNaN(rps)) {
+    if (
+      cells.length !== 2 ||
+      t === undefined ||
+      rps === undefined ||
+      !Number.isFinite(t) ||
+      !Number.isFinite(rps)
+    ) {
       diagnostics.push({
         code: "load/row",
         severity: "error",
@@ -51,7 +61,19 @@ export function parseLoadProfile(
       });
       return;
     }
-    if (prev === undefined && t !== 0) {
+    if (t > MAX_PROFILE_SECONDS) {
+      diagnostics.push({
+        code: "load/too-long",
+        severity: "error",
+        path: [],
+        message: `second ${t} is past the ${MAX_PROFILE_SECONDS / 86400} days simulate replays`,
+        hint: "simulate a shorter window, e.g. one busy day",
+        position: at,
+      });
+      return;
+    }
+    // After an error in an earlier row, where the profile starts is already in question.
+    if (prev === undefined && t !== 0 && diagnostics.length === 0) {
       diagnostics.push({
         code: "load/start",
         severity: "error",

@@ -1,5 +1,8 @@
-import { HpaState, type HpaSpec, replicasForResource, SYNC_PERIOD_SECONDS } from "./hpa.js";
-import { type LoadPoint, rpsAt } from "./load-profile.js";
+import { HpaState, type HpaSpec, replicasForTotal, SYNC_PERIOD_SECONDS } from "./hpa.js";
+import type { LoadPoint } from "./load-profile.js";
+
+/** The most pods a simulation follows (an HPA may allow more; simulate refuses those). */
+export const MAX_SIMULATED_REPLICAS = 10_000;
 
 /** What a simulation runs: the HPA as rendered, what one pod serves, and the load. */
 export interface SimulationInput {
@@ -53,27 +56,29 @@ export function simulateHpa(input: SimulationInput): SimulationResult {
   const last = input.profile.at(-1)?.t ?? 0;
   const duration = input.durationSeconds ?? last + input.hpa.scaleDown.stabilizationWindowSeconds + 120;
   const state = new HpaState(input.hpa);
-  // Creation second of each pod, oldest first.
-  let pods: number[] = Array.from(
+  // Creation second of each pod, oldest first (so also in order of when each becomes ready).
+  const pods: number[] = Array.from(
     { length: input.initialReplicas ?? input.hpa.minReplicas },
     () => -input.startupSeconds,
   );
   const points: SimulationPoint[] = [];
   let overloaded = 0;
+  let row = 0;
+  let peakReplicas = 0;
   for (let t = 0; t <= duration; t += SYNC_PERIOD_SECONDS) {
-    const rps = rpsAt(input.profile, t);
-    const ready = pods.filter((c) => t >= c + input.startupSeconds).length;
+    while (row + 1 < input.profile.length && (input.profile[row + 1]?.t ?? Infinity) <= t) row++;
+    const rps = input.profile[row]?.rps ?? 0;
+    const ready = readyCount(pods, t - input.startupSeconds);
     const unready = pods.length - ready;
     const perPod = ready === 0 ? 0 : rps / ready / input.capacityRps;
-    const usage = { ready: Array.from({ length: ready }, () => ({ cpu: perPod })), unready };
-    const desired = replicasForResource(pods.length, usage, "cpu", target);
+    const desired = replicasForTotal(pods.length, ready, perPod * ready, unready, target);
     const next = state.reconcile(t, pods.length, desired);
-    if (next > pods.length) pods = [...pods, ...Array.from({ length: next - pods.length }, () => t)];
-    else if (next < pods.length) pods = pods.slice(0, next); // newest (and so not ready) go first
+    while (pods.length < next) pods.push(t);
+    pods.length = next; // a scale-down removes the newest (and so not ready) first
     if (perPod > 1 || (ready === 0 && rps > 0)) overloaded += SYNC_PERIOD_SECONDS;
+    peakReplicas = Math.max(peakReplicas, next);
     points.push({ t, rps, replicas: next, ready, utilization: Math.round(perPod * 1000) / 10 });
   }
-  const peakReplicas = Math.max(...points.map((p) => p.replicas));
   return {
     points,
     peakReplicas,
@@ -82,4 +87,16 @@ export function simulateHpa(input: SimulationInput): SimulationResult {
     overloadedSeconds: overloaded,
     targetUtilization: target,
   };
+}
+
+/** How many of the pods (creation seconds, ascending) were created at or before `createdBy`. */
+function readyCount(pods: readonly number[], createdBy: number): number {
+  let lo = 0;
+  let hi = pods.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((pods[mid] ?? Infinity) <= createdBy) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -82,3 +82,49 @@ describe("kubeship simulate", () => {
     expect((await run(["simulate", shop, "-s", "order-service", "-l", load, "-c", "0"])).code).toBe(2);
   });
 });
+
+describe("kubeship simulate with hostile input", () => {
+  const profile = (name: string, text: string): string => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+  const sim = (file: string, spec = shop) =>
+    run(["simulate", spec, "--service", "order-service", "--load", file, "--capacity", "100"]);
+
+  it("refuses a profile longer than it replays, at its row, with exit 2 (no stack overflow, no hours of work)", async () => {
+    for (const t of ["10000000", "1000000000", "1e308"]) {
+      const r = await sim(profile(`long-${t}.csv`, `0,100\n${t},100\n`));
+      expect(r.code, t).toBe(2);
+      expect(r.err).toMatch(/long-[^:]+\.csv:2:1 error /);
+    }
+  });
+
+  it("replays a month-long profile of many rows in bounded time", async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `${i * 130},${(i % 50) * 40}`).join("\n");
+    const r = await sim(profile("month.csv", `0,0\n${rows.replace(/^0,0\n/, "")}\n`));
+    expect(r.code).toBe(0);
+  });
+
+  it("says which row is wrong instead of 'no rows', and one error per mistake", async () => {
+    const abc = await sim(profile("abc.csv", "0,abc\n"));
+    expect(abc.code).toBe(2);
+    expect(abc.err).toContain('expected two numbers "seconds,rps", got "0,abc"');
+    expect(abc.err).not.toContain("no rows");
+    const negative = await sim(profile("neg.csv", "-5,10\n60,20\n"));
+    expect(negative.code).toBe(2);
+    expect(negative.err).toContain("cannot be negative");
+    expect(negative.err).not.toContain("must start at second 0");
+  });
+
+  it("refuses an autoscaler with more pods than it follows", async () => {
+    const spec = join(dir, "huge.yaml");
+    writeFileSync(
+      spec,
+      "app: huge\nservices:\n  order-service:\n    image: o:1.0.0\n    port: 80\n    autoscale: { min: 2, max: 2000000000 }\n",
+    );
+    const r = await sim(profile("ok.csv", "0,100\n"), spec);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("simulate follows at most 10000");
+  });
+});

@@ -54,7 +54,7 @@ for (let i = 0; i < RUNS; i++) {
         "deploy",
         specFor(a),
         "--yes",
-        "--output",
+        "--progress",
         "json",
         "--timeout",
         "5m",

@@ -20,7 +20,7 @@ export function loadApp(input: string | AppSpecInput, options: LoadSpecOptions =
   const loaded =
     typeof input === "string"
       ? loadSpec(input, options)
-      : validateSpecData(structuredClone(input), undefined, options.env);
+      : validateSpecData(structuredClone(input), undefined, options.env, options.namespace);
   if (!loaded.ok)
     return { ok: false, diagnostics: [...loaded.diagnostics, ...laterProblems(loaded, input, options)] };
   const model = buildModel(loaded.value.spec, loaded.value.env);

@@ -83,7 +83,8 @@ describe("catalog", () => {
     if (llm === undefined || !isExternal(llm)) throw new Error("not external");
     expect(llm.port).toBe(8443);
     expect(llm.secrets).toEqual([{ name: "llm-credentials", keys: ["API_KEY"], source: "external" }]);
-    expect(llm.exports.map((e) => e.name)).toEqual(["LLM_HOST", "LLM_PORT", "LLM_URL", "API_KEY"]);
+    // The secrets before the URL, so that a $(API_KEY) in the URL expands.
+    expect(llm.exports.map((e) => e.name)).toEqual(["LLM_HOST", "LLM_PORT", "API_KEY", "LLM_URL"]);
   });
 
   it("matches versions exactly or by a unique prefix", () => {

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { hostname, userInfo } from "node:os";
 import { createInterface } from "node:readline/promises";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { deploy, rollback } from "../deploy/engine.js";
 import { DeployError, RolloutError } from "../deploy/errors.js";
 import { listRevisions } from "../deploy/history.js";
@@ -12,13 +12,13 @@ import { runDoctor } from "../deploy/doctor.js";
 import { appStatus, destroy } from "../deploy/status.js";
 import type { RenderedApp } from "../render/render-app.js";
 import { EXIT, type Terminal, UsageError } from "./io.js";
-import { renderSpecFile } from "./spec-input.js";
+import { renderSpecFile, type SpecOptions, specPathOf, withSpec } from "./spec-input.js";
 import { makeReporter, type OutputMode } from "./reporter.js";
 
-interface ClusterOptions {
-  env?: string;
+interface ClusterOptions extends SpecOptions {
   kubeconfig?: string;
   context?: string;
+  kubeContext?: string;
 }
 
 interface DeployOptions extends ClusterOptions {
@@ -29,22 +29,32 @@ interface DeployOptions extends ClusterOptions {
   forceConflicts?: boolean;
   skipMissingCrds?: boolean;
   secretsFile?: string;
+  progress?: string;
+  /** The old spelling of --progress, still read. */
   output?: string;
 }
 
 /** Adds deploy, diff, status, history, rollback and destroy to the program. */
 export function addDeployCommands(program: Command, term: Terminal, state: { code: number }): void {
   const clusterOptions = (c: Command): Command =>
-    c
-      .argument("[spec]", "the app spec file", "kubeship.yaml")
-      .option("-e, --env <name>", "merge the environments.<name> overlay")
+    withSpec(c)
       .option("--kubeconfig <file>", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
-      .option("--context <name>", "kubeconfig context (default: the current one)");
+      .option("--context <name>", "kubeconfig context (default: the current one)")
+      .option("--kube-context <name>", "the same as --context, as Helm spells it");
+  const progressOption = (c: Command): Command =>
+    c
+      .option(
+        "--progress <mode>",
+        "tty (live list), plain (lines) or json (events); default tty on a terminal, else plain",
+      )
+      .addOption(new Option("--output <mode>", "the old name of --progress").hideHelp());
 
-  clusterOptions(
-    program
-      .command("deploy")
-      .description("apply the app to a cluster: ordered, watched and verified, with history"),
+  progressOption(
+    clusterOptions(
+      program
+        .command("deploy")
+        .description("apply the app to a cluster: ordered, watched and verified, with history"),
+    ),
   )
     .option("-y, --yes", "apply without asking")
     .option("--atomic", "roll back to the last good revision by itself when the deploy fails")
@@ -59,12 +69,8 @@ export function addDeployCommands(program: Command, term: Terminal, state: { cod
       "--secrets-file <file>",
       "KEY=value lines for external services' secrets (the environment is read first)",
     )
-    .option(
-      "--output <mode>",
-      "progress: tty (live list), plain (lines) or json (events); default tty on a terminal, else plain",
-    )
-    .action(async (spec: string, opts: DeployOptions) => {
-      state.code = await deployCommand(term, spec, opts);
+    .action(async (spec: string | undefined, opts: DeployOptions) => {
+      state.code = await deployCommand(term, specPathOf(spec, opts), opts);
     });
 
   clusterOptions(
@@ -73,14 +79,19 @@ export function addDeployCommands(program: Command, term: Terminal, state: { cod
       .description("show what a deploy would change (server-side dry run), change nothing"),
   )
     .option("--skip-missing-crds", "leave out objects whose CRDs are not installed")
-    .action(async (spec: string, opts: ClusterOptions) => {
-      state.code = await deployCommand(term, spec, { ...opts, dryRun: true, timeout: "5m", output: "plain" });
+    .action(async (spec: string | undefined, opts: ClusterOptions) => {
+      state.code = await deployCommand(term, specPathOf(spec, opts), {
+        ...opts,
+        dryRun: true,
+        timeout: "5m",
+        progress: "plain",
+      });
     });
 
   clusterOptions(
     program.command("status").description("workloads ready/desired, autoscalers, recent warning events"),
-  ).action(async (spec: string, opts: ClusterOptions) => {
-    const { app, cluster } = await load(term, spec, opts);
+  ).action(async (spec: string | undefined, opts: ClusterOptions) => {
+    const { app, cluster } = await load(term, specPathOf(spec, opts), opts);
     const s = await appStatus(cluster, app.model);
     const lines = ["WORKLOAD                                   READY   STATE"];
     for (const w of s.workloads)
@@ -105,12 +116,13 @@ export function addDeployCommands(program: Command, term: Terminal, state: { cod
         "check the cluster has what the app needs, and diagnose a deployed app's unhealthy objects",
       ),
   )
-    .option("--output <mode>", "text or json", "text")
-    .action(async (spec: string, opts: ClusterOptions & { output: string }) => {
-      const { app, cluster } = await load(term, spec, opts);
+    .addOption(new Option("--format <format>", "text or json").choices(["text", "json"]).default("text"))
+    .addOption(new Option("--output <format>", "the old name of --format").hideHelp())
+    .action(async (spec: string | undefined, opts: ClusterOptions & { format: string; output?: string }) => {
+      const { app, cluster } = await load(term, specPathOf(spec, opts), opts);
       const report = await runDoctor(cluster, app);
       const failed = report.checks.some((c) => c.status === "fail") || (report.unhealthy?.length ?? 0) > 0;
-      if (opts.output === "json") term.out(`${JSON.stringify(report, null, 2)}\n`);
+      if ((opts.output ?? opts.format) === "json") term.out(`${JSON.stringify(report, null, 2)}\n`);
       else {
         const mark = { ok: "ok  ", warn: "WARN", fail: "FAIL" } as const;
         const lines = ["PREFLIGHT"];
@@ -132,27 +144,28 @@ export function addDeployCommands(program: Command, term: Terminal, state: { cod
 
   clusterOptions(
     program.command("history").description("one line per revision: number, time, result, what changed"),
-  ).action(async (spec: string, opts: ClusterOptions) => {
-    const { app, cluster } = await load(term, spec, opts);
+  ).action(async (spec: string | undefined, opts: ClusterOptions) => {
+    const { app, cluster } = await load(term, specPathOf(spec, opts), opts);
     const revisions = await listRevisions(cluster, app.model.app, app.model.namespace);
     if (revisions.length === 0) term.err(`${app.model.app} has not been deployed to ${cluster.server}\n`);
     for (const r of revisions) term.out(`${r.revision}\t${r.time}\t${r.status}\t${r.summary}\n`);
   });
 
-  clusterOptions(
-    program
-      .command("rollback")
-      .description("re-apply a stored revision (default: the previous good one) as a new revision"),
+  progressOption(
+    clusterOptions(
+      program
+        .command("rollback")
+        .description("re-apply a stored revision (default: the previous good one) as a new revision"),
+    ),
   )
     .option("--revision <n>", "the revision to go back to")
     .option("--timeout <duration>", "how long to wait for everything to be ready", "5m")
-    .option("--output <mode>", "tty, plain or json")
     .action(
       async (
-        spec: string,
-        opts: ClusterOptions & { revision?: string; timeout: string; output?: string },
+        spec: string | undefined,
+        opts: ClusterOptions & { revision?: string; timeout: string; progress?: string; output?: string },
       ) => {
-        const { app, cluster } = await load(term, spec, opts);
+        const { app, cluster } = await load(term, specPathOf(spec, opts), opts);
         const to = opts.revision === undefined ? undefined : Number(opts.revision);
         if (to !== undefined && !Number.isInteger(to))
           throw new UsageError(`--revision must be a number, got '${opts.revision ?? ""}'`);
@@ -162,7 +175,7 @@ export function addDeployCommands(program: Command, term: Terminal, state: { cod
             model: app.model,
             timeoutSeconds: parseDuration(opts.timeout),
             external: () => undefined,
-            reporter: makeReporter(term, outputMode(term, opts.output)),
+            reporter: makeReporter(term, outputMode(term, opts.progress ?? opts.output)),
             holder: holder(),
           },
           to,
@@ -181,20 +194,22 @@ export function addDeployCommands(program: Command, term: Terminal, state: { cod
       "--delete-data",
       "also delete the PersistentVolumeClaims (the data) and the namespace kubeship created",
     )
-    .action(async (spec: string, opts: ClusterOptions & { yes?: boolean; deleteData?: boolean }) => {
-      const { app, cluster } = await load(term, spec, opts);
-      const what = `${app.model.app} in namespace ${app.model.namespace} on ${cluster.server}${opts.deleteData === true ? ", WITH ITS DATA" : ""}`;
-      if (opts.yes !== true && !(await confirm(term, `Destroy ${what}?`))) {
-        state.code = EXIT.failed;
-        return;
-      }
-      await destroy(cluster, app.model, opts.deleteData === true, (o) => {
-        term.err(`deleted ${o}\n`);
-      });
-      term.err(
-        `destroyed ${app.model.app}${opts.deleteData === true ? "" : "; its volumes were kept (pass --delete-data to remove them)"}\n`,
-      );
-    });
+    .action(
+      async (spec: string | undefined, opts: ClusterOptions & { yes?: boolean; deleteData?: boolean }) => {
+        const { app, cluster } = await load(term, specPathOf(spec, opts), opts);
+        const what = `${app.model.app} in namespace ${app.model.namespace} on ${cluster.server}${opts.deleteData === true ? ", WITH ITS DATA" : ""}`;
+        if (opts.yes !== true && !(await confirm(term, `Destroy ${what}?`))) {
+          state.code = EXIT.failed;
+          return;
+        }
+        await destroy(cluster, app.model, opts.deleteData === true, (o) => {
+          term.err(`deleted ${o}\n`);
+        });
+        term.err(
+          `destroyed ${app.model.app}${opts.deleteData === true ? "" : "; its volumes were kept (pass --delete-data to remove them)"}\n`,
+        );
+      },
+    );
 }
 
 async function deployCommand(term: Terminal, spec: string, opts: DeployOptions): Promise<number> {
@@ -207,7 +222,7 @@ async function deployCommand(term: Terminal, spec: string, opts: DeployOptions):
             throw new UsageError(`--secrets-file ${opts.secretsFile ?? ""}: cannot read it`, { cause: e });
           }),
         );
-  const mode = outputMode(term, opts.output);
+  const mode = outputMode(term, opts.progress ?? opts.output);
   const interactive = mode === "tty" && process.stdin.isTTY;
   if (opts.dryRun !== true && opts.yes !== true && !interactive)
     throw new UsageError(
@@ -256,11 +271,14 @@ async function load(
   spec: string,
   opts: ClusterOptions,
 ): Promise<{ app: RenderedApp; cluster: Cluster; text: string }> {
-  const { app, text } = await renderSpecFile(term, spec, opts.env);
+  const { app, text } = await renderSpecFile(term, spec, opts);
   if (app === undefined) throw new UsageError("the spec has errors (above); nothing was deployed");
+  if (opts.context !== undefined && opts.kubeContext !== undefined && opts.context !== opts.kubeContext)
+    throw new UsageError("--context and --kube-context name two contexts: give one");
+  const context = opts.context ?? opts.kubeContext;
   const cluster = await Cluster.connect({
     ...(opts.kubeconfig === undefined ? {} : { kubeconfig: opts.kubeconfig }),
-    ...(opts.context === undefined ? {} : { context: opts.context }),
+    ...(context === undefined ? {} : { context }),
   });
   return { app, cluster, text };
 }
@@ -268,8 +286,8 @@ async function load(
 function outputMode(term: Terminal, requested: string | undefined): OutputMode {
   if (requested === "json" || requested === "plain" || requested === "tty") return requested;
   if (requested !== undefined)
-    throw new UsageError(`--output must be tty, plain or json, not '${requested}'`);
-  return term.color && process.env["CI"] === undefined ? "tty" : "plain";
+    throw new UsageError(`--progress must be tty, plain or json, not '${requested}'`);
+  return term.tty && process.env["CI"] === undefined ? "tty" : "plain";
 }
 
 /** Parses 90s, 5m, 1h or a number of seconds. */

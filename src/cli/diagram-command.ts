@@ -2,13 +2,12 @@ import { type Command, Option } from "commander";
 import { writeFile } from "node:fs/promises";
 import { diagramDot, diagramMermaid } from "../report/diagram.js";
 import { dotToSvg } from "../report/diagram-svg.js";
-import { EXIT, type Terminal } from "./io.js";
-import { renderSpecFile } from "./spec-input.js";
+import { EXIT, type Terminal, UsageError } from "./io.js";
+import { renderSpecFile, type SpecOptions, specPathOf, withSpec } from "./spec-input.js";
 
-interface DiagramOptions {
+interface DiagramOptions extends SpecOptions {
   output: string;
   format?: "svg" | "mermaid" | "dot";
-  env?: string;
 }
 
 const BY_EXTENSION: Readonly<Record<string, "svg" | "mermaid" | "dot">> = {
@@ -22,35 +21,44 @@ const BY_EXTENSION: Readonly<Record<string, "svg" | "mermaid" | "dot">> = {
 
 /** Adds `kubeship diagram`. */
 export function addDiagramCommand(program: Command, term: Terminal, state: { code: number }): void {
-  program
-    .command("diagram")
-    .description(
-      "draw the architecture: ingress and routes, services, workers, jobs, backing services, uses edges",
-    )
-    .argument("[spec]", "the app spec file", "kubeship.yaml")
+  withSpec(
+    program
+      .command("diagram")
+      .description(
+        "draw the architecture: ingress and routes, services, workers, jobs, backing services, uses edges",
+      ),
+  )
     .option(
       "-o, --output <file>",
       "where to write it (the extension picks the format: .svg, .mmd, .dot); - for stdout",
       "-",
     )
     .addOption(
-      new Option("-f, --format <format>", "svg (Graphviz, in process), mermaid or dot").choices([
+      new Option("--format <format>", "svg (Graphviz, in process), mermaid or dot").choices([
         "svg",
         "mermaid",
         "dot",
       ]),
     )
-    .option("-e, --env <name>", "merge the environments.<name> overlay")
-    .action(async (specPath: string, opts: DiagramOptions) => {
-      state.code = await diagramCommand(term, specPath, opts);
+    .action(async (spec: string | undefined, opts: DiagramOptions) => {
+      state.code = await diagramCommand(term, specPathOf(spec, opts), opts);
     });
 }
 
 async function diagramCommand(term: Terminal, specPath: string, opts: DiagramOptions): Promise<number> {
-  const { app } = await renderSpecFile(term, specPath, opts.env);
+  const ext = /\.([^./\\]+)$/.exec(opts.output)?.[1]?.toLowerCase();
+  const byExtension = ext === undefined ? undefined : BY_EXTENSION[ext];
+  if (opts.output !== "-" && ext !== undefined && byExtension === undefined)
+    throw new UsageError(
+      `${opts.output}: diagram writes svg (.svg), mermaid (.mmd, .md) or dot (.dot, .gv), not .${ext}; to get a picture of another kind, convert the SVG`,
+    );
+  if (opts.format !== undefined && byExtension !== undefined && byExtension !== opts.format)
+    throw new UsageError(
+      `${opts.output} names ${byExtension} by its extension, but --format is ${opts.format}: make them agree`,
+    );
+  const { app } = await renderSpecFile(term, specPath, opts);
   if (app === undefined) return EXIT.usage;
-  const ext = opts.output.includes(".") ? (opts.output.split(".").pop() ?? "") : "";
-  const format = opts.format ?? BY_EXTENSION[ext.toLowerCase()] ?? "svg";
+  const format = opts.format ?? byExtension ?? "svg";
   const dot = diagramDot(app.model);
   const out = format === "dot" ? dot : format === "mermaid" ? diagramMermaid(app.model) : await dotToSvg(dot);
   if (opts.output === "-") term.out(out);

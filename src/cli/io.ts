@@ -4,7 +4,22 @@ import { access, readFile } from "node:fs/promises";
 export interface Terminal {
   out(text: string): void;
   err(text: string): void;
+  /** Paint with ANSI colours. */
   readonly color: boolean;
+  /** stderr is a terminal: live progress may redraw lines. */
+  readonly tty: boolean;
+}
+
+/**
+ * Whether to paint: `NO_COLOR` (set and not empty) turns colour off, `FORCE_COLOR` turns it on (off
+ * for `0` or `false`), else a terminal gets colour and a pipe does not. https://no-color.org,
+ * https://force-color.org
+ */
+export function colorWanted(isTty: boolean, env: Readonly<Record<string, string | undefined>>): boolean {
+  if (env["NO_COLOR"] !== undefined && env["NO_COLOR"] !== "") return false;
+  const force = env["FORCE_COLOR"];
+  if (force !== undefined) return force !== "0" && force.toLowerCase() !== "false";
+  return isTty;
 }
 
 let pipeWatched = false;
@@ -24,7 +39,8 @@ export function processTerminal(): Terminal {
   return {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
-    color: process.stderr.isTTY && process.env.NO_COLOR === undefined,
+    color: colorWanted(process.stderr.isTTY, process.env),
+    tty: process.stderr.isTTY,
   };
 }
 

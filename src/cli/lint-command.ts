@@ -22,6 +22,7 @@ import { renderSpecFile, reportDiagnostics } from "./spec-input.js";
 import { VERSION } from "./version.js";
 
 interface LintOptions {
+  filename: string[];
   kustomize?: boolean;
   helm?: boolean;
   values: string[];
@@ -43,6 +44,12 @@ export function addLintCommand(program: Command, term: Terminal, state: { code: 
       "validate Kubernetes manifests against the schemas and best practices (any manifests, not only ours)",
     )
     .argument("[paths...]", "files and directories (recursive), - for stdin")
+    .option(
+      "-f, --filename <path>",
+      "a file or directory to lint, as kubectl -f names one (repeatable; adds to the arguments)",
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
     .option("--kustomize", "the directories are Kustomize trees: build them with kubectl kustomize")
     .option("--helm", "the directories are Helm charts: render them with helm template")
     .option(
@@ -66,11 +73,11 @@ export function addLintCommand(program: Command, term: Terminal, state: { code: 
     )
     .option("--config <file>", `the config file (default ./${CONFIG_FILE} when present)`)
     .addOption(
-      new Option("-f, --format <format>", "output format").choices(["text", "json", "sarif"]).default("text"),
+      new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"),
     )
     .option("--list-rules", "print every rule with its id, level and title")
     .action(async (paths: string[], opts: LintOptions) => {
-      state.code = await lintCommand(term, paths, opts);
+      state.code = await lintCommand(term, [...paths, ...opts.filename], opts);
     });
 }
 
@@ -108,7 +115,11 @@ async function lintCommand(term: Terminal, paths: readonly string[], opts: LintO
         for (const f of parsed.findings) findings.push(f);
       }
       if (opts.spec !== undefined) {
-        const { app } = await renderSpecFile(term, opts.spec, opts.env);
+        const { app } = await renderSpecFile(
+          term,
+          opts.spec,
+          opts.env === undefined ? {} : { env: opts.env },
+        );
         if (app === undefined) return EXIT.usage;
         objects.push(...manifestObjectsOf(app.objects, `${opts.spec} (rendered)`).objects);
       }

@@ -13,7 +13,7 @@ import { addDeployCommands, handleDeployError } from "./deploy-commands.js";
 import { addLintCommand } from "./lint-command.js";
 import { addSimulateCommand } from "./simulate-command.js";
 import { addDiagramCommand } from "./diagram-command.js";
-import { renderSpecFile, reportDiagnostics } from "./spec-input.js";
+import { renderSpecFile, reportDiagnostics, type SpecOptions, specPathOf, withSpec } from "./spec-input.js";
 import { addRunbookCommand } from "./runbook-command.js";
 import { addImportCommand } from "./import-command.js";
 import { EXIT, processTerminal, refuseToOverwrite, type Terminal, UsageError } from "./io.js";
@@ -23,6 +23,11 @@ import { VERSION } from "./version.js";
 export async function main(argv: readonly string[], term: Terminal = processTerminal()): Promise<number> {
   const state = { code: EXIT.ok as number };
   const program = buildProgram(term, state);
+  // No command: the help, on stdout, as `helm` and `kubectl` print it.
+  if (argv.length === 0) {
+    term.out(program.helpInformation());
+    return EXIT.ok;
+  }
   try {
     await program.parseAsync([...argv], { from: "user" });
     return state.code;
@@ -49,11 +54,9 @@ export function buildProgram(term: Terminal, state: { code: number } = { code: E
     // A fixed width, so that help (and docs/cli.md, generated from it) is the same on every terminal.
     .configureHelp({ helpWidth: 100 });
 
-  program
-    .command("render")
-    .description("render the spec into Kubernetes manifests (no cluster needed)")
-    .argument("[spec]", "the app spec file, or - for stdin", "kubeship.yaml")
-    .option("-e, --env <name>", "merge the environments.<name> overlay")
+  withSpec(
+    program.command("render").description("render the spec into Kubernetes manifests (no cluster needed)"),
+  )
     .option(
       "-o, --output <dir>",
       "write one file per object into this directory; - for one stream on stdout",
@@ -61,7 +64,7 @@ export function buildProgram(term: Terminal, state: { code: number } = { code: E
     )
     .addOption(
       new Option(
-        "-f, --format <format>",
+        "--format <format>",
         "yaml: plain manifests; helm: a chart; kustomize: base and overlays (helm and kustomize need -o DIR)",
       )
         .choices(["yaml", "helm", "kustomize"])
@@ -72,8 +75,8 @@ export function buildProgram(term: Terminal, state: { code: number } = { code: E
       "--app-version <version>",
       "appVersion of the Helm chart (--format helm); defaults to the chart version",
     )
-    .action(async (specPath: string, opts: RenderOptions) => {
-      state.code = await renderCommand(term, specPath, opts);
+    .action(async (spec: string | undefined, opts: RenderOptions) => {
+      state.code = await renderCommand(term, specPathOf(spec, opts), opts);
     });
 
   addLintCommand(program, term, state);
@@ -105,8 +108,7 @@ export function buildProgram(term: Terminal, state: { code: number } = { code: E
   return program;
 }
 
-interface RenderOptions {
-  env?: string;
+interface RenderOptions extends SpecOptions {
   output: string;
   format: string;
   chartVersion: string;
@@ -118,7 +120,11 @@ async function renderCommand(term: Terminal, specPath: string, opts: RenderOptio
     throw new UsageError(`--format ${opts.format} writes a directory: add -o DIR`);
   if (opts.format === "kustomize" && opts.env !== undefined)
     throw new UsageError("--format kustomize writes every environment as an overlay: leave out --env");
-  const { app, text, file } = await renderSpecFile(term, specPath, opts.env);
+  if (opts.format === "helm" && !SEMVER.test(opts.chartVersion))
+    throw new UsageError(
+      `--chart-version ${opts.chartVersion}: Helm needs a semantic version such as 1.2.3 (or 1.2.3-rc.1)`,
+    );
+  const { app, text, file } = await renderSpecFile(term, specPath, opts);
   if (app === undefined) return EXIT.usage;
   const { objects } = app;
   if (opts.format === "helm") {
@@ -133,7 +139,11 @@ async function renderCommand(term: Terminal, specPath: string, opts: RenderOptio
   if (opts.format === "kustomize") {
     const envs = new Map<string, readonly KubeObject[]>();
     for (const env of environmentNames(text)) {
-      const r = renderSpec(text, { file, env });
+      const r = renderSpec(text, {
+        file,
+        env,
+        ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
+      });
       reportDiagnostics(
         term,
         r.diagnostics.filter((d) => d.severity === "error"),
@@ -155,6 +165,10 @@ async function renderCommand(term: Terminal, specPath: string, opts: RenderOptio
   }
   return EXIT.ok;
 }
+
+/** A semantic version as Helm requires of a chart (https://semver.org; a leading v allowed, as Helm does). */
+const SEMVER =
+  /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
 
 function handleError(e: unknown, term: Terminal): number {
   const deployCode = handleDeployError(e, term);

@@ -18,7 +18,7 @@ describe("earlyLintWorkers", () => {
 
   it("starts one worker per core (at most 4) for a lint of enough manifests, none on one core", () => {
     expect(earlyLintWorkers(["lint", big], {})).toBe(cores >= 2 ? Math.min(4, cores) : 0);
-    expect(earlyLintWorkers(["lint", "-f", "json", big], { KUBESHIP_LINT_WORKERS: "3" })).toBe(3);
+    expect(earlyLintWorkers(["lint", "--format", "json", big], { KUBESHIP_LINT_WORKERS: "3" })).toBe(3);
   });
 
   it("starts none for small inputs, other commands, or a lint that runs in one piece", () => {

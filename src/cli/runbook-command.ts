@@ -2,20 +2,18 @@ import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import { runbook } from "../report/runbook.js";
 import { EXIT, type Terminal } from "./io.js";
-import { renderSpecFile } from "./spec-input.js";
+import { renderSpecFile, type SpecOptions, specPathOf, withSpec } from "./spec-input.js";
 
 /** Adds `kubeship runbook`. */
 export function addRunbookCommand(program: Command, term: Terminal, state: { code: number }): void {
-  program
-    .command("runbook")
+  withSpec(program.command("runbook"))
     .description(
       "write the operations guide of the app: what runs where, health, scaling, rollout, rollback, clients, logs, troubleshooting",
     )
-    .argument("[spec]", "the app spec file", "kubeship.yaml")
     .option("-o, --output <file>", "where to write it; - for stdout", "-")
-    .option("-e, --env <name>", "merge the environments.<name> overlay")
-    .action(async (specPath: string, opts: { output: string; env?: string }) => {
-      const { app } = await renderSpecFile(term, specPath, opts.env);
+    .action(async (spec: string | undefined, opts: SpecOptions & { output: string }) => {
+      const specPath = specPathOf(spec, opts);
+      const { app } = await renderSpecFile(term, specPath, opts);
       if (app === undefined) {
         state.code = EXIT.usage;
         return;

@@ -9,35 +9,36 @@ import { simulationTarget } from "../simulate/from-render.js";
 import { parseLoadProfile } from "../simulate/load-profile.js";
 import { simulateHpa } from "../simulate/simulate.js";
 import { EXIT, type Terminal, UsageError } from "./io.js";
-import { renderSpecFile, reportDiagnostics } from "./spec-input.js";
+import { renderSpecFile, reportDiagnostics, type SpecOptions, specPathOf, withSpec } from "./spec-input.js";
 
-interface SimulateOptions {
+interface SimulateOptions extends SpecOptions {
   service: string;
   load: string;
   capacity: string;
   startup: string;
-  env?: string;
   format: "table" | "json" | "svg";
   output?: string;
 }
 
 /** Adds `kubeship simulate`. */
 export function addSimulateCommand(program: Command, term: Terminal, state: { code: number }): void {
-  program
-    .command("simulate")
-    .description("replay a load profile through the HorizontalPodAutoscaler algorithm of a rendered workload")
-    .argument("[spec]", "the app spec file", "kubeship.yaml")
+  withSpec(
+    program
+      .command("simulate")
+      .description(
+        "replay a load profile through the HorizontalPodAutoscaler algorithm of a rendered workload",
+      ),
+  )
     .requiredOption("-s, --service <name>", "the service or worker to simulate")
     .requiredOption("-l, --load <file>", "CSV rows seconds,rps; each value holds until the next row")
     .requiredOption("-c, --capacity <rps>", "requests per second one pod serves at 100% of its CPU request")
     .option("--startup <seconds>", "seconds from a pod's creation until it serves", "30")
-    .option("-e, --env <name>", "merge the environments.<name> overlay")
     .addOption(
-      new Option("-f, --format <format>", "output format").choices(["table", "json", "svg"]).default("table"),
+      new Option("--format <format>", "output format").choices(["table", "json", "svg"]).default("table"),
     )
     .option("-o, --output <file>", "write the output to a file instead of stdout")
-    .action(async (specPath: string, opts: SimulateOptions) => {
-      state.code = await simulateCommand(term, specPath, opts);
+    .action(async (spec: string | undefined, opts: SimulateOptions) => {
+      state.code = await simulateCommand(term, specPathOf(spec, opts), opts);
     });
 }
 
@@ -52,7 +53,7 @@ async function simulateCommand(term: Terminal, specPath: string, opts: SimulateO
   const startupSeconds = Number(opts.startup);
   if (!Number.isFinite(startupSeconds) || startupSeconds < 0)
     throw new UsageError(`--startup ${opts.startup}: give the seconds until a new pod serves, e.g. 30`);
-  const { app } = await renderSpecFile(term, specPath, opts.env);
+  const { app } = await renderSpecFile(term, specPath, opts);
   if (app === undefined) return EXIT.usage;
   let loadText: string;
   try {

@@ -11,7 +11,7 @@
  * `ENCRYPTION_KEY`, `GITHUB_PAT`, `API_KEY`, `SENTRY_DSN`, `PGPASSWORD`, `password`).
  */
 export const CREDENTIAL_NAME =
-  /(password|passwd|passphrase)$|(^|[_.-])(pass|pwd|secrets?|tokens?|credentials?|pat|dsn|(api|private|access|secret|auth|encryption|signing|master|session|cookie|jwt|hmac|license|client|app|service|account)[_-]?key|client[_-]?secret|salt)$/i;
+  /(password|passwd|passphrase)$|(^|[_.-])(pass|pwd|secrets?|tokens?|credentials?|pat|dsn|(api|private|secret|secret[_-]?access|auth|encryption|signing|master|session|cookie|jwt|hmac|license|client|app|service|account)[_-]?key|client[_-]?secret|salt)$/i;
 
 /** A URL with a password in it: `scheme://user:password@host`. */
 const URL_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s@/]+)@/i;

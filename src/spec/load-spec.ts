@@ -12,6 +12,8 @@ export interface LoadSpecOptions {
   readonly file?: string;
   /** The environment overlay to merge (`environments.NAME`). */
   readonly env?: string;
+  /** A namespace that replaces the spec's own (`kubeship render -n NS`). */
+  readonly namespace?: string;
 }
 
 /**
@@ -38,7 +40,7 @@ export function loadSpec(text: string, options: LoadSpecOptions = {}): SpecResul
   const file = options.file ?? "kubeship.yaml";
   const parsed = parseYamlSource(text, file);
   if (parsed.diagnostics.length > 0) return { ok: false, diagnostics: parsed.diagnostics };
-  return validateSpecData(parsed.data, parsed.locator, options.env);
+  return validateSpecData(parsed.data, parsed.locator, options.env, options.namespace);
 }
 
 /** Validates a spec given as data (from YAML, or built in code with `defineApp`). */
@@ -46,6 +48,7 @@ export function validateSpecData(
   data: unknown,
   locator: SourceLocator = codeLocator("<code>"),
   env?: string,
+  namespace?: string,
 ): SpecResult {
   const diagnostics: Diagnostic[] = [];
   if (!isPlainObject(data)) {
@@ -79,7 +82,10 @@ export function validateSpecData(
     };
   const text = illFormedText(data);
   if (text.length > 0) return { ok: false, diagnostics: text.map((d) => locate(d, locator, undefined)) };
-  const base = checkOne(data);
+  // A namespace given on the command line wins over the spec's and every environment's.
+  const withNamespace = (d: unknown): unknown =>
+    namespace === undefined || !isPlainObject(d) ? d : { ...d, namespace };
+  const base = checkOne(withNamespace(data));
   for (const d of base.diagnostics) diagnostics.push(locate(d, locator, undefined));
   const seen = new Set(base.diagnostics.map(key));
 
@@ -88,7 +94,7 @@ export function validateSpecData(
   let partial: AppSpec | undefined = env === undefined ? base.partial : undefined;
   for (const [name, overlay] of Object.entries(envs)) {
     if (!isPlainObject(overlay)) continue; // the schema already reported it
-    const merged = mergeOverlay(withoutEnvironments(data), overlay);
+    const merged = withNamespace(mergeOverlay(withoutEnvironments(data), overlay));
     const result = checkOne(merged);
     for (const d of result.diagnostics) {
       // Already reported: the same problem in the base, or in the overlay's own top-level check.

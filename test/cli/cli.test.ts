@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { colorWanted } from "../../src/cli/io.js";
 import { loadSpec } from "../../src/spec/load-spec.js";
 import { ROOT } from "../helpers/render.js";
 import { runCli } from "../helpers/cli.js";
@@ -188,5 +189,102 @@ describe("kubeship writing into a closed pipe", () => {
     );
     expect(r.stdout).toBe("# Rendered by kubeship: edit the spec, not this file.\n");
     expect(r.stderr).toBe("");
+  });
+});
+
+describe("conventions a Helm or kubectl user expects", () => {
+  const shop = join(ROOT, "examples/shop.kubeship.yaml");
+
+  it("prints help on stdout when run without a command", async () => {
+    const r = await run([]);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe("");
+    expect(r.out).toMatch(/^Usage: kubeship/);
+    const bin = spawnSync(process.execPath, [join(ROOT, "bin/kubeship.js")], { encoding: "utf8" });
+    expect(bin.stdout).toMatch(/^Usage: kubeship/);
+    expect(bin.stderr).toBe("");
+  });
+
+  it("takes the spec with -f as kubectl does, as well as the argument, but not two different ones", async () => {
+    const byFlag = await run(["render", "-f", shop]);
+    const byArgument = await run(["render", shop]);
+    expect(byFlag.code).toBe(0);
+    expect(byFlag.out).toBe(byArgument.out);
+    const both = await run(["render", shop, "-f", join(ROOT, "examples/minitoolstream.kubeship.yaml")]);
+    expect(both.code).toBe(2);
+    expect(both.err).toContain("name the spec once");
+  });
+
+  it("renders into another namespace with -n, as kubectl -n", async () => {
+    const r = await run(["render", shop, "-n", "shop-staging"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^  namespace: shop-staging$/m);
+    expect(r.out).not.toMatch(/^  namespace: demo-app$/m);
+  });
+
+  it("has one meaning per flag: --format is the format, -o where output goes", async () => {
+    const dir = tmp();
+    const d = await run(["diagram", shop, "--format", "mermaid", "-o", join(dir, "a.mmd")]);
+    expect(d.code).toBe(0);
+    expect(readFileSync(join(dir, "a.mmd"), "utf8")).toMatch(/^flowchart|^graph/m);
+    for (const [args, message] of [
+      [["-o", join(dir, "arch.png")], "not .png"],
+      [["--format", "mermaid", "-o", join(dir, "x.svg")], "make them agree"],
+    ] as const) {
+      const r = await run(["diagram", shop, ...args]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(message);
+    }
+    expect(existsSync(join(dir, "arch.png"))).toBe(false);
+  });
+
+  it("refuses a chart version Helm would refuse", async () => {
+    const r = await run([
+      "render",
+      shop,
+      "--format",
+      "helm",
+      "-o",
+      join(tmp(), "chart"),
+      "--chart-version",
+      "banana",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("semantic version");
+  });
+
+  it("accepts --kube-context as Helm spells --context", async () => {
+    const kubeconfig = join(tmp(), "config");
+    writeFileSync(
+      kubeconfig,
+      "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: dev, context: {cluster: c, user: u}}]\ncurrent-context: dev\n",
+    );
+    const r = await run(["status", shop, "--kubeconfig", kubeconfig, "--kube-context", "prod"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("prod");
+    const clash = await run([
+      "status",
+      shop,
+      "--kubeconfig",
+      kubeconfig,
+      "--context",
+      "dev",
+      "--kube-context",
+      "prod",
+    ]);
+    expect(clash.code).toBe(2);
+  });
+});
+
+describe("colour", () => {
+  it("follows NO_COLOR (when not empty), then FORCE_COLOR, then whether stderr is a terminal", () => {
+    expect(colorWanted(true, {})).toBe(true);
+    expect(colorWanted(false, {})).toBe(false);
+    expect(colorWanted(true, { NO_COLOR: "1" })).toBe(false);
+    expect(colorWanted(true, { NO_COLOR: "" })).toBe(true);
+    expect(colorWanted(false, { FORCE_COLOR: "1" })).toBe(true);
+    expect(colorWanted(false, { FORCE_COLOR: "" })).toBe(true);
+    expect(colorWanted(true, { FORCE_COLOR: "0" })).toBe(false);
+    expect(colorWanted(false, { FORCE_COLOR: "1", NO_COLOR: "1" })).toBe(false);
   });
 });

@@ -35,7 +35,7 @@ describe.each(SPECS)("diagram of %s", (spec) => {
 
 describe("kubeship diagram", () => {
   it("writes SVG, Mermaid or DOT, picked by the output's extension or --format", async () => {
-    const mermaid = await runCli(["diagram", `${ROOT}/examples/shop.kubeship.yaml`, "-f", "mermaid"]);
+    const mermaid = await runCli(["diagram", `${ROOT}/examples/shop.kubeship.yaml`, "--format", "mermaid"]);
     expect(mermaid.code).toBe(0);
     expect(mermaid.out.startsWith("flowchart LR\n")).toBe(true);
     expect(mermaid.out).toContain('ingress -- "/api/orders" --> n_order_service');

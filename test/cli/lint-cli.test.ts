@@ -73,7 +73,7 @@ describe("kubeship lint", () => {
   it("writes JSON and SARIF 2.1.0", async () => {
     const dir = tmp();
     writeFileSync(join(dir, "d.yaml"), BAD);
-    const json = JSON.parse((await run(["lint", join(dir, "d.yaml"), "-f", "json"])).out) as {
+    const json = JSON.parse((await run(["lint", join(dir, "d.yaml"), "--format", "json"])).out) as {
       findings: { rule: string; line: number; object: { kind: string } }[];
       summary: { errors: number };
     };
@@ -82,7 +82,7 @@ describe("kubeship lint", () => {
       line: 7,
       object: { kind: "Deployment" },
     });
-    const sarif = JSON.parse((await run(["lint", join(dir, "d.yaml"), "-f", "sarif"])).out) as {
+    const sarif = JSON.parse((await run(["lint", join(dir, "d.yaml"), "--format", "sarif"])).out) as {
       version: string;
       runs: {
         tool: { driver: { rules: { id: string }[] } };
@@ -134,12 +134,12 @@ describe("kubeship lint", () => {
     const inProcess = await run(["lint", "--spec", spec, "--pod-security", "restricted"]);
     expect(inProcess.out).toMatch(/^84 objects: 0 errors, 0 warnings, \d+ waived/m);
     const kdir = join(tmp(), "k");
-    expect((await run(["render", spec, "-f", "kustomize", "-o", kdir])).code).toBe(0);
+    expect((await run(["render", spec, "--format", "kustomize", "-o", kdir])).code).toBe(0);
     const k = await run(["lint", "--kustomize", join(kdir, "overlays/prod")]);
     expect(k.code).toBe(0);
     expect(k.out).toMatch(/objects: 0 errors, 0 warnings/);
     const hdir = join(tmp(), "h");
-    expect((await run(["render", spec, "-f", "helm", "-o", hdir])).code).toBe(0);
+    expect((await run(["render", spec, "--format", "helm", "-o", hdir])).code).toBe(0);
     const h = spawnSync(
       process.execPath,
       [join(ROOT, "bin/kubeship.js"), "lint", "--helm", hdir, "--namespace", "demo-app"],
@@ -182,7 +182,7 @@ describe("kubeship lint on several cores", () => {
     writeFileSync(join(dir, "n-bad.yaml"), BAD.replace("namespace: default", "namespace: other"));
     writeFileSync(join(dir, "z-shop.yaml"), `---${shop.slice(half).join("---")}`);
     const lint = (workers: string, format: string, batch = "1000000") =>
-      spawnSync(process.execPath, [join(ROOT, "bin/kubeship.js"), "lint", dir, "-f", format], {
+      spawnSync(process.execPath, [join(ROOT, "bin/kubeship.js"), "lint", dir, "--format", format], {
         encoding: "utf8",
         env: { ...process.env, KUBESHIP_LINT_WORKERS: workers, KUBESHIP_LINT_BATCH: batch },
       });
@@ -199,7 +199,7 @@ describe("kubeship lint on several cores", () => {
         "--input-type=module",
         "-e",
         `const { main } = await import(${JSON.stringify(cli)});
-         process.exitCode = await main(["lint", ${JSON.stringify(dir)}, "-f", "json"]);`,
+         process.exitCode = await main(["lint", ${JSON.stringify(dir)}, "--format", "json"]);`,
       ],
       { encoding: "utf8", env: { ...process.env, KUBESHIP_LINT_WORKERS: "2" } },
     );
@@ -208,7 +208,7 @@ describe("kubeship lint on several cores", () => {
     // Node options of the process (V8 ones too) do not keep workers from starting.
     const tuned = spawnSync(
       process.execPath,
-      ["--max-old-space-size=2048", join(ROOT, "bin/kubeship.js"), "lint", dir, "-f", "json"],
+      ["--max-old-space-size=2048", join(ROOT, "bin/kubeship.js"), "lint", dir, "--format", "json"],
       { encoding: "utf8", env: { ...process.env, KUBESHIP_LINT_WORKERS: "2" } },
     );
     expect(tuned.stderr).toBe("");

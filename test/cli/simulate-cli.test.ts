@@ -23,7 +23,7 @@ describe("kubeship simulate", () => {
       load,
       "--capacity",
       "100",
-      "-f",
+      "--format",
       "json",
     ]);
     expect(r.err).toBe("");
@@ -49,8 +49,22 @@ describe("kubeship simulate", () => {
     expect(table.out).toContain("peak: 10 replicas, requesting 2.5 CPU and 2.5Gi memory");
     const svg = join(dir, "chart.svg");
     expect(
-      (await run(["simulate", shop, "-s", "order-service", "-l", load, "-c", "100", "-f", "svg", "-o", svg]))
-        .code,
+      (
+        await run([
+          "simulate",
+          shop,
+          "-s",
+          "order-service",
+          "-l",
+          load,
+          "-c",
+          "100",
+          "--format",
+          "svg",
+          "-o",
+          svg,
+        ])
+      ).code,
     ).toBe(0);
     const text = readFileSync(svg, "utf8");
     expect(text.startsWith("<svg")).toBe(true);

@@ -23,7 +23,7 @@ describe("kubeship deploy commands against a real control plane", () => {
       spec,
       "--yes",
       "--skip-missing-crds",
-      "--output",
+      "--progress",
       "json",
       "--timeout",
       "2m",

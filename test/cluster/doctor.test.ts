@@ -46,7 +46,7 @@ backing:
 
 describe("kubeship doctor against a real control plane", () => {
   it("checks what the app needs of the cluster, and names the fix for each gap", async () => {
-    const first = await run(["doctor", spec, "--output", "json"]);
+    const first = await run(["doctor", spec, "--format", "json"]);
     expect(first.code).toBe(1);
     const report = JSON.parse(first.out) as DoctorReport;
     const check = (name: string) => report.checks.find((c) => c.name === name);
@@ -77,7 +77,7 @@ describe("kubeship doctor against a real control plane", () => {
     kubectl(
       `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${app}\n---\napiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: small\n  namespace: ${app}\nspec:\n  hard:\n    requests.cpu: '2'\n    pods: '3'\n`,
     );
-    const second = JSON.parse((await run(["doctor", spec, "--output", "json"])).out) as DoctorReport;
+    const second = JSON.parse((await run(["doctor", spec, "--format", "json"])).out) as DoctorReport;
     expect(second.checks.find((c) => c.name === "IngressClass")).toMatchObject({ status: "ok" });
     const quota = second.checks.find((c) => c.name === "ResourceQuota");
     expect(quota?.status).toBe("fail");
@@ -88,7 +88,7 @@ describe("kubeship doctor against a real control plane", () => {
     // A LimitRange the API server would turn greedy's pods away with (they are never created).
     const range = `apiVersion: v1\nkind: LimitRange\nmetadata:\n  name: narrow\n  namespace: ${app}\nspec:\n  limits:\n    - type: Container\n      max: { memory: 100Mi }\n`;
     kubectl(range);
-    const third = JSON.parse((await run(["doctor", spec, "--output", "json"])).out) as DoctorReport;
+    const third = JSON.parse((await run(["doctor", spec, "--format", "json"])).out) as DoctorReport;
     const limits = third.checks.find((c) => c.name === "LimitRange");
     expect(limits?.status).toBe("fail");
     expect(limits?.detail).toContain(
@@ -115,7 +115,7 @@ describe("kubeship doctor against a real control plane", () => {
     kubectl(
       `apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: small\n  namespace: ${app}\nspec:\n  hard:\n    requests.cpu: '1000'\n    pods: '50'\n`,
     );
-    const deploy = await run(["deploy", spec, "--yes", "--timeout", "20s", "--output", "plain"]);
+    const deploy = await run(["deploy", spec, "--yes", "--timeout", "20s", "--progress", "plain"]);
     expect(deploy.code).toBe(1);
     const text = await run(["doctor", spec]);
     expect(text.code).toBe(1);

@@ -131,7 +131,7 @@ secrets:
       name: "shared-secrets-shared",
       namespace: "shared-secrets",
     });
-    expect(Object.keys((shared?.["data"] ?? {}))).toEqual(["DJANGO_SECRET_KEY"]);
+    expect(Object.keys(shared?.["data"] ?? {})).toEqual(["DJANGO_SECRET_KEY"]);
     await destroy(cluster, r.value.model, true, () => undefined);
   });
 });

@@ -12,7 +12,7 @@ export interface CliRun {
 export async function runCli(args: readonly string[], cwd?: string): Promise<CliRun> {
   let out = "";
   let err = "";
-  const term: Terminal = { out: (t) => (out += t), err: (t) => (err += t), color: false };
+  const term: Terminal = { out: (t) => (out += t), err: (t) => (err += t), color: false, tty: false };
   const before = process.cwd();
   if (cwd !== undefined) process.chdir(cwd);
   try {

@@ -16,7 +16,7 @@ export function generatedDocs(): Map<string, string> {
 }
 
 function cliDoc(): string {
-  const program = buildProgram({ out: () => undefined, err: () => undefined, color: false });
+  const program = buildProgram({ out: () => undefined, err: () => undefined, color: false, tty: false });
   const parts = [
     "# CLI reference",
     "",

@@ -218,8 +218,8 @@ describe("conventions a Helm or kubectl user expects", () => {
   it("renders into another namespace with -n, as kubectl -n", async () => {
     const r = await run(["render", shop, "-n", "shop-staging"]);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^  namespace: shop-staging$/m);
-    expect(r.out).not.toMatch(/^  namespace: demo-app$/m);
+    expect(r.out).toMatch(/^ {2}namespace: shop-staging$/m);
+    expect(r.out).not.toMatch(/^ {2}namespace: demo-app$/m);
   });
 
   it("has one meaning per flag: --format is the format, -o where output goes", async () => {

@@ -129,6 +129,7 @@ function resolveBacking(b: Backing, model: AppModel): ResolvedBacking {
     ...(b.storageClass === undefined ? {} : { storageClass: b.storageClass }),
     resources,
     replicas: b.replicas,
+    placement: b.placement,
   };
 }
 

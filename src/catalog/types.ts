@@ -1,5 +1,5 @@
 import type { IContainer, IEnvVar, IProbe } from "kubernetes-models/v1";
-import type { AppModel, Backing, Resources } from "../model/app-model.js";
+import type { AppModel, Backing, Placement, Resources } from "../model/app-model.js";
 import type { BackingType } from "../spec/schema.js";
 
 /** A named container port. */
@@ -62,6 +62,8 @@ export interface BackingRuntime {
   readonly user: { readonly uid: number; readonly gid: number; readonly fsGroup: number };
   readonly resources: Resources;
   readonly replicas: number;
+  /** Registry credentials, nodes and pod annotations, from the spec. */
+  readonly placement: Placement;
   /** Clustered engines find their peers before they are ready. */
   readonly publishNotReadyAddresses: boolean;
   readonly metrics?: BackingMetrics;
@@ -99,7 +101,7 @@ export interface BackingPreset {
 /** What a preset's `build` returns; the catalog adds the fields common to all. `image` overrides the version's. */
 export type BuiltRuntime = Omit<
   BackingRuntime,
-  "name" | "type" | "version" | "image" | "storage" | "resources" | "replicas" | "storageClass"
+  "name" | "type" | "version" | "image" | "storage" | "resources" | "replicas" | "storageClass" | "placement"
 > & {
   readonly image?: string;
 };

@@ -40,6 +40,23 @@ export interface Autoscale {
   readonly memory?: number;
 }
 
+/** A toleration of a node taint, as the pod spec has it. */
+export interface Toleration {
+  readonly key?: string;
+  readonly operator?: "Exists" | "Equal";
+  readonly value?: string;
+  readonly effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+  readonly tolerationSeconds?: number;
+}
+
+/** Where and how a workload's or backing's pods run: registry credentials, nodes, pod annotations. */
+export interface Placement {
+  readonly imagePullSecrets: readonly string[];
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly tolerations: readonly Toleration[];
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
 /** What kind of workload a node is. */
 export type WorkloadKind = "service" | "worker" | "job" | "cronjob";
 
@@ -69,6 +86,7 @@ export interface Workload {
   readonly backoffLimit: number;
   /** activeDeadlineSeconds of a job. */
   readonly timeout: number;
+  readonly placement: Placement;
 }
 
 /** A backing service as the user asked for it; the catalog fills in its own defaults. */
@@ -90,6 +108,7 @@ export interface Backing {
   readonly uses: readonly string[];
   readonly url?: string;
   readonly secrets: readonly string[];
+  readonly placement: Placement;
 }
 
 /** The normalized application: every default applied, one dependency graph. */

@@ -13,6 +13,8 @@ import type {
   Autoscale,
   Backing,
   Health,
+  Placement,
+  Toleration,
   ProbeCheck,
   Protocol,
   Resources,
@@ -48,9 +50,10 @@ export function buildModel(spec: AppSpec, environment?: string): Result<AppModel
       secrets?: string[] | undefined;
       uses?: string[] | undefined;
       resources?: ResourcesSpec | undefined;
-    },
+    } & PlacementSpec,
   ) => ({
     name,
+    placement: placementOf(w, d),
     image: w.image,
     ...(w.command === undefined ? {} : { command: w.command }),
     ...(w.args === undefined ? {} : { args: w.args }),
@@ -162,6 +165,25 @@ export function buildModel(spec: AppSpec, environment?: string): Result<AppModel
   return resultOf(model, diagnostics);
 }
 
+type PlacementSpec = Partial<
+  Pick<
+    NonNullable<AppSpec["backing"]>[string],
+    "imagePullSecrets" | "nodeSelector" | "tolerations" | "annotations"
+  >
+>;
+
+/** A workload's placement over `defaults` (a workload's list replaces the default one; node selectors merge). */
+function placementOf(own: PlacementSpec, defaults: PlacementSpec = {}): Placement {
+  return {
+    imagePullSecrets: [...new Set(own.imagePullSecrets ?? defaults.imagePullSecrets ?? [])],
+    nodeSelector: sortRecord({ ...(defaults.nodeSelector ?? {}), ...(own.nodeSelector ?? {}) }),
+    tolerations: (own.tolerations ?? defaults.tolerations ?? []).map((t): Toleration =>
+      Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined)),
+    ),
+    annotations: sortRecord(own.annotations ?? {}),
+  };
+}
+
 /** The backing services of a spec, normalized and sorted by name. */
 export function modelBackings(spec: AppSpec): Backing[] {
   return sorted(spec.backing).map(([name, b]) => ({
@@ -179,6 +201,7 @@ export function modelBackings(spec: AppSpec): Backing[] {
     uses: [...new Set(b.uses ?? [])].sort(),
     ...(b.url === undefined ? {} : { url: b.url }),
     secrets: [...(b.secrets ?? [])].sort(),
+    placement: placementOf(b),
   }));
 }
 

@@ -4,7 +4,7 @@ import type { BackingRuntime, BackingInit } from "../catalog/types.js";
 import type { Workload } from "../model/app-model.js";
 import type { RenderContext } from "./context.js";
 import { imageTag, objectLabels } from "./labels.js";
-import { ENABLE_SERVICE_LINKS, workloadPodTemplate } from "./pod.js";
+import { ENABLE_SERVICE_LINKS, placementFields, workloadPodTemplate } from "./pod.js";
 import { containerSecurityContext, podSecurityContext, WORKLOAD_UID } from "./security-context.js";
 
 /** The suffix of a backing's init job (`kafka-init` creates Kafka's topics). */
@@ -89,6 +89,7 @@ export function renderInitJob(
           serviceAccountName: b.name,
           automountServiceAccountToken: false,
           enableServiceLinks: ENABLE_SERVICE_LINKS,
+          ...placementFields(b.placement),
           securityContext: podSecurityContext(model, {
             uid: WORKLOAD_UID,
             gid: WORKLOAD_UID,

@@ -1,5 +1,5 @@
 import type { IContainer, IPodSpec, IPodTemplateSpec, ITopologySpreadConstraint } from "kubernetes-models/v1";
-import type { Workload } from "../model/app-model.js";
+import type { Placement, Workload } from "../model/app-model.js";
 import { configMapName, hasSeparateMetricsPort, type RenderContext, servicePortName } from "./context.js";
 import { CONFIG_HASH_ANNOTATION, imageTag, objectLabels, selectorLabels } from "./labels.js";
 import { workloadProbes } from "./probes.js";
@@ -37,6 +37,17 @@ export function topologySpread(selector: Record<string, string>): ITopologySprea
       labelSelector: { matchLabels: selector },
     },
   ];
+}
+
+/** The pod spec fields of a placement: registry credentials, node selector, tolerations (only those set). */
+export function placementFields(p: Placement): Partial<IPodSpec> {
+  return {
+    ...(p.imagePullSecrets.length > 0
+      ? { imagePullSecrets: p.imagePullSecrets.map((name) => ({ name })) }
+      : {}),
+    ...(Object.keys(p.nodeSelector).length > 0 ? { nodeSelector: { ...p.nodeSelector } } : {}),
+    ...(p.tolerations.length > 0 ? { tolerations: p.tolerations.map((t) => ({ ...t })) } : {}),
+  };
 }
 
 /** The main container of a service, worker or job. */
@@ -79,7 +90,7 @@ export function workloadPodTemplate(
   return {
     metadata: {
       labels: objectLabels(ctx.model, w.name, w.kind === "cronjob" ? "job" : w.kind, imageTag(w.image)),
-      annotations: { [CONFIG_HASH_ANNOTATION]: ctx.configHash },
+      annotations: { ...w.placement.annotations, [CONFIG_HASH_ANNOTATION]: ctx.configHash },
     },
     spec: {
       serviceAccountName: w.name,
@@ -87,6 +98,7 @@ export function workloadPodTemplate(
       enableServiceLinks: ENABLE_SERVICE_LINKS,
       securityContext: workloadPodSecurityContext(ctx.model),
       ...(long ? { topologySpreadConstraints: topologySpread(selectorLabels(ctx.model, w.name)) } : {}),
+      ...placementFields(w.placement),
       containers: [workloadContainer(ctx, w)],
       volumes: [{ name: "tmp", emptyDir: { sizeLimit: TMP_SIZE_LIMIT } }],
       ...extra,

@@ -4,7 +4,7 @@ import type { BackingRuntime } from "../catalog/types.js";
 import { headlessName } from "../catalog/helpers.js";
 import type { RenderContext } from "./context.js";
 import { imageTag, objectLabels, selectorLabels, WAIVE_ANNOTATION_PREFIX } from "./labels.js";
-import { ENABLE_SERVICE_LINKS, topologySpread } from "./pod.js";
+import { ENABLE_SERVICE_LINKS, placementFields, topologySpread } from "./pod.js";
 import { containerSecurityContext, podSecurityContext } from "./security-context.js";
 
 /** The name of the data volume claim template. */
@@ -89,7 +89,12 @@ export function renderStatefulSet(
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
       selector: { matchLabels: selector },
       template: {
-        metadata: { labels: objectLabels(model, b.name, BACKING_COMPONENT, imageTag(b.image)) },
+        metadata: {
+          labels: objectLabels(model, b.name, BACKING_COMPONENT, imageTag(b.image)),
+          ...(Object.keys(b.placement.annotations).length > 0
+            ? { annotations: { ...b.placement.annotations } }
+            : {}),
+        },
         spec: {
           serviceAccountName: b.name,
           automountServiceAccountToken: false,
@@ -97,6 +102,7 @@ export function renderStatefulSet(
           terminationGracePeriodSeconds: BACKING_TERMINATION_GRACE_SECONDS,
           securityContext: podSecurityContext(model, b.user),
           ...(b.replicas > 1 ? { topologySpreadConstraints: topologySpread(selector) } : {}),
+          ...placementFields(b.placement),
           containers,
           ...(volumes.length > 0 ? { volumes } : {}),
         },

@@ -4,6 +4,7 @@ import { credentialLeak } from "./credentials.js";
 import { cronProblem } from "./cron.js";
 import { bucketProblem, databaseNameProblem, keyspaceProblem, topicProblem } from "./identifiers.js";
 import { parseImageRef } from "./image-ref.js";
+import { dns1123SubdomainErrors, labelValueErrors, qualifiedNameErrors } from "./k8s-names.js";
 import { didYouMean } from "./suggest.js";
 
 const MAX_NAME = 63;
@@ -275,6 +276,14 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
     for (const [name, w] of Object.entries(entries ?? {})) checkImage(out, [section, name, "image"], w.image);
   checkRoutes(out, spec);
   for (const [name, b] of Object.entries(spec.backing ?? {})) checkBackingNames(out, name, b);
+  checkPlacement(out, ["defaults"], spec.defaults ?? {});
+  for (const [section, entries] of [
+    ["services", spec.services],
+    ["workers", spec.workers],
+    ["jobs", spec.jobs],
+    ["backing", spec.backing],
+  ] as [string, Record<string, PlacementSpec> | undefined][])
+    for (const [name, entry] of Object.entries(entries ?? {})) checkPlacement(out, [section, name], entry);
   checkAppSecrets(out, spec);
   checkPlainCredentials(out, spec);
   checkAutoscale(out, ["defaults", "autoscale"], spec.defaults?.autoscale);
@@ -534,4 +543,94 @@ function checkPlainCredentials(out: Diagnostic[], spec: AppSpec): void {
     ["jobs", spec.jobs],
   ] as [string, Record<string, { env?: Record<string, unknown> | undefined }> | undefined][])
     for (const [name, w] of Object.entries(entries ?? {})) check([section, name, "env"], w.env);
+}
+
+type PlacementSpec = Pick<
+  NonNullable<AppSpec["backing"]>[string],
+  "imagePullSecrets" | "nodeSelector" | "tolerations" | "annotations"
+>;
+
+/** Total size of a pod's annotations, keys and values, that the API server accepts. */
+const MAX_ANNOTATIONS_BYTES = 256 * 1024;
+
+/** Registry credentials, node selectors, tolerations and annotations as the API server validates them. */
+function checkPlacement(out: Diagnostic[], path: DocPath, p: Partial<PlacementSpec>): void {
+  (p.imagePullSecrets ?? []).forEach((name, i) => {
+    for (const e of dns1123SubdomainErrors(name))
+      out.push(
+        error("spec/invalid-name", [...path, "imagePullSecrets", i], `'${name}' ${e}`, "name a Secret"),
+      );
+  });
+  for (const [k, v] of Object.entries(p.nodeSelector ?? {})) {
+    const problems = [
+      ...qualifiedNameErrors(k).map((e) => `key: ${e}`),
+      ...labelValueErrors(v).map((e) => `value: ${e}`),
+    ];
+    if (problems.length > 0)
+      out.push(
+        error(
+          "spec/invalid-label",
+          [...path, "nodeSelector", k],
+          `'${k}: ${v}' is not a node label: ${problems.join("; ")}`,
+        ),
+      );
+  }
+  let bytes = 0;
+  for (const [k, v] of Object.entries(p.annotations ?? {})) {
+    bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
+    const problems = qualifiedNameErrors(k);
+    if (problems.length > 0)
+      out.push(
+        error(
+          "spec/invalid-annotation",
+          [...path, "annotations", k],
+          `'${k}' is not an annotation key: ${problems.join("; ")}`,
+        ),
+      );
+  }
+  if (bytes > MAX_ANNOTATIONS_BYTES)
+    out.push(
+      error(
+        "spec/invalid-annotation",
+        [...path, "annotations"],
+        `the annotations hold ${bytes} bytes; the API server allows ${MAX_ANNOTATIONS_BYTES}`,
+        "keep large data in a ConfigMap",
+      ),
+    );
+  (p.tolerations ?? []).forEach((t, i) => {
+    const at = [...path, "tolerations", i];
+    if ((t.key ?? "") === "" && t.operator !== "Exists")
+      out.push(
+        error(
+          "spec/invalid-toleration",
+          at,
+          "a toleration without a key must have operator: Exists",
+          "add a key, or operator: Exists to tolerate every taint",
+        ),
+      );
+    if (t.operator === "Exists" && (t.value ?? "") !== "")
+      out.push(
+        error(
+          "spec/invalid-toleration",
+          at,
+          "a toleration with operator Exists has no value",
+          "remove the value",
+        ),
+      );
+    if (t.tolerationSeconds !== undefined && t.effect !== "NoExecute")
+      out.push(
+        error(
+          "spec/invalid-toleration",
+          at,
+          "tolerationSeconds applies to effect NoExecute only",
+          "set effect: NoExecute or remove tolerationSeconds",
+        ),
+      );
+    if ((t.key ?? "") !== "")
+      for (const e of qualifiedNameErrors(t.key ?? ""))
+        out.push(error("spec/invalid-toleration", [...at, "key"], `'${t.key ?? ""}' ${e}`));
+    if (t.value !== undefined && t.value !== "")
+      for (const e of labelValueErrors(t.value))
+        out.push(error("spec/invalid-toleration", [...at, "value"], `'${t.value}' ${e}`));
+  });
 }

@@ -82,7 +82,37 @@ const metrics = z
   .strict()
   .describe("Prometheus metrics endpoint, scraped by a ServiceMonitor");
 
+/** A toleration of a node taint. https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/ */
+const toleration = z
+  .object({
+    key: z.string().optional(),
+    operator: z.enum(["Exists", "Equal"]).optional().describe("@default Equal"),
+    value: z.string().optional(),
+    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
+    tolerationSeconds: z.number().int().min(0).optional().describe("NoExecute only: how long the pod stays"),
+  })
+  .strict();
+
+/** Where and how pods run: registry credentials, node placement, pod annotations. */
+const placement = {
+  imagePullSecrets: names
+    .optional()
+    .describe("Secrets (type kubernetes.io/dockerconfigjson) with the credentials of private registries"),
+  nodeSelector: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe(
+      "Node labels the pods must run on: https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/",
+    ),
+  tolerations: z.array(toleration).optional().describe("Taints the pods tolerate"),
+  annotations: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe("Annotations of the pods (service meshes, autoscalers, log agents read them)"),
+};
+
 const workloadBase = {
+  ...placement,
   image: z.string().min(1).describe("Container image, pinned by tag or digest"),
   uses: names.optional().describe("Backing services and services this workload talks to"),
   env: envMap.optional(),
@@ -114,6 +144,7 @@ export const worker = z.object({ ...workloadBase, metrics: metrics.optional() })
 /** Run-to-completion work: migrations, one-off tasks, cron. */
 export const job = z
   .object({
+    ...placement,
     image: z.string().min(1),
     command: z.array(z.string()).optional(),
     args: z.array(z.string()).optional(),
@@ -158,6 +189,7 @@ export const backing = z
     topics: names.optional().describe("kafka: topics to create"),
     keyspace: z.string().optional().describe("cassandra: keyspace to create"),
     resources: resources.optional(),
+    ...placement,
     uses: names.optional().describe("Another backing (Kafka on ZooKeeper)"),
     url: z.string().optional().describe("external: the service URL"),
     secrets: secretNames.optional().describe("external: values supplied by the operator at deploy time"),
@@ -180,6 +212,9 @@ const ingress = z
 
 const defaults = z
   .object({
+    imagePullSecrets: placement.imagePullSecrets,
+    nodeSelector: placement.nodeSelector,
+    tolerations: placement.tolerations,
     replicas: int32(0).optional(),
     resources: resources.optional(),
     autoscale: autoscale.optional(),

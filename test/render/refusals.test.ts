@@ -178,3 +178,58 @@ describe("checkOutput, the last check before output", () => {
     expect(d[0]?.message).toContain("pod template labels.v: must be no more than 63 characters");
   });
 });
+
+describe("placement: registry credentials, nodes, tolerations, pod annotations", () => {
+  it("puts them on the pods of workloads (over defaults) and of backing services", () => {
+    const r = renderSpec(`app: demo
+defaults:
+  imagePullSecrets: [ghcr]
+  nodeSelector: { kubernetes.io/os: linux }
+services:
+  api:
+    image: api:1.0.0
+    port: 8080
+    nodeSelector: { pool: web }
+    tolerations: [{ key: dedicated, operator: Equal, value: web, effect: NoSchedule }]
+    annotations: { sidecar.istio.io/inject: "false" }
+backing:
+  db: { type: postgresql, nodeSelector: { pool: db }, imagePullSecrets: [mirror] }
+`);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    type Pod = { metadata: { annotations: Record<string, string> }; spec: Record<string, unknown> };
+    const api = (r.value.objects.find((o) => o.kind === "Deployment")?.["spec"] as { template: Pod })
+      .template;
+    expect(api.spec["imagePullSecrets"]).toEqual([{ name: "ghcr" }]);
+    expect(api.spec["nodeSelector"]).toEqual({ "kubernetes.io/os": "linux", pool: "web" });
+    expect(api.spec["tolerations"]).toEqual([
+      { key: "dedicated", operator: "Equal", value: "web", effect: "NoSchedule" },
+    ]);
+    expect(api.metadata.annotations["sidecar.istio.io/inject"]).toBe("false");
+    const db = (r.value.objects.find((o) => o.kind === "StatefulSet")?.["spec"] as { template: Pod })
+      .template;
+    expect(db.spec["nodeSelector"]).toEqual({ pool: "db" });
+    expect(db.spec["imagePullSecrets"]).toEqual([{ name: "mirror" }]);
+  });
+
+  it("refuses what the API server would", () => {
+    const codes = errors(
+      svc(`    imagePullSecrets: [Bad_Name]
+    nodeSelector: { "bad key!": x }
+    annotations: { "a/b/c": x }
+    tolerations:
+      - { operator: Equal, value: x }
+      - { key: k, operator: Exists, value: v }
+      - { key: k, tolerationSeconds: 5 }
+`),
+    ).map((d) => `${d.code} ${d.path}`);
+    expect(codes.sort()).toEqual([
+      "spec/invalid-annotation services.api.annotations.a/b/c",
+      "spec/invalid-label services.api.nodeSelector.bad key!",
+      "spec/invalid-name services.api.imagePullSecrets.0",
+      "spec/invalid-toleration services.api.tolerations.0",
+      "spec/invalid-toleration services.api.tolerations.1",
+      "spec/invalid-toleration services.api.tolerations.2",
+    ]);
+  });
+});

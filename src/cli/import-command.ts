@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
-import { stringify } from "yaml";
 import { renderSpec } from "../app.js";
+import { writeYaml } from "../emit/yaml-writer.js";
 import { importCompose } from "../import/compose.js";
 import { parsePositioned } from "../spec/source.js";
 import { EXIT, refuseToOverwrite, type Terminal, UsageError } from "./io.js";
@@ -64,13 +64,17 @@ async function importCommand(term: Terminal, file: string, opts: ImportOptions):
       : []),
     "",
   ].join("\n");
-  const out = `${header}${stringify(spec, { lineWidth: 0 })}`;
-  // The result must render; if it does not, that is a bug here, not the user's.
-  const check = renderSpec(out, { file: opts.output });
+  const out = `${header}${writeYaml(spec)}`;
+  // The translation renders by construction; where a Compose value makes it fail all the same, the
+  // spec is not written, and the problems point into it as it would have been written.
+  const unwritten = `<imported from ${basename(file)}>`;
+  const check = renderSpec(out, { file: unwritten });
   if (!check.ok) {
-    reportDiagnostics(term, check.diagnostics, new Map([[opts.output, out]]));
-    term.err("kubeship: the imported spec does not render; please report this with the Compose file\n");
-    return EXIT.failed;
+    reportDiagnostics(term, check.diagnostics, new Map([[unwritten, out]]));
+    term.err(
+      `kubeship: ${file} translates into a spec that does not render (above, with the lines it would have had); nothing was written. Change the Compose values named there, or import with -o - and edit the result\n`,
+    );
+    return EXIT.usage;
   }
   if (opts.output === "-") term.out(out);
   else {

@@ -45,7 +45,7 @@ export const BACKING_OPTIONS: Readonly<Record<string, readonly BackingType[]>> =
 };
 
 /** Which backing types may `use` which (Kafka on ZooKeeper). */
-const BACKING_USES: Partial<Record<BackingType, readonly BackingType[]>> = { kafka: ["zookeeper"] };
+export const BACKING_USES: Partial<Record<BackingType, readonly BackingType[]>> = { kafka: ["zookeeper"] };
 
 /**
  * Checks the rules a schema cannot express: names, references, type-specific options, ranges

@@ -42,26 +42,8 @@ const FAST_SCHEMA = jsyaml.CORE_SCHEMA.extend({
  * (and for every syntax error).
  */
 export function parseYamlSource(text: string, file: string): ParsedSource {
-  const lineBreak = yaml11LineBreak(text);
-  if (lineBreak !== -1) {
-    const code = text.charCodeAt(lineBreak);
-    const name = code === 0x85 ? "NEXT LINE" : code === 0x2028 ? "LINE SEPARATOR" : "PARAGRAPH SEPARATOR";
-    const hex = code.toString(16).toUpperCase().padStart(4, "0");
-    return {
-      data: undefined,
-      locator: codeLocator(file),
-      diagnostics: [
-        {
-          code: "yaml-syntax",
-          severity: "error",
-          path: [],
-          message: `U+${hex} (${name}) is a line break to kubectl's and Helm's YAML reader (YAML 1.1) but not to JavaScript's (YAML 1.2): the text after it would be read as other fields than the ones shown here`,
-          hint: `write it as the escape "\\u${hex.toLowerCase()}" inside a double-quoted string`,
-          position: positionOf(text, file, lineBreak),
-        },
-      ],
-    };
-  }
+  const refused = lineBreakRefusal(text, file);
+  if (refused !== undefined) return refused;
   let data: unknown;
   try {
     const fast = fastYamlLoad(text);
@@ -134,6 +116,29 @@ export function yaml11LineBreak(text: string): number {
   return first;
 }
 
+/** A syntax error for the first NEL, LS or PS in `text`, or undefined when it has none. */
+function lineBreakRefusal(text: string, file: string): ParsedSource | undefined {
+  const lineBreak = yaml11LineBreak(text);
+  if (lineBreak === -1) return undefined;
+  const code = text.charCodeAt(lineBreak);
+  const name = code === 0x85 ? "NEXT LINE" : code === 0x2028 ? "LINE SEPARATOR" : "PARAGRAPH SEPARATOR";
+  const hex = code.toString(16).toUpperCase().padStart(4, "0");
+  return {
+    data: undefined,
+    locator: codeLocator(file),
+    diagnostics: [
+      {
+        code: "yaml-syntax",
+        severity: "error",
+        path: [],
+        message: `U+${hex} (${name}) is a line break to kubectl's and Helm's YAML reader (YAML 1.1) but not to JavaScript's (YAML 1.2): the text after it would be read as other fields than the ones shown here`,
+        hint: `write it as the escape "\\u${hex.toLowerCase()}" inside a double-quoted string`,
+        position: positionOf(text, file, lineBreak),
+      },
+    ],
+  };
+}
+
 function positionOf(text: string, file: string, offset: number): SourcePosition {
   let line = 1;
   let lineStart = 0;
@@ -175,6 +180,8 @@ export function dataShapeProblem(
 
 /** Parses YAML text keeping every node's position; syntax errors become diagnostics with line and column. */
 export function parsePositioned(text: string, file: string): ParsedSource {
+  const refused = lineBreakRefusal(text, file);
+  if (refused !== undefined) return refused;
   const lineCounter = new LineCounter();
   // The parser's own duplicate-key check compares each key with every earlier one (quadratic: a
   // mapping of 80,000 keys took a minute); duplicateKeys() below does it with one set per mapping.

@@ -120,3 +120,163 @@ describe("kubeship import", () => {
     });
   });
 });
+
+describe("kubeship import of what real Compose files hold", () => {
+  const HOSTILE = `name: django
+services:
+  web:
+    image: ghcr.io/acme/web:\${TAG:-2.1.0}
+    ports: ["8000:8000"]
+    environment:
+      DJANGO_SECRET_KEY: insecure-dev-key
+      AWS_SECRET_ACCESS_KEY: abc123abc123
+      STRIPE_SECRET_KEY: sk_live_123
+      ENCRYPTION_KEY: k3y-material
+      GITHUB_PAT: ghp_123456
+      S3_ACCESS_KEY: minioadmin
+      S3_SECRET_KEY: minioadmin
+      SMTP_URL: smtp://mailer:hunter2@smtp.example.com:587
+      DB_PASSWORD: pgpass
+      API_BASE: \${API_BASE}
+      LOG_LEVEL: info
+    secrets: [jwt]
+    depends_on:
+      db: { condition: service_healthy }
+      createbuckets: { condition: service_completed_successfully }
+    deploy:
+      resources:
+        limits: { cpus: "0.05", memory: 64M }
+  celery:
+    image: ghcr.io/acme/web:2.1.0
+    command: celery -A app worker
+    environment:
+      DJANGO_SECRET_KEY: insecure-dev-key
+  createbuckets:
+    image: minio/mc:RELEASE.2024-11-17T19-35-25Z
+    depends_on: [minio]
+    entrypoint: >
+      /bin/sh -c "mc alias set local http://minio:9000 minioadmin minioadmin; mc mb --ignore-existing local/uploads; mc mb local/reports"
+  migrate:
+    image: ghcr.io/acme/web:2.1.0
+    command: python manage.py migrate
+    depends_on: [db]
+  proxy:
+    image: nginx:1.27
+    ports: ["80:80"]
+  9gag-importer:
+    image: ghcr.io/acme/importer:1.0.0
+  ${"x".repeat(70)}:
+    image: ghcr.io/acme/long:1.0.0
+  mailhog:
+    image: mailhog/mailhog:v1.0.1
+    profiles: [dev]
+  db:
+    image: postgres:16
+    environment: { POSTGRES_PASSWORD: pgpass, POSTGRES_DB: app }
+  redis-master:
+    image: redis:7
+  redis-replica:
+    image: redis:7
+    depends_on: [redis-master]
+  minio:
+    image: minio/minio:RELEASE.2024-11-07T00-52-20Z
+secrets:
+  jwt: { file: ./jwt.txt }
+`.replace("  migrate:", '  migrate:\n    restart: "no"');
+
+  it("never copies a credential, turns one-shot containers into jobs or buckets, and renders", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kubeship-import-"));
+    const file = join(dir, "compose.yml");
+    writeFileSync(
+      file,
+      HOSTILE.replace("depends_on: [db]\n", "depends_on: [db]\n").replace("  web:\n", "  web:\n"),
+    );
+    const r = await run(["import", file, "-o", "-", "--app", "django"]);
+    expect(r.err).not.toContain("please report");
+    expect(r.code, r.err).toBe(0);
+    for (const value of [
+      "insecure-dev-key",
+      "abc123abc123",
+      "sk_live_123",
+      "k3y-material",
+      "ghp_123456",
+      "hunter2",
+      "pgpass",
+      "minioadmin",
+    ])
+      expect(r.out, value).not.toContain(value);
+    const spec = parse(r.out) as {
+      services: Record<
+        string,
+        {
+          image: string;
+          secrets?: string[];
+          env?: Record<string, string>;
+          resources?: unknown;
+          uses?: string[];
+        }
+      >;
+      workers: Record<string, { secrets?: string[] }>;
+      jobs?: Record<string, { before?: string[] }>;
+      backing: Record<string, { type: string; buckets?: string[]; uses?: string[] }>;
+      secrets: { shared?: string[]; supplied?: string[] };
+    };
+    expect(spec.services.web?.image).toBe("ghcr.io/acme/web:2.1.0");
+    expect(spec.services.web?.secrets).toEqual(
+      [
+        "AWS_SECRET_ACCESS_KEY",
+        "DJANGO_SECRET_KEY",
+        "ENCRYPTION_KEY",
+        "GITHUB_PAT",
+        "JWT",
+        "SMTP_URL",
+        "STRIPE_SECRET_KEY",
+      ].sort(),
+    );
+    expect(spec.secrets.shared).toEqual(["DJANGO_SECRET_KEY"]);
+    expect(spec.secrets.supplied).toEqual([
+      "AWS_SECRET_ACCESS_KEY",
+      "GITHUB_PAT",
+      "JWT",
+      "SMTP_URL",
+      "STRIPE_SECRET_KEY",
+    ]);
+    expect(spec.services.web?.env).toEqual({ API_BASE: "", LOG_LEVEL: "info" });
+    // Kubernetes' own rule: a limit without a request requests the limit.
+    expect(spec.services.web?.resources).toEqual({
+      requests: { cpu: "50m", memory: "64Mi" },
+      limits: { cpu: "50m", memory: "64Mi" },
+    });
+    expect(spec.backing.minio?.buckets).toEqual(["reports", "uploads"]);
+    expect(Object.keys(spec.services).concat(Object.keys(spec.workers))).not.toContain("createbuckets");
+    expect(spec.backing["redis-replica"]?.uses).toBeUndefined();
+    expect(Object.keys(spec.workers)).toContain("s-9gag-importer");
+    expect(Object.keys(spec.workers).some((n) => n.startsWith("xxxx") && n.length <= 54)).toBe(true);
+    expect(r.out).not.toContain("mailhog:");
+    for (const reason of [
+      "mailhog (profiles)",
+      "redis-replica (depends_on): depends on redis-master, another redis",
+      "proxy (ports): port 80",
+      "web (secrets.jwt)",
+      "createbuckets (command): creates buckets uploads, reports",
+    ])
+      expect(r.err).toContain(`note: ${reason}`);
+  });
+
+  it("refuses a Compose value that would become fields in kubectl's reader", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kubeship-import-"));
+    const file = join(dir, "compose.yml");
+    writeFileSync(file, 'services:\n  api:\n    image: a/b:1.0.0\n    environment:\n      X: "a\\u2028b"\n');
+    // Written as an escape, the value is data: imported and written back as an escape.
+    const ok = await run(["import", file, "-o", "-"]);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('"a\\u2028b"');
+    writeFileSync(
+      file,
+      "services:\n  api:\n    image: a/b:1.0.0\n    environment:\n      X: |\n        a\u2028      command: [sh]\n",
+    );
+    const raw = await run(["import", file, "-o", "-"]);
+    expect(raw.code).toBe(2);
+    expect(raw.err).toContain("LINE SEPARATOR");
+  });
+});

@@ -18,7 +18,7 @@ export function addRunbookCommand(program: Command, term: Terminal, state: { cod
         state.code = EXIT.usage;
         return;
       }
-      const doc = runbook(app.model, specPath);
+      const doc = runbook(app, specPath);
       if (opts.output === "-") term.out(doc);
       else {
         await writeFile(opts.output, doc);

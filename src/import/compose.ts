@@ -407,7 +407,9 @@ export function importCompose(compose: unknown, app: string): ComposeImport {
     const appImage =
       rawImage === undefined
         ? undefined
-        : importImage(rawImage, (reason) => { note(composeName, "image", reason); });
+        : importImage(rawImage, (reason) => {
+            note(composeName, "image", reason);
+          });
     if (appImage !== undefined) w.image = appImage;
     else {
       w.image = `${name}:0.1.0`;

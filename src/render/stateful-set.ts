@@ -26,6 +26,11 @@ export function volumeNameFor(path: string): string {
   );
 }
 
+/** The name of a backing's main container: its type (`postgresql`), as `kubectl exec -c` needs it. */
+export function backingContainerName(b: Pick<BackingRuntime, "type">): string {
+  return b.type;
+}
+
 /**
  * The StatefulSet of a backing service: stable identity, a volumeClaimTemplate for its data that
  * outlives the set (PVCs retained on delete and scale-down), the image's own user, and real probes.
@@ -46,7 +51,7 @@ export function renderStatefulSet(
     emptyDir: { sizeLimit: "1Gi" },
   }));
   const main: IContainer = {
-    name: b.type,
+    name: backingContainerName(b),
     image: b.image,
     imagePullPolicy: "IfNotPresent",
     ...(b.command ? { command: [...b.command] } : {}),

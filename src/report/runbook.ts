@@ -1,6 +1,8 @@
 import { isExternal, resolveBackings, type ResolvedBacking } from "../catalog/catalog.js";
 import type { BackingRuntime } from "../catalog/types.js";
-import type { AppModel } from "../model/app-model.js";
+import { objectFileName } from "../emit/yaml.js";
+import type { RenderedApp } from "../render/render-app.js";
+import { backingContainerName } from "../render/stateful-set.js";
 import { diagramMermaid } from "./diagram.js";
 
 /**
@@ -10,7 +12,8 @@ import { diagramMermaid } from "./diagram.js";
  * namespaces, ports, users and Secret names come from the model and the catalog; no secret value
  * is ever written, only the command that reads one.
  */
-export function runbook(model: AppModel, specFile: string): string {
+export function runbook(app: RenderedApp, specFile: string): string {
+  const { model } = app;
   const ns = model.namespace;
   const k = `kubectl -n ${ns}`;
   const backings = resolveBackings(model);
@@ -78,8 +81,26 @@ export function runbook(model: AppModel, specFile: string): string {
     "By hand, the same objects (the files are numbered in apply order); the databases must be ready before the services start:",
     "",
   );
+  const namespaceObject = app.objects.find((o) => o.kind === "Namespace");
+  const envFlag = model.environment === undefined ? "" : ` --env ${model.environment}`;
+  // kubectl creates what kubeship deploy would: each Secret once, generated values random (32
+  // alphanumerics), supplied ones from variables of the same name in the shell. Never printed.
+  const secretCommands = app.secrets.map(
+    (s) =>
+      `${k} create secret generic ${s.name} ${s.keys
+        .map((key) =>
+          s.source === "generated"
+            ? `--from-literal=${key}="$(openssl rand -hex 16)"`
+            : `--from-literal=${key}="$${key}"`,
+        )
+        .join(" ")}`,
+  );
   sh(
-    `kubeship render ${spec} -o manifests/`,
+    `kubeship render ${spec}${envFlag} -o manifests/`,
+    ...(namespaceObject === undefined
+      ? []
+      : [`kubectl apply -f manifests/${objectFileName(namespaceObject)}`]),
+    ...secretCommands,
     `kubectl apply -f manifests/`,
     ...model.backings
       .filter((b) => !isExternalName(backings, b.name))
@@ -89,16 +110,15 @@ export function runbook(model: AppModel, specFile: string): string {
       .map((j) => `${k} wait --for=condition=complete job/${j.name} --timeout=15m`),
     ...longRunning.map((w) => `${k} rollout status deployment/${w.name} --timeout=5m`),
   );
-  const secretNames = [...backings.values()].flatMap((r) => r.secrets.map((s) => ({ ...s, owner: r.name })));
-  const appSecrets = model.workloads.flatMap((w) => w.secrets.map((s) => ({ w: w.name, s })));
-  if (secretNames.length > 0 || appSecrets.length > 0) {
+  if (app.secrets.length > 0) {
     p(
-      "Secrets (created once by `kubeship deploy`, never printed; external ones come from the environment or `--secrets-file`):",
+      "Secrets (`kubeship deploy` creates each once and never prints a value; the commands above do the same by hand; supplied values come from the environment or `--secrets-file`):",
       "",
     );
-    for (const s of secretNames)
-      p(`- \`${s.name}\` (${s.source}): ${s.keys.map((x) => `\`${x}\``).join(", ")}, for ${s.owner}`);
-    for (const { w, s } of appSecrets) p(`- \`${s}\` (generated) for ${w}`);
+    for (const s of app.secrets)
+      p(
+        `- \`${s.name}\` (${s.source === "generated" ? "generated" : "supplied"}): ${s.keys.map((x) => `\`${x}\``).join(", ")}`,
+      );
     p("");
   }
 
@@ -159,8 +179,8 @@ export function runbook(model: AppModel, specFile: string): string {
   p("## Roll back", "");
   sh(
     `kubeship history ${spec}`,
-    `kubeship rollback ${spec}            # the previous revision`,
-    `kubeship rollback ${spec} 3          # a given one`,
+    `kubeship rollback ${spec}                  # the previous revision`,
+    `kubeship rollback ${spec} --revision 3     # a given one (its number from history)`,
   );
   if (first !== undefined) {
     p("One Deployment with kubectl:", "");
@@ -186,7 +206,14 @@ export function runbook(model: AppModel, specFile: string): string {
   p("## Logs", "");
   const logLines: string[] = [];
   for (const w of longRunning) logLines.push(`${k} logs deployment/${w.name} --all-containers --tail=100 -f`);
-  for (const j of jobs) logLines.push(`${k} logs job/${j.name} --all-containers`);
+  for (const j of jobs)
+    if (j.kind === "job") logLines.push(`${k} logs job/${j.name} --all-containers`);
+    else
+      logLines.push(
+        `${k} get jobs -l app.kubernetes.io/name=${j.name}            # the runs of CronJob ${j.name}`,
+        `${k} logs -l app.kubernetes.io/name=${j.name} --all-containers --prefix --tail=100   # their logs`,
+        `${k} create job ${j.name}-manual --from=cronjob/${j.name}   # run it now`,
+      );
   logLines.push(`${k} logs -l app.kubernetes.io/instance=${model.app} --all-containers --prefix --tail=20`);
   logLines.push(`${k} logs POD --previous          # the run before a crash`);
   sh(...logLines);
@@ -233,7 +260,7 @@ function clientCommands(r: ResolvedBacking, k: string): string[] {
     ];
   const b: BackingRuntime = r;
   const pod = `${b.name}-0`;
-  const exec = `${k} exec -it ${pod} -c ${b.name} --`;
+  const exec = `${k} exec -it ${pod} -c ${backingContainerName(b)} --`;
   const port = b.ports[0]?.port ?? 0;
   const user = exportValue(b, "_USER");
   const db = exportValue(b, "_DATABASE");
@@ -252,7 +279,10 @@ function clientCommands(r: ResolvedBacking, k: string): string[] {
     case "redis":
       return [...withPassword, `${exec} redis-cli --askpass`];
     case "kafka":
-      return [`${exec} kafka-topics --bootstrap-server localhost:${port} --list`];
+      // Apache's image (KRaft) keeps the tools under /opt/kafka/bin; Confluent's puts them on PATH.
+      return [
+        `${exec} ${b.image.startsWith("apache/kafka") ? "/opt/kafka/bin/kafka-topics.sh" : "kafka-topics"} --bootstrap-server localhost:${port} --list`,
+      ];
     case "zookeeper":
       return [`${exec} zkCli.sh -server localhost:${port}`];
     case "cassandra":

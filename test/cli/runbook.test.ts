@@ -5,8 +5,9 @@ import { runCli } from "../helpers/cli.js";
 import { renderFile, ROOT, SPECS } from "../helpers/render.js";
 
 describe.each(SPECS)("runbook of %s", (spec) => {
-  const { model } = renderFile(spec);
-  const doc = runbook(model, spec);
+  const app = renderFile(spec);
+  const { model } = app;
+  const doc = runbook(app, spec);
   const k = `kubectl -n ${model.namespace}`;
 
   it("lists every workload and backing service, with image, port and replicas", () => {
@@ -36,8 +37,19 @@ describe.each(SPECS)("runbook of %s", (spec) => {
       expect(doc).toContain(`### ${name} (`);
       if (!isExternal(r)) expect(doc).toMatch(new RegExp(`(exec -it |pod/)${name}-0 `));
     }
-    for (const line of doc.split("\n").filter((l) => /password/i.test(l) && l.startsWith(k)))
+    for (const line of doc
+      .split("\n")
+      .filter((l) => /password/i.test(l) && l.startsWith(k) && !l.startsWith(`${k} create secret`)))
       expect(line).toMatch(/get secret [a-z0-9-]+ -o jsonpath|ELASTIC_PASSWORD|--askpass/);
+  });
+
+  it("creates every Secret on the by-hand path, after the namespace and before the objects that read them", () => {
+    const at = (s: string): number => doc.indexOf(s);
+    for (const s of app.secrets) {
+      expect(at(`${k} create secret generic ${s.name} `)).toBeGreaterThan(at("kubectl apply -f manifests/0"));
+      expect(at(`${k} create secret generic ${s.name} `)).toBeLessThan(at("kubectl apply -f manifests/\n"));
+    }
+    expect(doc).not.toMatch(/--from-literal=[A-Za-z_]+=(?!"\$)/);
   });
 
   it("covers health, scaling, rollout, rollback, logs and troubleshooting", () => {
@@ -51,7 +63,7 @@ describe.each(SPECS)("runbook of %s", (spec) => {
     ])
       expect(doc).toContain(h);
     expect(doc).toContain(`kubeship rollback ${spec}`);
-    expect(runbook(renderFile(spec).model, spec)).toBe(doc);
+    expect(runbook(renderFile(spec), spec)).toBe(doc);
   });
 });
 
@@ -60,6 +72,7 @@ describe("kubeship runbook", () => {
     const { code, out } = await runCli(["runbook", `${ROOT}/examples/shop.kubeship.yaml`]);
     expect(code).toBe(0);
     expect(out).toMatch(/^# demo-app: runbook$/m);
-    expect(out).toContain("kubectl -n demo-app exec -it postgres-0 -c postgres -- psql -U app -d orders");
+    // The container is named after the engine, not the backing.
+    expect(out).toContain("kubectl -n demo-app exec -it postgres-0 -c postgresql -- psql -U app -d orders");
   });
 });

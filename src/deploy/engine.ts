@@ -316,7 +316,10 @@ async function applyPlan(
         try {
           const isNew = entry?.action === "create" || entry?.action === "replace";
           const initial = isNew ? autoscaledStart(o, objects) : undefined;
-          if (initial === undefined) live = await cluster.apply(o, { force: req.forceConflicts === true });
+          if (initial === undefined)
+            live = await applyOverHandEdits(cluster, o, req.forceConflicts === true, (message) => {
+              reporter({ type: "note", message });
+            });
           else live = await createAtMinimum(cluster, o, initial, req.forceConflicts === true);
         } catch (e) {
           throw explainApplyError(e, o);
@@ -426,6 +429,34 @@ async function createAtMinimum(
     { fieldManager: INITIAL_REPLICAS_MANAGER, force: true },
   );
   return live;
+}
+
+/**
+ * Applies an object. Fields someone changed by hand (`kubectl set image`, `scale`, `edit`: field
+ * managers whose operation is Update) are taken back, as the spec is the source of truth and the
+ * runbook says the next deploy restores it; a field another tool applies (an Apply manager) is a
+ * conflict that stops the deploy, unless `force`.
+ */
+async function applyOverHandEdits(
+  cluster: Cluster,
+  o: KubeObject,
+  force: boolean,
+  note: (message: string) => void,
+): Promise<LiveObject> {
+  try {
+    return await cluster.apply(o, { force });
+  } catch (e) {
+    if (force || !(e instanceof ClusterError) || e.status !== 409) throw e;
+    const managers = [...new Set([...e.message.matchAll(/conflict with "([^"]+)"/g)].map((m) => m[1] ?? ""))];
+    const live = await cluster.get(refOf(o));
+    const entries =
+      (live?.metadata as { managedFields?: { manager?: string; operation?: string }[] } | undefined)
+        ?.managedFields ?? [];
+    const byHand = managers.every((m) => entries.some((f) => f.manager === m && f.operation === "Update"));
+    if (managers.length === 0 || !byHand) throw e;
+    note(`${refName(refOf(o))}: takes back fields changed by hand (${managers.join(", ")})`);
+    return cluster.apply(o, { force: true });
+  }
 }
 
 /** Deletes an object whose immutable fields changed; a StatefulSet's pods and claims stay. */

@@ -5,6 +5,14 @@ import type { RenderedApp } from "../render/render-app.js";
 import { backingContainerName } from "../render/stateful-set.js";
 import { diagramMermaid } from "./diagram.js";
 
+/** Kinds kubeship renders that come from an operator's CRDs, and who installs them. */
+const CRD_KINDS: Readonly<Record<string, string>> = {
+  ServiceMonitor: "prometheus-operator",
+  PrometheusRule: "prometheus-operator",
+  PodMonitor: "prometheus-operator",
+  Certificate: "cert-manager",
+};
+
 /**
  * The operations guide of an app, generated from its model, so it is always true: what runs where,
  * how to check health, scale, roll out and roll back (with kubeship and with kubectl), connect to
@@ -82,6 +90,14 @@ export function runbook(app: RenderedApp, specFile: string): string {
     "",
   );
   const namespaceObject = app.objects.find((o) => o.kind === "Namespace");
+  const crdKinds = [
+    ...new Set(app.objects.map((o) => o.kind).filter((kind) => CRD_KINDS[kind] !== undefined)),
+  ];
+  if (crdKinds.length > 0)
+    p(
+      `(${crdKinds.join(", ")} need ${[...new Set(crdKinds.map((kind) => CRD_KINDS[kind]))].join(" and ")} installed first: without their CRDs \`kubectl apply\` refuses them, and \`kubeship deploy\` stops unless given \`--skip-missing-crds\`; \`kubeship doctor\` checks.)`,
+      "",
+    );
   const envFlag = model.environment === undefined ? "" : ` --env ${model.environment}`;
   // kubectl creates what kubeship deploy would: each Secret once, generated values random (32
   // alphanumerics), supplied ones from variables of the same name in the shell. Never printed.
@@ -229,7 +245,7 @@ export function runbook(app: RenderedApp, specFile: string): string {
     `- **OOMKilled** (\`${k} get pod POD -o jsonpath='{.status.containerStatuses[*].lastState}'\`). Raise \`resources.limits.memory\` in the spec.`,
     "- **Running but not ready.** The readiness probe fails: call the health endpoint through a port-forward (above) and read the logs.",
     `- **A service cannot reach a database.** Check that the spec lists it in \`uses\` (NetworkPolicies allow exactly those edges), that the database is ready, and test from the pod: \`${k} exec deploy/NAME -- sh -c 'nc -zv HOST PORT'\`.`,
-    `- **The autoscaler does not scale.** \`${k} describe hpa NAME\`: \`unknown\` metrics mean metrics-server is missing (\`kubectl top pods\` fails too).`,
+    `- **The autoscaler does not scale.** \`${k} describe hpa NAME\`: \`unknown\` metrics mean metrics-server is missing (\`${k} top pods\` fails too).`,
     `- **A deploy is stuck or was interrupted.** Run \`kubeship deploy ${spec}\` again: it repairs from the recorded revision; \`kubeship rollback ${spec}\` returns to the last good one.`,
     "",
   );

@@ -273,6 +273,27 @@ describe("kubeship deploy against a real control plane", () => {
     expect(image(await get("Deployment", "order-service", "dep-conflict"))).toBe("order-service:1.0.0");
   });
 
+  it("takes back what was changed by hand with kubectl (an Update), saying so", async () => {
+    await run(shop("dep-by-hand"));
+    execFileSync("kubectl", [
+      "--kubeconfig",
+      inject("kubeconfig"),
+      "-n",
+      "dep-by-hand",
+      "set",
+      "image",
+      "deployment/order-service",
+      "order-service=order-service:6.6.6",
+    ]);
+    expect(image(await get("Deployment", "order-service", "dep-by-hand"))).toBe("order-service:6.6.6");
+    const { events } = await run(shop("dep-by-hand"));
+    expect(image(await get("Deployment", "order-service", "dep-by-hand"))).toBe("order-service:1.0.0");
+    expect(events).toContainEqual({
+      type: "note",
+      message: "Deployment/order-service: takes back fields changed by hand (kubectl-set)",
+    });
+  });
+
   it("survives an API server restart in the middle of a deploy, or records it and repairs on the next deploy", async () => {
     await run(shop("dep-restart"));
     const upgrade = shop("dep-restart", ["order-service:1.0.0", "order-service:3.0.0"]);

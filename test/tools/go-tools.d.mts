@@ -4,3 +4,5 @@ export function ensureGoWrapper(name: string): string;
 export function ensureGoInstall(pkg: string, version: string, binName?: string): string;
 /** kubectl's own YAML reader (k8s.io/apimachinery over go-yaml), as a command. */
 export function ensureKubeYaml(): string;
+/** The text of a file of a Go module (an operator's CRD manifests), from the Go module cache. */
+export function goModuleFile(module: string, version: string, path: string): string;

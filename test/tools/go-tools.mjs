@@ -81,3 +81,19 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [what = "kube-yaml"] = process.argv.slice(2);
   process.stdout.write(`${ensureGoWrapper(what)}\n`);
 }
+
+/**
+ * The text of a file of a Go module (CRD manifests of operators: prometheus-operator, Gateway API,
+ * CloudNativePG ...), from the Go module cache (downloaded through the module proxy once).
+ */
+export function goModuleFile(module, version, path) {
+  const info = JSON.parse(
+    execFileSync("go", ["mod", "download", "-json", `${module}@${version}`], {
+      env: goEnv,
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
+    }),
+  );
+  if (info.Error) throw new Error(`go mod download ${module}@${version}: ${info.Error}`);
+  return readFileSync(join(info.Dir, path), "utf8");
+}

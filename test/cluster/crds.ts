@@ -36,7 +36,7 @@ export function installCrds(kubeconfig: string, source: CrdSource): () => void {
   for (const file of source.files) {
     const text = goModuleFile(source.module, source.version, file);
     kubectl(kubeconfig, ["apply", "--server-side", "--force-conflicts", "-f", "-"], text);
-    const name = /^metadata:\n(?:  .*\n)*?  name: (\S+)/m.exec(text)?.[1];
+    const name = /^metadata:\n(?: {2}.*\n)*? {2}name: (\S+)/m.exec(text)?.[1];
     if (name !== undefined) names.push(name);
   }
   kubectl(kubeconfig, [

@@ -129,4 +129,23 @@ describe("architecture", () => {
       .map((f) => relative(ROOT, f));
     expect(offenders).toEqual([]);
   });
+
+  it("runs on a clone with no ../shared beside it: nothing the suite or the build reads is outside the repository", () => {
+    const dirs = ["src", "test", "scripts", "bench"].map((d) => join(ROOT, d));
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (name === "node_modules" || name === "golden" || name === "fixtures") continue;
+        if (statSync(path).isDirectory()) walk(path);
+        else if (
+          /\.(ts|mts|mjs|js|sh)$/.test(name) &&
+          /["'`/]\.\.\/shared\b|ROOT, "\.\.\/shared/.test(readFileSync(path, "utf8"))
+        )
+          offenders.push(relative(ROOT, path));
+      }
+    };
+    dirs.forEach(walk);
+    expect(offenders).toEqual([]);
+  });
 });

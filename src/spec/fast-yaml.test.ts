@@ -42,8 +42,8 @@ describe("the fast YAML reader agrees with js-yaml", () => {
 
   it("agrees on every YAML file in the repository and the seed guides (or leaves it to js-yaml)", () => {
     const files = [...yamlFiles(join(ROOT, "test")), ...yamlFiles(join(ROOT, "examples"))];
-    const seeds = readdirSync(join(ROOT, "../shared/seeds")).flatMap((f) =>
-      [...readFileSync(join(ROOT, "../shared/seeds", f), "utf8").matchAll(/```ya?ml\n([\s\S]*?)```/g)].map(
+    const seeds = readdirSync(join(ROOT, "test/fixtures/seeds")).flatMap((f) =>
+      [...readFileSync(join(ROOT, "test/fixtures/seeds", f), "utf8").matchAll(/```ya?ml\n([\s\S]*?)```/g)].map(
         (m) => m[1] ?? "",
       ),
     );

@@ -7,8 +7,9 @@ import { ROOT } from "../helpers/render.js";
 import { lintText } from "../helpers/lint.js";
 import { HELM } from "../helpers/tools.js";
 
-// The YAML of the hand-written guide in ../shared/seeds is real input: what people write by hand.
-const chapter = readFileSync(join(ROOT, "../shared/seeds/minitoolstream-k8s-chapter.md"), "utf8");
+// The YAML of the hand-written guide (a copy of ../shared/seeds, see test/fixtures/seeds/README.md) is
+// real input: what people write by hand.
+const chapter = readFileSync(join(ROOT, "test/fixtures/seeds/minitoolstream-k8s-chapter.md"), "utf8");
 const blocks = [...chapter.matchAll(/```ya?ml\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
 const manifests = blocks.filter((b) => /^kind:/m.test(b) && !b.includes("{{"));
 const blockAfter = (title: string): string => {

@@ -97,7 +97,8 @@ function containerPorts(svc: Rec): number[] {
     const n = Number((str(e) ?? "").split("/")[0]);
     if (Number.isInteger(n) && n > 0) out.push(n);
   }
-  return out;
+  // A port number no TCP port can have is not a port (Compose would refuse it too).
+  return out.filter((n) => n <= 65535);
 }
 
 /** Splits a shell-like command string into words (quotes respected), as compose does. */
@@ -488,6 +489,10 @@ export function importCompose(compose: unknown, app: string): ComposeImport {
     const plain: Record<string, string> = {};
     const secrets: string[] = [];
     for (const [k, raw] of env) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) {
+        note(composeName, "environment", `'${k}' is not an environment variable name: not imported`);
+        continue;
+      }
       const { value: v, unset } = interpolate(raw);
       const targets = hostsIn(v).filter((h) => names.has(h));
       if (targets.length > 0) {

@@ -4,7 +4,12 @@ import { credentialLeak } from "./credentials.js";
 import { cronProblem } from "./cron.js";
 import { bucketProblem, databaseNameProblem, keyspaceProblem, topicProblem } from "./identifiers.js";
 import { parseImageRef } from "./image-ref.js";
-import { dns1123SubdomainErrors, labelValueErrors, qualifiedNameErrors } from "./k8s-names.js";
+import {
+  dns1123LabelErrors,
+  dns1123SubdomainErrors,
+  labelValueErrors,
+  qualifiedNameErrors,
+} from "./k8s-names.js";
 import { didYouMean } from "./suggest.js";
 
 const MAX_NAME = 63;
@@ -276,6 +281,7 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
     for (const [name, w] of Object.entries(entries ?? {})) checkImage(out, [section, name, "image"], w.image);
   checkRoutes(out, spec);
   for (const [name, b] of Object.entries(spec.backing ?? {})) checkBackingNames(out, name, b);
+  checkReferencedNames(out, spec);
   checkPlacement(out, ["defaults"], spec.defaults ?? {});
   for (const [section, entries] of [
     ["services", spec.services],
@@ -633,4 +639,50 @@ function checkPlacement(out: Diagnostic[], path: DocPath, p: Partial<PlacementSp
       for (const e of labelValueErrors(t.value))
         out.push(error("spec/invalid-toleration", [...at, "value"], `'${t.value}' ${e}`));
   });
+}
+
+/**
+ * Names of things outside the app that land in object fields the API server validates: the
+ * IngressClass, the cert-manager issuer, StorageClasses (DNS-1123 subdomains), the ingress controller's
+ * and Prometheus's namespaces (DNS-1123 labels), and the ingress annotations' keys.
+ */
+function checkReferencedNames(out: Diagnostic[], spec: AppSpec): void {
+  const check = (
+    path: DocPath,
+    value: string | undefined,
+    errors: (v: string) => string[],
+    what: string,
+  ): void => {
+    if (value === undefined) return;
+    const problems = errors(value);
+    if (problems.length > 0)
+      out.push(error("spec/invalid-name", path, `'${value}' is not ${what}: ${problems.join("; ")}`));
+  };
+  check(["ingress", "className"], spec.ingress?.className, dns1123SubdomainErrors, "an IngressClass name");
+  check(["ingress", "tls"], spec.ingress?.tls, dns1123SubdomainErrors, "a ClusterIssuer name");
+  check(
+    ["ingress", "controllerNamespace"],
+    spec.ingress?.controllerNamespace,
+    dns1123LabelErrors,
+    "a namespace",
+  );
+  check(
+    ["monitoring", "prometheusNamespace"],
+    spec.monitoring?.prometheusNamespace,
+    dns1123LabelErrors,
+    "a namespace",
+  );
+  for (const [name, b] of Object.entries(spec.backing ?? {}))
+    check(["backing", name, "storageClass"], b.storageClass, dns1123SubdomainErrors, "a StorageClass name");
+  for (const k of Object.keys(spec.ingress?.annotations ?? {})) {
+    const problems = qualifiedNameErrors(k);
+    if (problems.length > 0)
+      out.push(
+        error(
+          "spec/invalid-annotation",
+          ["ingress", "annotations", k],
+          `'${k}' is not an annotation key: ${problems.join("; ")}`,
+        ),
+      );
+  }
 }

@@ -40,7 +40,9 @@ export function loadSpec(text: string, options: LoadSpecOptions = {}): SpecResul
   const file = options.file ?? "kubeship.yaml";
   const parsed = parseYamlSource(text, file);
   if (parsed.diagnostics.length > 0) return { ok: false, diagnostics: parsed.diagnostics };
-  return validateSpecData(parsed.data, parsed.locator, options.env, options.namespace);
+  // Only an escape (\ud800) makes a lone surrogate: text without one needs no search for them.
+  const escapes = text.includes("\\u") || text.includes("\\U");
+  return validateSpecData(parsed.data, parsed.locator, options.env, options.namespace, escapes);
 }
 
 /** Validates a spec given as data (from YAML, or built in code with `defineApp`). */
@@ -49,6 +51,7 @@ export function validateSpecData(
   locator: SourceLocator = codeLocator("<code>"),
   env?: string,
   namespace?: string,
+  mayHoldLoneSurrogates = true,
 ): SpecResult {
   const diagnostics: Diagnostic[] = [];
   if (!isPlainObject(data)) {
@@ -80,7 +83,7 @@ export function validateSpecData(
         ),
       ],
     };
-  const text = illFormedText(data);
+  const text = mayHoldLoneSurrogates ? illFormedText(data) : [];
   if (text.length > 0) return { ok: false, diagnostics: text.map((d) => locate(d, locator, undefined)) };
   // A namespace given on the command line wins over the spec's and every environment's.
   const withNamespace = (d: unknown): unknown =>

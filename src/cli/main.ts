@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { renderSpec } from "../app.js";
 import { emitHelmChart } from "../emit/helm/chart.js";
 import { emitKustomize } from "../emit/kustomize.js";
@@ -102,7 +103,10 @@ export function buildProgram(term: Terminal, state: { code: number } = { code: E
     .action(async (file: string, opts: { app: string; force?: boolean }) => {
       await refuseToOverwrite(file, opts.force);
       await writeFile(file, starterSpec(opts.app));
-      term.err(`wrote ${file}; render it with: kubeship render ${file}\n`);
+      // The JSON Schema beside it, which the spec's first line names: completion and checks in editors, offline.
+      const schema = join(dirname(file), "kubeship.schema.json");
+      await writeFile(schema, `${JSON.stringify(specJsonSchema(), null, 2)}\n`);
+      term.err(`wrote ${file} and ${schema}; render it with: kubeship render ${file}\n`);
     });
 
   return program;

@@ -146,6 +146,24 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
           "give a path, { grpc: true }, { tcp: true } or { exec: [...] }",
         ),
       );
+    if (s.protocol === "grpc" && s.metrics?.port === s.port)
+      out.push(
+        warning(
+          "spec/grpc-metrics-port",
+          ["services", name, "metrics", "port"],
+          "metrics on the gRPC port: Prometheus scrapes over HTTP/1.1, which a gRPC (HTTP/2) server does not answer",
+          "serve /metrics on a port of its own and name it in metrics.port",
+        ),
+      );
+    if (s.protocol === "grpc" && s.route !== undefined && spec.ingress?.tls === undefined)
+      out.push(
+        warning(
+          "spec/grpc-route-without-tls",
+          ["services", name, "route"],
+          "a gRPC route without ingress.tls: ingress-nginx speaks gRPC to clients over TLS only (HTTP/2 needs ALPN)",
+          "set ingress.tls to a cert-manager ClusterIssuer",
+        ),
+      );
     if (s.protocol === "grpc" && typeof s.health === "string")
       out.push(
         warning(

@@ -43,9 +43,9 @@ describe("the fast YAML reader agrees with js-yaml", () => {
   it("agrees on every YAML file in the repository and the seed guides (or leaves it to js-yaml)", () => {
     const files = [...yamlFiles(join(ROOT, "test")), ...yamlFiles(join(ROOT, "examples"))];
     const seeds = readdirSync(join(ROOT, "test/fixtures/seeds")).flatMap((f) =>
-      [...readFileSync(join(ROOT, "test/fixtures/seeds", f), "utf8").matchAll(/```ya?ml\n([\s\S]*?)```/g)].map(
-        (m) => m[1] ?? "",
-      ),
+      [
+        ...readFileSync(join(ROOT, "test/fixtures/seeds", f), "utf8").matchAll(/```ya?ml\n([\s\S]*?)```/g),
+      ].map((m) => m[1] ?? ""),
     );
     let checked = 0;
     for (const text of [...files.map((f) => readFileSync(f, "utf8")), ...seeds]) {

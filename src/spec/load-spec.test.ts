@@ -256,3 +256,21 @@ config: { A: yes, B: on, C: 2024-01-02 }
     if (r.ok) expect(r.value.spec.config).toEqual({ A: "yes", B: "on", C: "2024-01-02" });
   });
 });
+
+describe("where diagnostics point", () => {
+  it("points at an entry's name when the problem is the whole entry", () => {
+    const r = loadSpec("app: demo\nworkers:\n  mailer:\n    image: m:1.0.0\n", { file: "k.yaml" });
+    const d = r.diagnostics.find((x) => x.code === "spec/worker-without-health");
+    expect(d?.position).toEqual({ file: "k.yaml", line: 3, column: 3 });
+  });
+
+  it("gives no place in the file to an environment named only on the command line", () => {
+    const d = one(BASE, "spec/unknown-environment", "nope");
+    expect(d.position).toBeUndefined();
+  });
+
+  it("says 'greater than 0' where zero is not allowed", () => {
+    const d = one(BASE.replace("{ type: mongodb }", "{ type: mongodb, storage: 0 }"), "spec/out-of-range");
+    expect(d.message).toBe("number 0 is too small: must be > 0");
+  });
+});

@@ -117,7 +117,8 @@ export function validateSpecData(
       path: ["environments"],
       message: `unknown environment '${env}'${didYouMean(env, names)}`,
       hint: names.length > 0 ? `defined: ${names.join(", ")}` : "add it under 'environments'",
-      position: locator.locate(["environments"], { key: true }),
+      // Named on the command line: a place in the file only where its environments are.
+      ...(locator.has(["environments"]) ? { position: locator.locate(["environments"], { key: true }) } : {}),
     });
   }
   if (hasErrors(diagnostics) || selected === undefined)
@@ -242,7 +243,7 @@ function locate(d: Diagnostic, locator: SourceLocator, env: string | undefined):
       }
     }
   }
-  return { ...d, position: locator.locate(path, { key: unknownField }) };
+  return { ...d, position: locator.locate(path, unknownField ? { key: true } : {}) };
 }
 
 /** The names of a spec's environments (for emitting one overlay each); empty when it has none or cannot be read. */

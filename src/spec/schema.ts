@@ -308,9 +308,17 @@ export type AppSpecInput = z.input<typeof appSpec>;
 
 /** The JSON Schema of the spec, for editors (`# yaml-language-server: $schema=...`). */
 export function specJsonSchema(): Record<string, unknown> {
-  return {
-    ...z.toJSONSchema(appSpec, { target: "draft-7", io: "input", unrepresentable: "any" }),
-    $id: "https://kubeship.dev/schema/v1/kubeship.json",
-    title: "kubeship app spec v1",
+  const schema = z.toJSONSchema(appSpec, { target: "draft-7", io: "input", unrepresentable: "any" }) as {
+    properties: Record<string, Record<string, unknown>>;
   };
+  // Names as editors should check them (the spec check says more, with its own wording): the app and
+  // every entry are DNS-1035 labels.
+  const label = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+  const app = schema.properties["app"];
+  if (app !== undefined) Object.assign(app, { pattern: label, maxLength: 50 });
+  for (const section of ["services", "workers", "jobs", "backing"]) {
+    const entry = schema.properties[section];
+    if (entry !== undefined) entry["propertyNames"] = { pattern: label, maxLength: 54 };
+  }
+  return { ...schema, $id: "https://kubeship.dev/schema/v1/kubeship.json", title: "kubeship app spec v1" };
 }

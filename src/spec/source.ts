@@ -274,7 +274,9 @@ class YamlLocator implements SourceLocator {
 
   locate(path: DocPath, options: { key?: boolean } = {}): SourcePosition {
     const { node, keyNode, depth } = this.walk(path);
-    const target = options.key === true && depth === path.length && keyNode !== undefined ? keyNode : node;
+    // About a whole entry (a mapping or list found at the path): its name, not its first field.
+    const wantsKey = options.key ?? (isMap(node) || isSeq(node));
+    const target = wantsKey && depth === path.length && keyNode !== undefined ? keyNode : node;
     const offset = target?.range?.[0] ?? 0;
     return this.at(offset);
   }

@@ -1,6 +1,6 @@
 /** The commented starter spec `kubeship init` writes. Every field it shows is part of the v1 contract. */
 export function starterSpec(app: string): string {
-  return `# yaml-language-server: $schema=https://kubeship.dev/schema/v1/kubeship.json
+  return `# yaml-language-server: $schema=./kubeship.schema.json
 # kubeship app spec (v1). Render with: kubeship render kubeship.yaml -o out/
 # Reference: docs/spec.md. Every field below is optional unless marked required.
 

@@ -86,7 +86,7 @@ function convert(issue: Issue, prefix: DocPath, root: z.ZodType, input: unknown)
         error(
           "spec/out-of-range",
           path,
-          `${describeValue(value)} is too small: ${bound(issue.origin, ">=", issue.minimum)}`,
+          `${describeValue(value)} is too small: ${bound(issue.origin, issue.inclusive === false ? ">" : ">=", issue.minimum)}`,
         ),
       ];
     case "too_big":
@@ -94,7 +94,7 @@ function convert(issue: Issue, prefix: DocPath, root: z.ZodType, input: unknown)
         error(
           "spec/out-of-range",
           path,
-          `${describeValue(value)} is too big: ${bound(issue.origin, "<=", issue.maximum)}`,
+          `${describeValue(value)} is too big: ${bound(issue.origin, issue.inclusive === false ? "<" : "<=", issue.maximum)}`,
         ),
       ];
     case "invalid_key":
@@ -125,8 +125,8 @@ function typeHint(expected: string): string {
 }
 
 function bound(origin: string, op: string, limit: number | bigint): string {
-  if (origin === "array") return `needs ${op === ">=" ? "at least" : "at most"} ${limit} items`;
-  if (origin === "string") return `needs ${op === ">=" ? "at least" : "at most"} ${limit} characters`;
+  if (origin === "array") return `needs ${op.startsWith(">") ? "at least" : "at most"} ${limit} items`;
+  if (origin === "string") return `needs ${op.startsWith(">") ? "at least" : "at most"} ${limit} characters`;
   return `must be ${op} ${limit}`;
 }
 

@@ -288,3 +288,20 @@ describe("colour", () => {
     expect(colorWanted(false, { FORCE_COLOR: "1", NO_COLOR: "1" })).toBe(false);
   });
 });
+
+describe("kubeship init", () => {
+  it("writes a starter spec that renders and lints clean, and the JSON Schema its first line names", async () => {
+    const dir = tmp();
+    const r = await run(["init", join(dir, "kubeship.yaml")]);
+    expect(r.code).toBe(0);
+    const spec = readFileSync(join(dir, "kubeship.yaml"), "utf8");
+    expect(spec.split("\n")[0]).toBe("# yaml-language-server: $schema=./kubeship.schema.json");
+    const schema = JSON.parse(readFileSync(join(dir, "kubeship.schema.json"), "utf8")) as {
+      properties: { app: { pattern: string }; services: { propertyNames: { pattern: string } } };
+    };
+    expect(new RegExp(schema.properties.app.pattern).test("My_App")).toBe(false);
+    expect(new RegExp(schema.properties.services.propertyNames.pattern).test("api")).toBe(true);
+    const lint = await run(["lint", "--spec", join(dir, "kubeship.yaml")]);
+    expect(lint.out).toMatch(/0 errors, 0 warnings/);
+  });
+});

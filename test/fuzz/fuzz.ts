@@ -91,11 +91,11 @@ class Worker {
     return child;
   }
 
-  /** Runs a case: its result line, or "hang" past the watchdog, or "crash" when the worker died. */
-  async run(c: FuzzCase, watchdogMs: number): Promise<string | "hang" | "crash"> {
-    const answer = new Promise<string | "crash">((resolve) => {
+  /** Runs a case: its result line, or a hang past the watchdog, or a crash when the worker died. */
+  async run(c: FuzzCase, watchdogMs: number): Promise<{ line: string } | "hang" | "crash"> {
+    const answer = new Promise<{ line: string } | "crash">((resolve) => {
       this.pending = (line) => {
-        resolve(line ?? "crash");
+        resolve(line === undefined ? "crash" : { line });
       };
     });
     this.child.stdin.write(`${JSON.stringify({ id: c.id, kind: c.kind, text: c.text })}\n`);
@@ -175,7 +175,7 @@ export async function runFuzz(cases: readonly FuzzCase[], limits: FuzzLimits): P
         fail(c, "no crash", "the worker process died (out of memory or a fatal error)");
         continue;
       }
-      const r = JSON.parse(line) as CaseResult;
+      const r = JSON.parse(line.line) as CaseResult;
       slowestMs = Math.max(slowestMs, r.ms);
       maxRssMb = Math.max(maxRssMb, r.maxRssMb);
       exitCodes[`${c.kind} ${r.code}`] = (exitCodes[`${c.kind} ${r.code}`] ?? 0) + 1;
@@ -183,7 +183,7 @@ export async function runFuzz(cases: readonly FuzzCase[], limits: FuzzLimits): P
         fail(c, "documented exit code", `exit ${r.code}: ${r.err}`);
       for (const part of [r, r.rendered, r.lint])
         if (part !== undefined && INTERNAL.test(`${part.out}\n${part.err}`))
-          fail(c, "no internal error", `${part.err.slice(0, 400)}`);
+          fail(c, "no internal error", part.err.slice(0, 400));
       if (r.maxRssMb > limits.maxRssMb) fail(c, "bounded memory", `${r.maxRssMb} MB`);
       if (c.kind === "render" && r.code === 0) {
         rendered.push({ c, stream: r.out });
@@ -304,7 +304,8 @@ function firstDifference(a: unknown, b: unknown, path = ""): string {
       if (d !== "") return d;
     }
   }
-  return `${path}: Go ${JSON.stringify(a)?.slice(0, 120) ?? "undefined"} / JavaScript ${JSON.stringify(b)?.slice(0, 120) ?? "undefined"}`;
+  const show = (v: unknown): string => (v === undefined ? "undefined" : JSON.stringify(v).slice(0, 120));
+  return `${path}: Go ${show(a)} / JavaScript ${show(b)}`;
 }
 
 function namespaceOf(stream: string): string {

@@ -20,6 +20,9 @@ export function notesTxt(app: RenderedApp): string {
     `  kubectl label namespace {{ .Release.Namespace }} pod-security.kubernetes.io/enforce=${model.security.podSecurity}`,
     "",
     "Generated credentials are kept across upgrades and uninstalls (helm.sh/resource-policy: keep).",
+    "They are created once by looking up the live Secret: `helm template` (as Argo CD and Flux run",
+    "it) cannot look up, so every render makes new values. There, set secrets.<name>.existingSecret",
+    "to Secrets you manage, or render with kubeship's GitOps formats.",
     "",
   );
   return lines.join("\n");

@@ -119,17 +119,34 @@ function resolveBacking(b: Backing, model: AppModel): ResolvedBacking {
     resources,
     monitoring: model.monitoring.serviceMonitor,
   });
-  return {
-    ...built,
-    name: b.name,
+  const { members = [], replicas, parallel, ...rest } = built;
+  const common = {
     type: b.type,
     version,
+    resources,
+    ...(b.storageClass === undefined ? {} : { storageClass: b.storageClass }),
+    placement: b.placement,
+    group: b.name,
+  };
+  return {
+    ...rest,
+    ...common,
+    name: b.name,
     image: built.image ?? image,
     storage,
-    ...(b.storageClass === undefined ? {} : { storageClass: b.storageClass }),
-    resources,
-    replicas: b.replicas,
-    placement: b.placement,
+    replicas: replicas ?? b.replicas,
+    parallel: parallel ?? false,
+    members: members.map(({ suffix, storage: memberStorage, parallel: memberParallel, ...m }) => ({
+      ...m,
+      ...common,
+      name: `${b.name}${suffix}`,
+      image: m.image ?? built.image ?? image,
+      storage: memberStorage ?? storage,
+      parallel: memberParallel ?? false,
+      members: [],
+      secrets: [],
+      exports: [],
+    })),
   };
 }
 

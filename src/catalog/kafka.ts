@@ -110,6 +110,7 @@ export const kafka: BackingPreset = {
       user: { uid: 1000, gid: 1000, fsGroup: 1000 },
       // Brokers and controllers must reach each other before any of them is ready.
       publishNotReadyAddresses: true,
+      parallel: true,
       ...(ctx.monitoring
         ? {
             metrics: {

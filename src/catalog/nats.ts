@@ -48,6 +48,7 @@ export const nats: BackingPreset = {
       readOnlyRootFilesystem: true,
       user: { uid: 1000, gid: 1000, fsGroup: 1000 },
       publishNotReadyAddresses: n > 1,
+      parallel: n > 1,
       ...(monitoring
         ? {
             metrics: {

@@ -1,4 +1,4 @@
-import type { IContainer, IEnvVar, IProbe } from "kubernetes-models/v1";
+import type { IContainer, IEnvVar, IProbe, IVolume } from "kubernetes-models/v1";
 import type { AppModel, Backing, Placement, Resources } from "../model/app-model.js";
 import type { BackingType } from "../spec/schema.js";
 
@@ -66,10 +66,36 @@ export interface BackingRuntime {
   readonly placement: Placement;
   /** Clustered engines find their peers before they are ready. */
   readonly publishNotReadyAddresses: boolean;
+  /**
+   * Start every pod at once (`podManagementPolicy: Parallel`): members that must see each other
+   * before any of them is ready (a KRaft quorum). Others start one by one (OrderedReady).
+   */
+  readonly parallel: boolean;
   readonly metrics?: BackingMetrics;
   readonly init?: BackingInit;
   readonly secrets: readonly SecretRequirement[];
   readonly exports: readonly ExportedVar[];
+  /** The backing service this StatefulSet belongs to: its own name, or its parent's for a member. */
+  readonly group: string;
+  /** The StatefulSets that run beside the main one: read replicas, sentinels. */
+  readonly members: readonly BackingRuntime[];
+  /** Scripts and configuration files the pods mount read-only from a ConfigMap `<name>-files`. */
+  readonly files?: BackingFiles;
+  /** Containers that run before the main one (to copy a configuration directory, a key file). */
+  readonly initContainers?: readonly IContainer[];
+  /** Extra volumes of the pod (a Secret holding a key file), with where the main container mounts them. */
+  readonly volumes?: readonly { readonly volume: IVolume; readonly mountPath: string }[];
+  /** Labels every pod gets besides kubeship's own (a role a Service selects by). */
+  readonly podLabels?: Readonly<Record<string, string>>;
+}
+
+/** Files the pods of a backing mount read-only from a ConfigMap kubeship renders. */
+export interface BackingFiles {
+  readonly mountPath: string;
+  /** File name -> content. */
+  readonly files: Readonly<Record<string, string>>;
+  /** Shell scripts the container runs: mounted with mode 0555, else 0444. */
+  readonly executable: boolean;
 }
 
 /** What a preset is given to build a runtime. */
@@ -98,10 +124,37 @@ export interface BackingPreset {
   build(ctx: PresetContext): BuiltRuntime;
 }
 
-/** What a preset's `build` returns; the catalog adds the fields common to all. `image` overrides the version's. */
-export type BuiltRuntime = Omit<
-  BackingRuntime,
-  "name" | "type" | "version" | "image" | "storage" | "resources" | "replicas" | "storageClass" | "placement"
-> & {
+/** The fields the catalog fills in for every runtime, from the spec. */
+type CommonFields =
+  | "name"
+  | "type"
+  | "version"
+  | "image"
+  | "storage"
+  | "resources"
+  | "replicas"
+  | "storageClass"
+  | "placement"
+  | "group"
+  | "members"
+  | "parallel";
+
+/**
+ * What a preset's `build` returns; the catalog adds the fields common to all. `image` overrides the
+ * version's; `replicas`, where the main StatefulSet runs fewer pods than the spec asks for (a
+ * primary with read replicas in a member); `members` the other StatefulSets, each named by a suffix.
+ */
+export type BuiltRuntime = Omit<BackingRuntime, CommonFields> & {
   readonly image?: string;
+  readonly replicas?: number;
+  readonly parallel?: boolean;
+  readonly members?: readonly BuiltMember[];
+};
+
+/** Another StatefulSet of a backing: `<name><suffix>`, with its own pods, ports, probes and Services. */
+export type BuiltMember = Omit<BuiltRuntime, "members" | "exports" | "secrets" | "init" | "replicas"> & {
+  readonly suffix: string;
+  readonly replicas: number;
+  /** Size of its data volume; a member with no data (a sentinel) keeps a small one. */
+  readonly storage?: string;
 };

@@ -60,6 +60,7 @@ export const zookeeper: BackingPreset = {
       readOnlyRootFilesystem: true,
       user: { uid: 1000, gid: 1000, fsGroup: 1000 },
       publishNotReadyAddresses: true,
+      parallel: true,
       ...(monitoring ? { metrics: { port: metricsPort, path: "/metrics" } } : {}),
       secrets: [],
       exports: standardExports(backing, model, port, (v) => `zookeeper://${v.host}:${v.port}`, {

@@ -1,6 +1,14 @@
 import type { AppModel } from "../model/app-model.js";
 import type { KubeObject } from "../render/kube-object.js";
-import { COMPONENT_LABEL, NAME_LABEL } from "../render/labels.js";
+import { BACKING_LABEL, COMPONENT_LABEL, NAME_LABEL } from "../render/labels.js";
+
+/**
+ * The graph node an object belongs to: its backing service for every StatefulSet and Service of one
+ * (a primary's read replicas and Redis's sentinels deploy with it), else its own name.
+ */
+function ownerOf(o: KubeObject): string | undefined {
+  return o.metadata.labels?.[BACKING_LABEL] ?? o.metadata.labels?.[NAME_LABEL];
+}
 
 /** One step of a deploy: objects applied together (in parallel), then waited for. */
 export interface Wave {
@@ -38,7 +46,7 @@ export function deployWaves(model: AppModel, objects: readonly KubeObject[]): Wa
     o.kind === "ConfigMap" && o.metadata.labels?.["grafana_dashboard"] === "1";
   take("namespace", (o) => o.kind === "Namespace");
   take("config", (o) => CONFIG_KINDS.has(o.kind) && !isDashboard(o));
-  const owner = (o: KubeObject): string | undefined => o.metadata.labels?.[NAME_LABEL];
+  const owner = ownerOf;
   for (const wave of model.graph.waves()) {
     const members = new Set(wave);
     take(
@@ -82,7 +90,7 @@ export interface DeploySteps {
  */
 export function deploySteps(model: AppModel, objects: readonly KubeObject[]): DeploySteps {
   const waves = deployWaves(model, objects);
-  const owner = (o: KubeObject): string | undefined => o.metadata.labels?.[NAME_LABEL];
+  const owner = ownerOf;
   const before = waves.filter((w) => w.name === "namespace" || w.name === "config");
   const graphNames = new Set(model.graph.nodes.map((n) => n.name));
   const nodes = new Map<string, Wave[]>();

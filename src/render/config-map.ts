@@ -1,6 +1,8 @@
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+import type { BackingFiles, BackingRuntime } from "../catalog/types.js";
 import { configMapName, type RenderContext } from "./context.js";
-import { objectLabels } from "./labels.js";
+import { backingGroupLabels, objectLabels } from "./labels.js";
+import { filesConfigMapName } from "./stateful-set.js";
 
 /** The shared ConfigMap of `config`, injected into every workload with envFrom. */
 export function renderConfigMap(ctx: RenderContext): IConfigMap & { metadata: { name: string } } {
@@ -14,5 +16,25 @@ export function renderConfigMap(ctx: RenderContext): IConfigMap & { metadata: { 
       labels: objectLabels(model, configMapName(model), "config"),
     },
     data: { ...model.config },
+  };
+}
+
+/** The ConfigMap of a backing StatefulSet's files (scripts, configuration), mounted read-only by its pods. */
+export function renderFilesConfigMap(
+  ctx: RenderContext,
+  b: BackingRuntime,
+  files: BackingFiles,
+): IConfigMap & { metadata: { name: string } } {
+  const { model } = ctx;
+  const name = filesConfigMapName(b.name);
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: {
+      name,
+      namespace: model.namespace,
+      labels: { ...objectLabels(model, name, "backing"), ...backingGroupLabels(model, b.group) },
+    },
+    data: { ...files.files },
   };
 }

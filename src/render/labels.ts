@@ -13,8 +13,19 @@ export const VERSION_LABEL = "app.kubernetes.io/version";
 export const MANAGED_BY = "kubeship";
 /** Annotation prefix that waives a lint rule on one object: `kubeship.io/waive.<rule>: <reason>`. */
 export const WAIVE_ANNOTATION_PREFIX = "kubeship.io/waive.";
+/**
+ * The backing service a StatefulSet belongs to, on the objects and pods of all its StatefulSets (a
+ * primary and its read replicas, Redis and its sentinels): disruption budgets, NetworkPolicies and
+ * the deploy order treat them as one.
+ */
+export const BACKING_LABEL = "kubeship.io/backing";
 /** Pod annotation holding a hash of the shared config, so a config change rolls the pods. */
 export const CONFIG_HASH_ANNOTATION = "kubeship.io/config-hash";
+
+/** The pods of every StatefulSet of a backing service. */
+export function backingGroupLabels(model: AppModel, group: string): Record<string, string> {
+  return { [BACKING_LABEL]: group, [INSTANCE_LABEL]: model.app };
+}
 
 /** The immutable selector of a workload's or backing's pods. */
 export function selectorLabels(model: AppModel, name: string): Record<string, string> {

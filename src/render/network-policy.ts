@@ -5,9 +5,10 @@ import type {
   INetworkPolicyPort,
 } from "kubernetes-models/networking.k8s.io/v1";
 import { isExternal } from "../catalog/catalog.js";
+import type { BackingRuntime } from "../catalog/types.js";
 import type { AppModel } from "../model/app-model.js";
 import { hasSeparateMetricsPort, type RenderContext, workloadNamed } from "./context.js";
-import { objectLabels, selectorLabels } from "./labels.js";
+import { backingGroupLabels, objectLabels, selectorLabels } from "./labels.js";
 import { INIT_JOB_SUFFIX } from "./job.js";
 
 type NamedPolicy = INetworkPolicy & { metadata: { name: string } };
@@ -60,20 +61,25 @@ export function renderNetworkPolicies(ctx: RenderContext): NamedPolicy[] {
   for (const b of ctx.backings.values()) {
     if (isExternal(b)) continue;
     const ingress: INetworkPolicyIngressRule[] = [];
-    // Clients need the client port only; peers (below) and metrics (scrapes) get their own rules.
-    const clientPorts = b.ports.slice(0, 1).map((p) => tcp(p.port));
+    // Clients need the client ports only (of the primary and its replicas, of Redis and its
+    // sentinels); members (below) and metrics (scrapes) get their own rules.
+    const clientPorts = clientPortsOf(b).map(tcp);
     const users = model.graph.dependentsOf(b.name, "uses").map((d) => podsOf(model, d));
     if (b.init !== undefined) users.push(podsOf(model, `${b.name}${INIT_JOB_SUFFIX}`));
     if (users.length > 0) ingress.push({ from: users, ports: clientPorts });
-    if (b.metrics !== undefined)
-      ingress.push({ from: [scraperPeer(model)], ports: [tcp(b.metrics.port.port)] });
+    const metricsPorts = [
+      ...new Set([b, ...b.members].flatMap((r) => (r.metrics ? [r.metrics.port.port] : []))),
+    ];
+    if (metricsPorts.length > 0) ingress.push({ from: [scraperPeer(model)], ports: metricsPorts.map(tcp) });
     const egress = egressTo(ctx, model.graph.dependenciesOf(b.name, "uses"));
-    if (b.replicas > 1) {
-      // Members of a cluster talk to each other on every port (replication, gossip, quorum).
-      ingress.push({ from: [podsOf(model, b.name)] });
-      egress.push({ to: [podsOf(model, b.name)] });
+    const group = backingGroupLabels(model, b.name);
+    if (b.replicas + b.members.reduce((n, m) => n + m.replicas, 0) > 1) {
+      // Members talk to each other on their own ports (replication, gossip, quorum) and no others.
+      const peerPorts = [...new Set([b, ...b.members].flatMap((r) => r.ports.map((p) => p.port)))].map(tcp);
+      ingress.push({ from: [{ podSelector: { matchLabels: group } }], ports: peerPorts });
+      egress.push({ to: [{ podSelector: { matchLabels: group } }], ports: peerPorts });
     }
-    out.push(policy(model, b.name, selectorLabels(model, b.name), ingress, egress));
+    out.push(policy(model, b.name, group, ingress, egress));
     if (b.init !== undefined) {
       const name = `${b.name}${INIT_JOB_SUFFIX}`;
       out.push(policy(model, name, selectorLabels(model, name), [], egressTo(ctx, [b.name])));
@@ -89,13 +95,21 @@ function egressTo(ctx: RenderContext, targets: readonly string[]): INetworkPolic
     if (b !== undefined && isExternal(b))
       rules.push({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(b.port)] });
     else if (b !== undefined)
-      rules.push({ to: [podsOf(ctx.model, t)], ports: b.ports.slice(0, 1).map((p) => tcp(p.port)) });
+      rules.push({
+        to: [{ podSelector: { matchLabels: backingGroupLabels(ctx.model, t) } }],
+        ports: clientPortsOf(b).map(tcp),
+      });
     else {
       const w = workloadNamed(ctx.model, t);
       if (w?.port !== undefined) rules.push({ to: [podsOf(ctx.model, t)], ports: [tcp(w.port)] });
     }
   }
   return rules;
+}
+
+/** The ports clients of a backing connect to: the first port of each of its StatefulSets. */
+function clientPortsOf(b: BackingRuntime): number[] {
+  return [...new Set([b, ...b.members].flatMap((r) => r.ports.slice(0, 1).map((p) => p.port)))];
 }
 
 function podsOf(model: AppModel, name: string): { podSelector: { matchLabels: Record<string, string> } } {

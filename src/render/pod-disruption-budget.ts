@@ -12,6 +12,7 @@ export function renderPdb(
   ctx: RenderContext,
   name: string,
   component: string,
+  matchLabels: Record<string, string> = selectorLabels(ctx.model, name),
 ): IPodDisruptionBudget & { metadata: { name: string } } {
   const { model } = ctx;
   return {
@@ -21,7 +22,7 @@ export function renderPdb(
     spec: {
       maxUnavailable: 1,
       unhealthyPodEvictionPolicy: "AlwaysAllow",
-      selector: { matchLabels: selectorLabels(model, name) },
+      selector: { matchLabels },
     },
   };
 }

@@ -3,7 +3,7 @@ import type { SecretRequirement } from "../catalog/types.js";
 import type { AppModel } from "../model/app-model.js";
 import { resultOf, type Result } from "../spec/diagnostic.js";
 import { checkOutput } from "./check-output.js";
-import { renderConfigMap } from "./config-map.js";
+import { renderConfigMap, renderFilesConfigMap } from "./config-map.js";
 import { type RenderContext, renderContext } from "./context.js";
 import { renderDashboard } from "./dashboard.js";
 import { renderDeployment } from "./deployment.js";
@@ -11,7 +11,7 @@ import { renderHpa } from "./horizontal-pod-autoscaler.js";
 import { renderIngresses } from "./ingress.js";
 import { renderCronJob, renderInitJob, renderJob } from "./job.js";
 import { type KubeObject, sortObjects, toObject } from "./kube-object.js";
-import { WAIVE_ANNOTATION_PREFIX } from "./labels.js";
+import { backingGroupLabels, WAIVE_ANNOTATION_PREFIX } from "./labels.js";
 import { renderNamespace, SHARED_NAMESPACES } from "./namespace.js";
 import { renderNetworkPolicies } from "./network-policy.js";
 import { renderPdb } from "./pod-disruption-budget.js";
@@ -66,14 +66,22 @@ function renderObjects(ctx: RenderContext): KubeObject[] {
   for (const b of ctx.backings.values()) {
     if (isExternal(b)) continue;
     out.push(toObject(renderServiceAccount(model, b.name, BACKING_COMPONENT)));
-    out.push(toObject(renderStatefulSet(ctx, b)));
-    for (const s of renderBackingServices(ctx, b)) out.push(toObject(s));
-    if (b.replicas >= 2) out.push(toObject(renderPdb(ctx, b.name, BACKING_COMPONENT)));
+    const sets = [b, ...b.members];
+    const pods = sets.reduce((n, r) => n + r.replicas, 0);
+    for (const r of sets) {
+      out.push(toObject(renderStatefulSet(ctx, r, pods)));
+      if (r.files !== undefined) out.push(toObject(renderFilesConfigMap(ctx, r, r.files)));
+      for (const s of renderBackingServices(ctx, r)) out.push(toObject(s));
+      if (r.metrics && model.monitoring.serviceMonitor)
+        out.push(
+          toObject(renderServiceMonitor(ctx, r.name, BACKING_COMPONENT, r.metrics.port.name, r.metrics.path)),
+        );
+    }
+    // One budget over every pod of the backing: a drain takes one member at a time, never a primary
+    // and its replica together, and a quorum keeps its majority.
+    if (pods >= 2)
+      out.push(toObject(renderPdb(ctx, b.name, BACKING_COMPONENT, backingGroupLabels(model, b.name))));
     if (b.init) out.push(toObject(renderInitJob(ctx, b, b.init)));
-    if (b.metrics && model.monitoring.serviceMonitor)
-      out.push(
-        toObject(renderServiceMonitor(ctx, b.name, BACKING_COMPONENT, b.metrics.port.name, b.metrics.path)),
-      );
   }
 
   out.push(...renderIngresses(ctx).map(toObject));

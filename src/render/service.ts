@@ -3,7 +3,7 @@ import type { BackingRuntime } from "../catalog/types.js";
 import { headlessName } from "../catalog/helpers.js";
 import type { Workload } from "../model/app-model.js";
 import { hasSeparateMetricsPort, type RenderContext, servicePortName } from "./context.js";
-import { objectLabels, selectorLabels } from "./labels.js";
+import { backingGroupLabels, objectLabels, selectorLabels } from "./labels.js";
 import { BACKING_COMPONENT } from "./stateful-set.js";
 
 type NamedService = IService & { metadata: { name: string } };
@@ -56,7 +56,7 @@ export function renderBackingServices(ctx: RenderContext, b: BackingRuntime): Na
       targetPort: metrics.port.name,
       protocol: "TCP",
     });
-  const labels = objectLabels(model, b.name, BACKING_COMPONENT);
+  const labels = { ...objectLabels(model, b.name, BACKING_COMPONENT), ...backingGroupLabels(model, b.group) };
   return [
     {
       apiVersion: "v1",

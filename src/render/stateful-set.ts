@@ -1,9 +1,15 @@
 import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
-import type { IContainer, IVolume, IVolumeMount } from "kubernetes-models/v1";
+import type { IAffinity, IContainer, IVolume, IVolumeMount } from "kubernetes-models/v1";
 import type { BackingRuntime } from "../catalog/types.js";
 import { headlessName } from "../catalog/helpers.js";
-import type { RenderContext } from "./context.js";
-import { imageTag, objectLabels, selectorLabels, WAIVE_ANNOTATION_PREFIX } from "./labels.js";
+import { type RenderContext, shortHash } from "./context.js";
+import {
+  backingGroupLabels,
+  imageTag,
+  objectLabels,
+  selectorLabels,
+  WAIVE_ANNOTATION_PREFIX,
+} from "./labels.js";
 import { ENABLE_SERVICE_LINKS, placementFields, topologySpread } from "./pod.js";
 import { containerSecurityContext, podSecurityContext } from "./security-context.js";
 
@@ -26,6 +32,31 @@ export function volumeNameFor(path: string): string {
   );
 }
 
+/** The volume of a backing's files (scripts, configuration) from its ConfigMap. */
+const FILES_VOLUME = "files";
+
+/** Pod annotation holding a hash of a backing's files. */
+export const FILES_HASH_ANNOTATION = "kubeship.io/files-hash";
+
+/** The ConfigMap of a backing StatefulSet's files. */
+export function filesConfigMapName(name: string): string {
+  return `${name}-files`;
+}
+
+/** Prefer a node where no other pod of the same group runs (soft: a small cluster still schedules). */
+function preferOtherNodes(group: Record<string, string>): IAffinity {
+  return {
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        {
+          weight: 100,
+          podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: group } },
+        },
+      ],
+    },
+  };
+}
+
 /** The name of a backing's main container: its type (`postgresql`), as `kubectl exec -c` needs it. */
 export function backingContainerName(b: Pick<BackingRuntime, "type">): string {
   return b.type;
@@ -39,17 +70,28 @@ export function backingContainerName(b: Pick<BackingRuntime, "type">): string {
 export function renderStatefulSet(
   ctx: RenderContext,
   b: BackingRuntime,
+  groupSize: number = b.replicas,
 ): IStatefulSet & { metadata: { name: string } } {
   const { model } = ctx;
   const selector = selectorLabels(model, b.name);
   const mounts: IVolumeMount[] = [
     { name: DATA_VOLUME, mountPath: b.dataPath },
     ...b.writablePaths.map((p) => ({ name: volumeNameFor(p), mountPath: p })),
+    ...(b.files === undefined ? [] : [{ name: FILES_VOLUME, mountPath: b.files.mountPath, readOnly: true }]),
+    ...(b.volumes ?? []).map((v) => ({ name: v.volume.name, mountPath: v.mountPath, readOnly: true })),
   ];
-  const volumes: IVolume[] = b.writablePaths.map((p) => ({
-    name: volumeNameFor(p),
-    emptyDir: { sizeLimit: "1Gi" },
-  }));
+  const volumes: IVolume[] = [
+    ...b.writablePaths.map((p) => ({ name: volumeNameFor(p), emptyDir: { sizeLimit: "1Gi" } })),
+    ...(b.files === undefined
+      ? []
+      : [
+          {
+            name: FILES_VOLUME,
+            configMap: { name: filesConfigMapName(b.name), defaultMode: b.files.executable ? 0o555 : 0o444 },
+          },
+        ]),
+    ...(b.volumes ?? []).map((v) => v.volume),
+  ];
   const main: IContainer = {
     name: backingContainerName(b),
     image: b.image,
@@ -71,6 +113,21 @@ export function renderStatefulSet(
   const containers: IContainer[] = [main];
   if (b.metrics?.sidecar)
     containers.push({ ...b.metrics.sidecar, securityContext: containerSecurityContext(model) });
+  const initContainers = (b.initContainers ?? []).map((c) => ({
+    ...c,
+    securityContext: containerSecurityContext(model, true),
+  }));
+  const podLabels = {
+    ...objectLabels(model, b.name, BACKING_COMPONENT, imageTag(b.image)),
+    ...backingGroupLabels(model, b.group),
+    ...(b.podLabels ?? {}),
+  };
+  const group = backingGroupLabels(model, b.group);
+  const podAnnotations: Record<string, string> = {
+    ...b.placement.annotations,
+    // A change of the mounted files rolls the pods, as a change of the shared config does.
+    ...(b.files === undefined ? {} : { [FILES_HASH_ANNOTATION]: shortHash(JSON.stringify(b.files)) }),
+  };
   const waivers =
     b.writableRootReason === undefined
       ? {}
@@ -81,33 +138,36 @@ export function renderStatefulSet(
     metadata: {
       name: b.name,
       namespace: model.namespace,
-      labels: objectLabels(model, b.name, BACKING_COMPONENT, imageTag(b.image)),
+      labels: { ...objectLabels(model, b.name, BACKING_COMPONENT, imageTag(b.image)), ...group },
       ...(Object.keys(waivers).length > 0 ? { annotations: waivers } : {}),
     },
     spec: {
       serviceName: headlessName(b.name),
       replicas: b.replicas,
       // Clustered engines must start all members at once to form a quorum.
-      podManagementPolicy: b.publishNotReadyAddresses ? "Parallel" : "OrderedReady",
+      podManagementPolicy: b.parallel ? "Parallel" : "OrderedReady",
       updateStrategy: { type: "RollingUpdate" },
       revisionHistoryLimit: 5,
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
       selector: { matchLabels: selector },
       template: {
         metadata: {
-          labels: objectLabels(model, b.name, BACKING_COMPONENT, imageTag(b.image)),
-          ...(Object.keys(b.placement.annotations).length > 0
-            ? { annotations: { ...b.placement.annotations } }
-            : {}),
+          labels: podLabels,
+          ...(Object.keys(podAnnotations).length > 0 ? { annotations: podAnnotations } : {}),
         },
         spec: {
-          serviceAccountName: b.name,
+          serviceAccountName: b.group,
           automountServiceAccountToken: false,
           enableServiceLinks: ENABLE_SERVICE_LINKS,
           terminationGracePeriodSeconds: BACKING_TERMINATION_GRACE_SECONDS,
           securityContext: podSecurityContext(model, b.user),
-          ...(b.replicas > 1 ? { topologySpreadConstraints: topologySpread(selector) } : {}),
+          // Every pod of the backing (a primary and its replicas alike) on its own node where there
+          // are nodes enough: one node's loss or drain then takes one member, not two.
+          ...(groupSize > 1
+            ? { topologySpreadConstraints: topologySpread(group), affinity: preferOtherNodes(group) }
+            : {}),
           ...placementFields(b.placement),
+          ...(initContainers.length > 0 ? { initContainers } : {}),
           containers,
           ...(volumes.length > 0 ? { volumes } : {}),
         },

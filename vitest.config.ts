@@ -10,7 +10,18 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, "test/cluster/**"],
+          exclude: [...configDefaults.exclude, "test/cluster/**", "test/data-plane/**"],
+        },
+      },
+      {
+        // The servers kubeship configures (PostgreSQL, Redis) as local processes, from Debian's packages.
+        extends: true,
+        test: {
+          name: "data-plane",
+          include: ["test/data-plane/**/*.test.ts"],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -87,7 +87,14 @@ export function standardExports(
   model: AppModel,
   port: NamedPort,
   url: (vars: { host: string; port: number; user: string; password: string; database: string }) => string,
-  options: { user?: string; password?: { key: string }; database?: string; extra?: ExportedVar[] } = {},
+  options: {
+    user?: string;
+    password?: { key: string };
+    database?: string;
+    extra?: ExportedVar[];
+    /** Variables that refer to `_USER`/`_PASSWORD` too (a replicas' URL): after the URL. */
+    extraAfterUrl?: ExportedVar[];
+  } = {},
 ): ExportedVar[] {
   const p = envPrefix(backing.name);
   const host = serviceHost(backing.name, model);
@@ -112,6 +119,7 @@ export function standardExports(
       database: options.database ?? "",
     }),
   });
+  out.push(...(options.extraAfterUrl ?? []));
   return out;
 }
 

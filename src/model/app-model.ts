@@ -97,6 +97,8 @@ export interface Backing {
   readonly storage?: string;
   readonly storageClass?: string;
   readonly replicas: number;
+  /** PostgreSQL with replicas: synchronous replication to one replica. */
+  readonly sync?: boolean;
   readonly database?: string;
   readonly buckets: readonly string[];
   readonly topics: readonly string[];

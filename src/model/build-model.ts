@@ -193,6 +193,7 @@ export function modelBackings(spec: AppSpec): Backing[] {
     ...(b.storage === undefined ? {} : { storage: String(b.storage) }),
     ...(b.storageClass === undefined ? {} : { storageClass: b.storageClass }),
     replicas: b.replicas ?? 1,
+    ...(b.sync === undefined ? {} : { sync: b.sync }),
     ...(b.database === undefined ? {} : { database: b.database }),
     buckets: [...new Set(b.buckets ?? [])].sort(),
     topics: [...new Set(b.topics ?? [])].sort(),

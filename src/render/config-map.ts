@@ -1,5 +1,5 @@
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
-import type { BackingFiles, BackingRuntime } from "../catalog/types.js";
+import type { BackingRuntime } from "../catalog/types.js";
 import { configMapName, type RenderContext } from "./context.js";
 import { backingGroupLabels, objectLabels } from "./labels.js";
 import { filesConfigMapName } from "./stateful-set.js";
@@ -19,11 +19,11 @@ export function renderConfigMap(ctx: RenderContext): IConfigMap & { metadata: { 
   };
 }
 
-/** The ConfigMap of a backing StatefulSet's files (scripts, configuration), mounted read-only by its pods. */
+/** The ConfigMap of a backing's files (scripts, configuration), mounted read-only by its pods. */
 export function renderFilesConfigMap(
   ctx: RenderContext,
   b: BackingRuntime,
-  files: BackingFiles,
+  files: Readonly<Record<string, string>>,
 ): IConfigMap & { metadata: { name: string } } {
   const { model } = ctx;
   const name = filesConfigMapName(b.name);
@@ -35,6 +35,6 @@ export function renderFilesConfigMap(
       namespace: model.namespace,
       labels: { ...objectLabels(model, name, "backing"), ...backingGroupLabels(model, b.group) },
     },
-    data: { ...files.files },
+    data: { ...files },
   };
 }

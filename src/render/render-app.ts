@@ -68,9 +68,10 @@ function renderObjects(ctx: RenderContext): KubeObject[] {
     out.push(toObject(renderServiceAccount(model, b.name, BACKING_COMPONENT)));
     const sets = [b, ...b.members];
     const pods = sets.reduce((n, r) => n + r.replicas, 0);
+    const files = Object.assign({}, ...sets.map((r) => r.files?.files ?? {})) as Record<string, string>;
+    if (Object.keys(files).length > 0) out.push(toObject(renderFilesConfigMap(ctx, b, files)));
     for (const r of sets) {
       out.push(toObject(renderStatefulSet(ctx, r, pods)));
-      if (r.files !== undefined) out.push(toObject(renderFilesConfigMap(ctx, r, r.files)));
       for (const s of renderBackingServices(ctx, r)) out.push(toObject(s));
       if (r.metrics && model.monitoring.serviceMonitor)
         out.push(

@@ -38,7 +38,7 @@ const FILES_VOLUME = "files";
 /** Pod annotation holding a hash of a backing's files. */
 export const FILES_HASH_ANNOTATION = "kubeship.io/files-hash";
 
-/** The ConfigMap of a backing StatefulSet's files. */
+/** The ConfigMap of a backing's files: one for all its StatefulSets. */
 export function filesConfigMapName(name: string): string {
   return `${name}-files`;
 }
@@ -87,7 +87,7 @@ export function renderStatefulSet(
       : [
           {
             name: FILES_VOLUME,
-            configMap: { name: filesConfigMapName(b.name), defaultMode: b.files.executable ? 0o555 : 0o444 },
+            configMap: { name: filesConfigMapName(b.group), defaultMode: b.files.executable ? 0o555 : 0o444 },
           },
         ]),
     ...(b.volumes ?? []).map((v) => v.volume),

@@ -45,6 +45,7 @@ export const BACKING_OPTIONS: Readonly<Record<string, readonly BackingType[]>> =
   buckets: ["minio"],
   topics: ["kafka"],
   keyspace: ["cassandra"],
+  sync: ["postgresql"],
   url: ["external"],
   secrets: ["external"],
 };

@@ -184,6 +184,12 @@ export const backing = z
     storage: quantity.optional().describe("PersistentVolumeClaim size; catalog default otherwise"),
     storageClass: z.string().optional().describe("StorageClass of the volume; the cluster default otherwise"),
     replicas: int32(1).optional(),
+    sync: z
+      .boolean()
+      .optional()
+      .describe(
+        "postgresql with replicas: one replica confirms every commit (synchronous replication) @default false",
+      ),
     database: z.string().optional().describe("postgresql, mysql, mongodb: the database to create"),
     buckets: names.optional().describe("minio: buckets to create"),
     topics: names.optional().describe("kafka: topics to create"),

@@ -210,14 +210,19 @@ describe("replicated PostgreSQL, with the real server programs", () => {
   it("with sync: true, one replica confirms every commit", async () => {
     const c = await cluster(render(true));
     const s = SECRETS["db-credentials"];
-    const states = sql(
-      c.ports.primary,
-      "postgres",
-      s["superuser-password"],
-      "SELECT sync_state FROM pg_stat_replication ORDER BY 1",
-      "postgres",
+    // Each replica becomes a candidate once it has caught up.
+    await waitFor(
+      "both replicas are quorum candidates",
+      () =>
+        sql(
+          c.ports.primary,
+          "postgres",
+          s["superuser-password"],
+          "SELECT sync_state FROM pg_stat_replication ORDER BY 1",
+          "postgres",
+        ) === "quorum\nquorum",
+      30,
     );
-    expect(states.split("\n")).toEqual(["quorum", "quorum"]);
     sql(c.ports.primary, "app", s.password, "CREATE TABLE t (x int)");
     // With both replicas stopped, a commit waits; it completes once one replica is back.
     for (const r of c.replicas) await r.stop();

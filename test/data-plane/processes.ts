@@ -128,7 +128,7 @@ export class Server {
   /** Stops the process (SIGINT: PostgreSQL's fast shutdown, Redis's save and exit) and waits. */
   async stop(signal: NodeJS.Signals = "SIGINT"): Promise<void> {
     if (this.exited) return;
-    const done = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    const done = new Promise<void>((resolve) => this.child.once("exit", () => { resolve(); }));
     this.child.kill(signal);
     const timer = setTimeout(() => this.child.kill("SIGKILL"), 20_000);
     await done;
@@ -161,7 +161,13 @@ export async function waitFor(
 ): Promise<void> {
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
-    if (await check()) return;
+    // A check that throws (a server not listening yet) has not held yet.
+    if (
+      await Promise.resolve()
+        .then(check)
+        .catch(() => false)
+    )
+      return;
     if (Date.now() > deadline)
       throw new Error(
         `${what}: not within ${seconds} s\n${servers.map((s) => `--- ${s.name}\n${s.log().slice(-3000)}`).join("\n")}`,
@@ -175,7 +181,7 @@ export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
   if (address === null || typeof address === "string") throw new Error("no port");
   return address.port;
 }

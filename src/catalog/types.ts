@@ -34,6 +34,8 @@ export interface BackingInit {
   readonly image: string;
   readonly command: readonly string[];
   readonly env: readonly IEnvVar[];
+  /** Scripts the job mounts read-only from the backing's ConfigMap of files. */
+  readonly files?: BackingFiles;
 }
 
 /** Everything render needs to run one backing service as a StatefulSet, resolved from the catalog. */

@@ -5,6 +5,7 @@ import type { Workload } from "../model/app-model.js";
 import type { RenderContext } from "./context.js";
 import { imageTag, objectLabels } from "./labels.js";
 import { ENABLE_SERVICE_LINKS, placementFields, workloadPodTemplate } from "./pod.js";
+import { filesConfigMapName } from "./stateful-set.js";
 import { containerSecurityContext, podSecurityContext, WORKLOAD_UID } from "./security-context.js";
 
 /** The suffix of a backing's init job (`kafka-init` creates Kafka's topics). */
@@ -107,10 +108,28 @@ export function renderInitJob(
                 limits: { cpu: "500m", memory: "512Mi" },
               },
               securityContext: containerSecurityContext(model),
-              volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+              volumeMounts: [
+                { name: "tmp", mountPath: "/tmp" },
+                ...(init.files === undefined
+                  ? []
+                  : [{ name: "files", mountPath: init.files.mountPath, readOnly: true }]),
+              ],
             },
           ],
-          volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+          volumes: [
+            { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+            ...(init.files === undefined
+              ? []
+              : [
+                  {
+                    name: "files",
+                    configMap: {
+                      name: filesConfigMapName(b.group),
+                      defaultMode: init.files.executable ? 0o555 : 0o444,
+                    },
+                  },
+                ]),
+          ],
         },
       },
     },

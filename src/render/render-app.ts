@@ -68,7 +68,11 @@ function renderObjects(ctx: RenderContext): KubeObject[] {
     out.push(toObject(renderServiceAccount(model, b.name, BACKING_COMPONENT)));
     const sets = [b, ...b.members];
     const pods = sets.reduce((n, r) => n + r.replicas, 0);
-    const files = Object.assign({}, ...sets.map((r) => r.files?.files ?? {})) as Record<string, string>;
+    const files = Object.assign(
+      {},
+      ...sets.map((r) => r.files?.files ?? {}),
+      b.init?.files?.files ?? {},
+    ) as Record<string, string>;
     if (Object.keys(files).length > 0) out.push(toObject(renderFilesConfigMap(ctx, b, files)));
     for (const r of sets) {
       out.push(toObject(renderStatefulSet(ctx, r, pods)));

@@ -35,8 +35,13 @@ export const cassandra: BackingPreset = {
         env("MAX_HEAP_SIZE", "1024M"),
         env("HEAP_NEWSIZE", "256M"),
       ],
+      // Ready when this node is Up and Normal in the ring, not merely answering CQL (a joining node
+      // answers too). nodetool is a JVM: a small heap, and a slower period than the default.
       ...probeSet(
-        shellProbe('cqlsh 127.0.0.1 9042 -e "SELECT release_version FROM system.local" >/dev/null', 15),
+        shellProbe(
+          'MAX_HEAP_SIZE=64m HEAP_NEWSIZE=16m nodetool status 2>/dev/null | grep -q "^UN  *$(hostname -i) "',
+          30,
+        ),
         { tcpSocket: { port: "cql" }, timeoutSeconds: 3 },
         120,
       ),
@@ -45,7 +50,10 @@ export const cassandra: BackingPreset = {
       readOnlyRootFilesystem: false,
       writableRootReason: "the Cassandra entrypoint edits /etc/cassandra/cassandra.yaml at start",
       user: { uid: 999, gid: 999, fsGroup: 999 },
+      // Seeds resolve before they are ready; nodes join one at a time (OrderedReady): Cassandra refuses
+      // to bootstrap a node while another bootstraps (cassandra.consistent.rangemovement).
       publishNotReadyAddresses: true,
+      parallel: false,
       ...(keyspace === undefined
         ? {}
         : {

@@ -87,11 +87,13 @@ export function checkBackings(backings: readonly Backing[]): Diagnostic[] {
           preset.maxReplicas === 1
             ? `the ${b.type} preset runs a single instance`
             : `the ${b.type} preset runs at most ${preset.maxReplicas} replicas`,
-          preset.maxReplicas === 1
-            ? "remove 'replicas', or use an operator for a replicated cluster"
-            : `use at most ${preset.maxReplicas}`,
+          preset.replicasHint ??
+            (preset.maxReplicas === 1 ? "remove 'replicas'" : `use at most ${preset.maxReplicas}`),
         ),
       );
+    const problem = b.replicas > 1 ? preset.replicasProblem?.(b.replicas) : undefined;
+    if (problem !== undefined)
+      out.push(error("catalog/replicas-not-supported", ["backing", b.name, "replicas"], problem));
   }
   return out;
 }

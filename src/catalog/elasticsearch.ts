@@ -12,11 +12,13 @@ import type { BackingPreset } from "./types.js";
 /** Elasticsearch from the official image: single node, security on (user `elastic`), HTTP without TLS inside the cluster. */
 export const elasticsearch: BackingPreset = {
   type: "elasticsearch",
-  versions: { "8.15": "elasticsearch:8.15.3", "8.16": "elasticsearch:8.16.1" },
+  versions: { "8.15": "elasticsearch:8.15.5", "8.16": "elasticsearch:8.16.1" },
   defaultVersion: "8.15",
   defaultStorage: "10Gi",
   defaultResources: { requests: { cpu: "500m", memory: "1536Mi" }, limits: { cpu: "1", memory: "1536Mi" } },
   maxReplicas: 1,
+  replicasHint:
+    "a multi-node Elasticsearch must encrypt its transport layer (security on) with certificates per node: use Elastic's ECK operator, or a managed service as type: external",
   summary: "Elasticsearch (official image), single node with authentication; elasticsearch-exporter",
   build({ backing, model, monitoring }) {
     const secret = credentialsSecretName(backing.name);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import {
   env,
   envPrefix,
-  execProbe,
+  shellProbe,
   exporterSidecar,
   headlessName,
   podHost,
@@ -97,8 +97,12 @@ export const kafka: BackingPreset = {
     return {
       ...(zkMode ? { image: ZOOKEEPER_MODE_IMAGES[ctx.version] ?? ctx.image } : {}),
       ...runtime,
+      // The probe is a JVM of its own: with the broker's KAFKA_HEAP_OPTS it would ask for 512 MiB more.
       ...probeSet(
-        execProbe([`${bin}kafka-broker-api-versions${suffix}`, "--bootstrap-server", "127.0.0.1:9092"], 20),
+        shellProbe(
+          `KAFKA_HEAP_OPTS=-Xmx64m ${bin}kafka-broker-api-versions${suffix} --bootstrap-server 127.0.0.1:9092 >/dev/null`,
+          20,
+        ),
         { tcpSocket: { port: "kafka" }, timeoutSeconds: 3 },
         90,
       ),
@@ -116,11 +120,13 @@ export const kafka: BackingPreset = {
             metrics: {
               port: metricsPort,
               path: "/metrics",
-              sidecar: exporterSidecar(
+              // kafka-exporter reports the whole cluster (topics, consumer groups) and exits when it
+              // cannot connect: one, beside the brokers, through the bootstrap Service.
+              deployment: exporterSidecar(
                 "danielqsj/kafka-exporter:v1.8.0",
                 metricsPort,
                 [],
-                ["--kafka.server=127.0.0.1:9092"],
+                [`--kafka.server=${bootstrap}`],
               ),
             },
           }

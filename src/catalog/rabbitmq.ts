@@ -33,7 +33,7 @@ export const rabbitmq: BackingPreset = {
       writablePaths: ["/tmp"],
       readOnlyRootFilesystem: false,
       writableRootReason:
-        "the RabbitMQ entrypoint writes generated configuration under /etc/rabbitmq at start",
+        "RabbitMQ writes outside its data directory (/var/log/rabbitmq and more) in ways not verified under a read-only root",
       user: { uid: 999, gid: 999, fsGroup: 999 },
       publishNotReadyAddresses: false,
       ...(monitoring ? { metrics: { port: metricsPort, path: "/metrics" } } : {}),
@@ -42,7 +42,9 @@ export const rabbitmq: BackingPreset = {
         backing,
         model,
         port,
-        (v) => `amqp://${v.user}:${v.password}@${v.host}:${v.port}/`,
+        // The vhost "/" written out: by the RabbitMQ URI spec a trailing "/" alone names the vhost "",
+        // which spec-following clients (Java, Bunny) ask for and are refused.
+        (v) => `amqp://${v.user}:${v.password}@${v.host}:${v.port}/%2F`,
         {
           user: APP_USER,
           password: { key: "password" },

@@ -17,6 +17,8 @@ export const tarantool: BackingPreset = {
   defaultStorage: "10Gi",
   defaultResources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
   maxReplicas: 1,
+  replicasHint:
+    "Tarantool replication needs its own cluster configuration (Tarantool Cartridge or the Tarantool 3 cluster config): run it by hand, or as type: external",
   summary: "Tarantool 2.11 (official image), single instance with a password-protected user",
   build({ backing, model }) {
     const secret = credentialsSecretName(backing.name);
@@ -30,10 +32,11 @@ export const tarantool: BackingPreset = {
       ],
       ...probeSet(execProbe(["tarantool_is_up"], 3), { tcpSocket: { port: "iproto" }, timeoutSeconds: 3 }),
       dataPath: "/var/lib/tarantool",
-      writablePaths: ["/tmp"],
-      readOnlyRootFilesystem: false,
-      writableRootReason:
-        "the Tarantool 2.x entrypoint writes its control socket and generated config under /var/run/tarantool and /etc/tarantool",
+      // The entrypoint writes its generated config.yml to /etc/tarantool and its pid file and control
+      // socket to /var/run/tarantool, directories of the image's own user (uid 100 in the Alpine build):
+      // as emptyDirs they are writable for the pod's user, and the root filesystem can stay read-only.
+      writablePaths: ["/tmp", "/etc/tarantool", "/var/run/tarantool"],
+      readOnlyRootFilesystem: true,
       user: { uid: 1000, gid: 1000, fsGroup: 1000 },
       publishNotReadyAddresses: false,
       secrets: [{ name: secret, keys: ["password"], source: "generated" }],

@@ -27,6 +27,12 @@ export interface BackingMetrics {
   readonly path: string;
   /** An exporter sidecar, when the engine has no built-in endpoint. */
   readonly sidecar?: IContainer;
+  /**
+   * An exporter that runs in a Deployment of its own (`<name>-exporter`) and reaches the engine
+   * through its Service: for cluster-wide metrics (one series per cluster, not per member) from an
+   * exporter that exits while the engine is not up yet (it would hold a member's pod NotReady).
+   */
+  readonly deployment?: IContainer;
 }
 
 /** A one-shot job that prepares a backing service (topics, buckets, keyspace) once it is up. */
@@ -121,6 +127,10 @@ export interface BackingPreset {
   readonly defaultResources: Resources;
   /** The most replicas this preset can run (1: a single instance). */
   readonly maxReplicas: number;
+  /** What to do instead, where the preset runs fewer replicas than asked for. */
+  readonly replicasHint?: string;
+  /** Why a replica count within `maxReplicas` cannot run (MinIO's distributed mode needs 4). */
+  readonly replicasProblem?: (replicas: number) => string | undefined;
   /** One line for the docs. */
   readonly summary: string;
   build(ctx: PresetContext): BuiltRuntime;

@@ -19,7 +19,7 @@ export const zookeeper: BackingPreset = {
   defaultResources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
   maxReplicas: 7,
   summary: "ZooKeeper (official image), single server or ensemble; built-in Prometheus metrics",
-  build({ backing, model, monitoring }) {
+  build({ backing, model, monitoring, image: ctxImage }) {
     const port = { name: "client", port: 2181 };
     const n = backing.replicas;
     const domain = `${headlessName(backing.name)}.${model.namespace}.svc`;
@@ -56,7 +56,19 @@ export const zookeeper: BackingPreset = {
       ],
       ...probeSet(shellProbe("echo ruok | nc -w 2 127.0.0.1 2181 | grep -q imok", 5)),
       dataPath: "/data",
-      writablePaths: ["/conf", "/logs", "/datalog", "/tmp"],
+      // /conf holds the image's logback.xml and other files, hidden by the emptyDir that makes it
+      // writable (the entrypoint writes zoo.cfg there): an init container copies them over first.
+      // The transaction log is on the data volume (ZOO_DATA_LOG_DIR), so /datalog is not needed.
+      writablePaths: ["/conf", "/logs", "/tmp"],
+      initContainers: [
+        {
+          name: "copy-conf",
+          image: ctxImage,
+          command: ["sh", "-c", "cp -a /conf/. /conf-rw/"],
+          volumeMounts: [{ name: "conf", mountPath: "/conf-rw" }],
+          resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+        },
+      ],
       readOnlyRootFilesystem: true,
       user: { uid: 1000, gid: 1000, fsGroup: 1000 },
       publishNotReadyAddresses: true,

@@ -9,6 +9,7 @@ import type { BackingRuntime } from "../catalog/types.js";
 import type { AppModel } from "../model/app-model.js";
 import { hasSeparateMetricsPort, type RenderContext, workloadNamed } from "./context.js";
 import { backingGroupLabels, objectLabels, selectorLabels } from "./labels.js";
+import { exporterName } from "./exporter-deployment.js";
 import { INIT_JOB_SUFFIX } from "./job.js";
 
 type NamedPolicy = INetworkPolicy & { metadata: { name: string } };
@@ -66,9 +67,15 @@ export function renderNetworkPolicies(ctx: RenderContext): NamedPolicy[] {
     const clientPorts = clientPortsOf(b).map(tcp);
     const users = model.graph.dependentsOf(b.name, "uses").map((d) => podsOf(model, d));
     if (b.init !== undefined) users.push(podsOf(model, `${b.name}${INIT_JOB_SUFFIX}`));
+    const exporter = b.metrics?.deployment === undefined ? undefined : b.metrics;
+    if (exporter !== undefined) users.push(podsOf(model, exporterName(b.name)));
     if (users.length > 0) ingress.push({ from: users, ports: clientPorts });
     const metricsPorts = [
-      ...new Set([b, ...b.members].flatMap((r) => (r.metrics ? [r.metrics.port.port] : []))),
+      ...new Set(
+        [b, ...b.members].flatMap((r) =>
+          r.metrics && r.metrics.deployment === undefined ? [r.metrics.port.port] : [],
+        ),
+      ),
     ];
     if (metricsPorts.length > 0) ingress.push({ from: [scraperPeer(model)], ports: metricsPorts.map(tcp) });
     const egress = egressTo(ctx, model.graph.dependenciesOf(b.name, "uses"));
@@ -80,6 +87,18 @@ export function renderNetworkPolicies(ctx: RenderContext): NamedPolicy[] {
       egress.push({ to: [{ podSelector: { matchLabels: group } }], ports: peerPorts });
     }
     out.push(policy(model, b.name, group, ingress, egress));
+    if (exporter !== undefined) {
+      const name = exporterName(b.name);
+      out.push(
+        policy(
+          model,
+          name,
+          selectorLabels(model, name),
+          [{ from: [scraperPeer(model)], ports: [tcp(exporter.port.port)] }],
+          [{ to: [{ podSelector: { matchLabels: group } }], ports: clientPorts }],
+        ),
+      );
+    }
     if (b.init !== undefined) {
       const name = `${b.name}${INIT_JOB_SUFFIX}`;
       out.push(policy(model, name, selectorLabels(model, name), [], egressTo(ctx, [b.name])));

@@ -6,6 +6,12 @@ import { checkOutput } from "./check-output.js";
 import { renderConfigMap, renderFilesConfigMap } from "./config-map.js";
 import { type RenderContext, renderContext } from "./context.js";
 import { renderDashboard } from "./dashboard.js";
+import {
+  EXPORTER_COMPONENT,
+  exporterName,
+  renderExporter,
+  renderExporterService,
+} from "./exporter-deployment.js";
 import { renderDeployment } from "./deployment.js";
 import { renderHpa } from "./horizontal-pod-autoscaler.js";
 import { renderIngresses } from "./ingress.js";
@@ -77,7 +83,17 @@ function renderObjects(ctx: RenderContext): KubeObject[] {
     for (const r of sets) {
       out.push(toObject(renderStatefulSet(ctx, r, pods)));
       for (const s of renderBackingServices(ctx, r)) out.push(toObject(s));
-      if (r.metrics && model.monitoring.serviceMonitor)
+      if (r.metrics?.deployment !== undefined) {
+        const name = exporterName(r.name);
+        out.push(toObject(renderExporter(ctx, r, r.metrics.deployment)));
+        out.push(toObject(renderExporterService(ctx, r, r.metrics.port)));
+        if (model.monitoring.serviceMonitor)
+          out.push(
+            toObject(
+              renderServiceMonitor(ctx, name, EXPORTER_COMPONENT, r.metrics.port.name, r.metrics.path),
+            ),
+          );
+      } else if (r.metrics && model.monitoring.serviceMonitor)
         out.push(
           toObject(renderServiceMonitor(ctx, r.name, BACKING_COMPONENT, r.metrics.port.name, r.metrics.path)),
         );

@@ -12,12 +12,18 @@ export const WORKLOAD_UID = 10001;
 /** The seccomp profile every pod gets (required by "restricted"). */
 export const RUNTIME_DEFAULT_SECCOMP = { type: "RuntimeDefault" } as const;
 
-/** Pod-level security context for a pod that runs as `user`. */
+/**
+ * Pod-level security context for a pod that runs as `user`. Under "baseline" a user's own image may
+ * need its own user (even root): only `known` images (the catalog's, kubeship's jobs) keep their user
+ * and fsGroup there, which baseline allows and without which an image running as a non-root user
+ * (Kafka, Elasticsearch: uid 1000) cannot write a fresh volume.
+ */
 export function podSecurityContext(
   model: AppModel,
   user: { uid: number; gid: number; fsGroup: number },
+  known = true,
 ): IPodSecurityContext {
-  if (model.security.podSecurity === "baseline") return { seccompProfile: RUNTIME_DEFAULT_SECCOMP };
+  if (model.security.podSecurity === "baseline" && !known) return { seccompProfile: RUNTIME_DEFAULT_SECCOMP };
   return {
     runAsNonRoot: true,
     runAsUser: user.uid,
@@ -31,7 +37,7 @@ export function podSecurityContext(
 
 /** The pod security context of user workloads. */
 export function workloadPodSecurityContext(model: AppModel): IPodSecurityContext {
-  return podSecurityContext(model, { uid: WORKLOAD_UID, gid: WORKLOAD_UID, fsGroup: WORKLOAD_UID });
+  return podSecurityContext(model, { uid: WORKLOAD_UID, gid: WORKLOAD_UID, fsGroup: WORKLOAD_UID }, false);
 }
 
 /**

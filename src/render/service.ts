@@ -49,7 +49,11 @@ export function renderBackingServices(ctx: RenderContext, b: BackingRuntime): Na
     protocol: "TCP",
   }));
   const metrics = b.metrics;
-  if (metrics !== undefined && !b.ports.some((p) => p.name === metrics.port.name))
+  if (
+    metrics !== undefined &&
+    metrics.deployment === undefined &&
+    !b.ports.some((p) => p.name === metrics.port.name)
+  )
     ports.push({
       name: metrics.port.name,
       port: metrics.port.port,

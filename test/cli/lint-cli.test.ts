@@ -132,7 +132,7 @@ describe("kubeship lint", () => {
   it("lints a spec rendered in process, a Kustomize tree and a Helm chart of ours: all clean", async () => {
     const spec = join(ROOT, "examples/shop.kubeship.yaml");
     const inProcess = await run(["lint", "--spec", spec, "--pod-security", "restricted"]);
-    expect(inProcess.out).toMatch(/^86 objects: 0 errors, 0 warnings, \d+ waived/m);
+    expect(inProcess.out).toMatch(/^89 objects: 0 errors, 0 warnings, \d+ waived/m);
     const kdir = join(tmp(), "k");
     expect((await run(["render", spec, "--format", "kustomize", "-o", kdir])).code).toBe(0);
     const k = await run(["lint", "--kustomize", join(kdir, "overlays/prod")]);
@@ -220,7 +220,7 @@ describe("kubeship lint on several cores", () => {
       summary: { objects: number; errors: number };
       findings: { rule: string; message: string }[];
     };
-    expect(report.summary.objects).toBe(86 + 33 + 1 + 1 + 1);
+    expect(report.summary.objects).toBe(89 + 33 + 1 + 1 + 1);
     // 6 in n-bad.yaml, and the ClusterRole's unknown field (and missing verbs) once.
     expect(report.summary.errors).toBe(8);
     expect(report.findings.filter((f) => f.message.includes("verbz"))).toHaveLength(1);

@@ -128,7 +128,11 @@ export class Server {
   /** Stops the process (SIGINT: PostgreSQL's fast shutdown, Redis's save and exit) and waits. */
   async stop(signal: NodeJS.Signals = "SIGINT"): Promise<void> {
     if (this.exited) return;
-    const done = new Promise<void>((resolve) => this.child.once("exit", () => { resolve(); }));
+    const done = new Promise<void>((resolve) =>
+      this.child.once("exit", () => {
+        resolve();
+      }),
+    );
     this.child.kill(signal);
     const timer = setTimeout(() => this.child.kill("SIGKILL"), 20_000);
     await done;
@@ -181,7 +185,11 @@ export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
   if (address === null || typeof address === "string") throw new Error("no port");
   return address.port;
 }

@@ -18,10 +18,17 @@ function podSpec(o: KubeObject): IPodSpec | undefined {
   return undefined;
 }
 
-function containers(objects: readonly KubeObject[]): { owner: KubeObject; c: IContainer; pod: IPodSpec }[] {
+function containers(
+  objects: readonly KubeObject[],
+): { owner: KubeObject; c: IContainer; pod: IPodSpec; init: boolean }[] {
   return objects.flatMap((o) => {
     const pod = podSpec(o);
-    return pod ? [...(pod.initContainers ?? []), ...pod.containers].map((c) => ({ owner: o, c, pod })) : [];
+    return pod
+      ? [
+          ...(pod.initContainers ?? []).map((c) => ({ owner: o, c, pod, init: true })),
+          ...pod.containers.map((c) => ({ owner: o, c, pod, init: false })),
+        ]
+      : [];
   });
 }
 
@@ -65,7 +72,7 @@ describe.each(SPECS)("render %s", (path) => {
   });
 
   it("pins, limits, probes and restricts every container", () => {
-    for (const { owner, c, pod } of containers(objects)) {
+    for (const { owner, c, pod, init } of containers(objects)) {
       const where = `${owner.kind}/${owner.metadata.name}/${c.name}`;
       expect(c.image, where).toMatch(/(:[\w.-]+|@sha256:[0-9a-f]{64})$/);
       expect(c.image, where).not.toMatch(/:latest$/);
@@ -81,7 +88,8 @@ describe.each(SPECS)("render %s", (path) => {
       expect(pod.securityContext?.seccompProfile?.type, where).toBe("RuntimeDefault");
       expect(pod.automountServiceAccountToken, where).toBe(false);
       expect(pod.serviceAccountName, where).toBeTruthy();
-      const runsToCompletion = owner.kind === "Job" || owner.kind === "CronJob";
+      // Jobs and init containers run to completion: the API allows no probes on init containers.
+      const runsToCompletion = owner.kind === "Job" || owner.kind === "CronJob" || init;
       const isWorkerWithoutHealth = model.workloads.some(
         (w) => w.name === owner.metadata.name && w.kind === "worker" && w.health.readiness === undefined,
       );

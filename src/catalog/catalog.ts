@@ -91,7 +91,10 @@ export function checkBackings(backings: readonly Backing[]): Diagnostic[] {
             (preset.maxReplicas === 1 ? "remove 'replicas'" : `use at most ${preset.maxReplicas}`),
         ),
       );
-    const problem = b.replicas > 1 ? preset.replicasProblem?.(b.replicas) : undefined;
+    const problem =
+      b.replicas > 1
+        ? preset.replicasProblem?.(b.replicas, matchVersion(preset, b.version) ?? preset.defaultVersion)
+        : undefined;
     if (problem !== undefined)
       out.push(error("catalog/replicas-not-supported", ["backing", b.name, "replicas"], problem));
   }

@@ -129,8 +129,11 @@ export interface BackingPreset {
   readonly maxReplicas: number;
   /** What to do instead, where the preset runs fewer replicas than asked for. */
   readonly replicasHint?: string;
-  /** Why a replica count within `maxReplicas` cannot run (MinIO's distributed mode needs 4). */
-  readonly replicasProblem?: (replicas: number) => string | undefined;
+  /**
+   * Why a replica count within `maxReplicas` cannot run (MinIO's distributed mode needs 4, a version
+   * that cannot cluster), as an error's message and fix.
+   */
+  readonly replicasProblem?: (replicas: number, version: string) => string | undefined;
   /** One line for the docs. */
   readonly summary: string;
   build(ctx: PresetContext): BuiltRuntime;

@@ -7,10 +7,11 @@ import type { KubeObject } from "../../src/render/kube-object.js";
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-/** The specs every render test runs on: the bundled examples and the kitchen-sink fixture. */
+/** The specs every render test runs on: the bundled examples (one with a replicated data tier) and the kitchen-sink fixture. */
 export const SPECS = [
   "examples/shop.kubeship.yaml",
   "examples/minitoolstream.kubeship.yaml",
+  "examples/codeplatform.kubeship.yaml",
   "test/fixtures/kitchen-sink.kubeship.yaml",
 ] as const;
 

@@ -268,7 +268,18 @@ describe("render details", () => {
       expect(find(sink.objects, "Job", name)).toBeDefined();
     const c = (find(sink.objects, "Job", "objects-init")["spec"] as { template: { spec: IPodSpec } }).template
       .spec.containers[0];
-    expect(c?.command?.join(" ")).toContain("mb --ignore-existing 'target/reports' 'target/uploads'");
+    expect(c?.command).toEqual(["sh", "/opt/kubeship/minio/init.sh"]);
+    expect(c?.env).toContainEqual({ name: "BUCKETS", value: "reports uploads" });
+    // The app's own user may use these buckets and nothing else; workloads get its key, not root's.
+    const files = find(sink.objects, "ConfigMap", "objects-files")["data"] as Record<string, string>;
+    expect(files["init.sh"]).toContain('$mc mb --ignore-existing "target/$bucket"');
+    const policy = JSON.parse(files["app-policy.json"] ?? "") as { Statement: { Resource: string[] }[] };
+    expect(policy.Statement.flatMap((st) => st.Resource)).toEqual([
+      "arn:aws:s3:::reports",
+      "arn:aws:s3:::uploads",
+      "arn:aws:s3:::reports/*",
+      "arn:aws:s3:::uploads/*",
+    ]);
   });
 
   it("keeps StatefulSet volumes when the set is deleted or scaled down", () => {

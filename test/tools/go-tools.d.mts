@@ -6,3 +6,6 @@ export function ensureGoInstall(pkg: string, version: string, binName?: string):
 export function ensureKubeYaml(): string;
 /** The text of a file of a Go module (an operator's CRD manifests), from the Go module cache. */
 export function goModuleFile(module: string, version: string, path: string): string;
+export const MINIO_RELEASES: { readonly minio: string; readonly mc: string };
+export function ensureMinio(): string;
+export function ensureMc(): string;

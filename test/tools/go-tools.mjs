@@ -77,6 +77,27 @@ export function ensureKubeYaml() {
   return ensureGoWrapper("kube-yaml");
 }
 
+/**
+ * MinIO's server and client at the releases the catalog's images carry. MinIO tags its releases
+ * RELEASE.<date> (not semver), so they go by the module proxy's pseudo-version of the tagged commit.
+ */
+export const MINIO_RELEASES = {
+  // minio/minio:RELEASE.2024-11-07T00-52-20Z
+  minio: "v0.0.0-20241107005220-cefc43e4daa4",
+  // minio/mc:RELEASE.2024-11-21T17-21-54Z
+  mc: "v0.0.0-20241121172154-1681e4497c09",
+};
+
+/** MinIO's server (`minio`), built from its Go module. */
+export function ensureMinio() {
+  return ensureGoInstall("github.com/minio/minio", MINIO_RELEASES.minio, "minio");
+}
+
+/** MinIO's client (`mc`), built from its Go module. */
+export function ensureMc() {
+  return ensureGoInstall("github.com/minio/mc", MINIO_RELEASES.mc, "mc");
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [what = "kube-yaml"] = process.argv.slice(2);
   process.stdout.write(`${ensureGoWrapper(what)}\n`);

@@ -180,7 +180,12 @@ export const mongodb: BackingPreset = {
                     `mongodb://${MONGO_MONITORING_USER}:$(MONGODB_PASSWORD)@127.0.0.1:27017/admin?directConnection=true`,
                   ),
                 ],
-                ["--compatible-mode", "--web.listen-address=:9216"],
+                // A set's member states and replication lag come from replSetGetStatus.
+                [
+                  "--compatible-mode",
+                  "--web.listen-address=:9216",
+                  ...(replicated ? ["--collector.replicasetstatus"] : []),
+                ],
               ),
             },
           }

@@ -24,6 +24,22 @@ export const MONITORING_USER = "kubeship_monitor";
 export const READ_SUFFIX = "-read";
 
 const PGDATA = "/var/lib/postgresql/data/pgdata";
+
+/** psql as the superuser over the pod's own socket (trusted locally by the image), for the runbook. */
+const LOCAL_PSQL = `psql -X -q -v ON_ERROR_STOP=1 -h /var/run/postgresql -U ${POSTGRES_SUPERUSER} -d postgres`;
+
+/**
+ * The manual failover, as shell commands run in a replica's container with its environment (the
+ * runbook wraps them in `kubectl exec`; the data-plane test runs them as they are): how much WAL a
+ * replica has received, its promotion, and pointing another replica at the promoted one. The
+ * replication password is read from the container's environment there, never written here.
+ */
+export const FAILOVER = {
+  receivedLsn: `${LOCAL_PSQL} -tAc "select pg_last_wal_receive_lsn()"`,
+  promote: `${LOCAL_PSQL} -tAc "select pg_promote()"`,
+  follow: (host: string, port: number, applicationName: string): string =>
+    `printf '%s\\n' "alter system set primary_conninfo = :'conninfo';" "select pg_reload_conf();" | ${LOCAL_PSQL} -v "conninfo=host=${host} port=${port} user=${REPLICATION_USER} password=$REPLICATION_PASSWORD application_name=${applicationName}"`,
+} as const;
 const SCRIPTS = "/docker-entrypoint-initdb.d";
 
 /**

@@ -349,15 +349,18 @@ async function applyPlan(
       let p = done.get(name);
       if (p === undefined) {
         p = Promise.all(model.graph.dependenciesOf(name).map(runNode)).then(async () => {
-          // The node's own workloads step also waits for its Services' endpoints: what users connect to.
+          // The node's workloads also wait for its Services' endpoints: what users connect to ...
           const endpoints = (steps.services.get(name) ?? []).map((service) => ({
             apiVersion: "v1",
             kind: "Service",
             name: service,
             endpoints: true,
           }));
-          for (const step of steps.nodes.get(name) ?? [])
-            await runStep(step, step.name === name ? endpoints : []);
+          // ... once all its StatefulSets run (a primary's replicas, Redis's sentinels are steps after
+          // the main one), before its init job.
+          const own = steps.nodes.get(name) ?? [];
+          const last = own.findLastIndex((step) => step.name !== `${name}-init`);
+          for (const [i, step] of own.entries()) await runStep(step, i === last ? endpoints : []);
         });
         done.set(name, p);
       }

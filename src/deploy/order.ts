@@ -105,7 +105,9 @@ export function deploySteps(model: AppModel, objects: readonly KubeObject[]): De
       const node = isInit ? name.slice(0, -5) : name;
       if (WORKLOAD_KINDS.has(o.kind) && graphNames.has(node)) {
         const steps = nodes.get(node) ?? [];
-        const stepName = isInit ? `${node}-init` : node;
+        // A backing's other StatefulSets (read replicas, sentinels) and its exporter follow its main
+        // one, each a step of its own: replicas copy a primary that is ready.
+        const stepName = isInit ? `${node}-init` : o.metadata.name === node ? node : o.metadata.name;
         const step = steps.find((s) => s.name === stepName);
         if (step) (step.objects as KubeObject[]).push(o);
         else steps.push({ name: stepName, objects: [o] });
@@ -113,9 +115,11 @@ export function deploySteps(model: AppModel, objects: readonly KubeObject[]): De
       } else rest.push(o);
     }
   }
-  // Workloads first, then the init job that needs them.
-  for (const steps of nodes.values())
-    steps.sort((a, b) => Number(a.name.endsWith("-init")) - Number(b.name.endsWith("-init")));
+  // The node's main workload first, then its members, then the init job that needs them all.
+  for (const [node, steps] of nodes) {
+    const rank = (w: Wave): number => (w.name === node ? 0 : w.name === `${node}-init` ? 2 : 1);
+    steps.sort((a, b) => rank(a) - rank(b));
+  }
   const after = rest.length > 0 ? [{ name: "scaling, traffic, monitoring", objects: rest }] : [];
   const services = new Map<string, string[]>();
   for (const o of objects) {

@@ -1,4 +1,5 @@
 import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
+import { isExternal } from "../catalog/catalog.js";
 import type { Workload } from "../model/app-model.js";
 import type { RenderContext } from "./context.js";
 import { objectLabels } from "./labels.js";
@@ -7,6 +8,8 @@ import { objectLabels } from "./labels.js";
 export const ERROR_RATE_THRESHOLD = 0.05;
 /** p95 latency in seconds above which a service alerts. */
 export const LATENCY_P95_SECONDS = 0.5;
+/** Seconds a replica may fall behind before it alerts. */
+export const REPLICATION_LAG_SECONDS = 30;
 /** Free space ratio below which a volume alerts. */
 export const PVC_FREE_RATIO = 0.15;
 
@@ -74,6 +77,7 @@ export function renderPrometheusRule(ctx: RenderContext): IPrometheusRule & { me
         description: `Less than ${PVC_FREE_RATIO * 100}% free. Raise the backing's \`storage\` (the StorageClass must allow expansion) or clean up data.`,
       },
     });
+  if (model.monitoring.serviceMonitor) rules.push(...replicationRules(ctx));
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "PrometheusRule",
@@ -125,4 +129,69 @@ function camel(name: string): string {
     .split("-")
     .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
     .join("");
+}
+
+/**
+ * Replication alerts of replicated backings, from their exporters: a replica that falls behind,
+ * a Redis replica whose link to the master is down. Pods by name: `<name>-<ordinal>`.
+ */
+function replicationRules(ctx: RenderContext): Rule[] {
+  const ns = ctx.model.namespace;
+  const out: Rule[] = [];
+  for (const b of ctx.backings.values()) {
+    if (isExternal(b) || b.replicas + b.members.reduce((n, m) => n + m.replicas, 0) < 2) continue;
+    const title = camel(b.name);
+    const lag = (
+      metric: string,
+      pods: string,
+      what: string,
+      by = "pod",
+      who = "{{ $labels.pod }}",
+    ): Rule => ({
+      alert: `${title}ReplicationLag`,
+      expr: `max by (${by}) (${metric}{namespace="${ns}", pod=~"${pods}-[0-9]+"}) > ${REPLICATION_LAG_SECONDS}`,
+      for: "5m",
+      labels: { severity: "warning", backing: b.name },
+      annotations: {
+        summary: `${b.name}: ${who} is more than ${REPLICATION_LAG_SECONDS} s behind`,
+        description: `${what} Reads from it are stale; a failover to it would lose the difference. Look at the replica's logs, its disk and the network between the nodes (\`kubeship status\`).`,
+      },
+    });
+    if (b.type === "postgresql" && b.members.length > 0)
+      out.push(lag("pg_replication_lag_seconds", `${b.name}-read`, "The replica replays WAL late."));
+    if (b.type === "mongodb")
+      // Every member's exporter reports the whole set: by member (`name`), not by the reporting pod.
+      out.push(
+        lag(
+          "mongodb_mongod_replset_member_replication_lag",
+          b.name,
+          "A secondary applies the oplog late.",
+          "name",
+          "member {{ $labels.name }}",
+        ),
+      );
+    if (b.type === "redis" && b.members.length > 0) {
+      out.push(
+        lag(
+          "redis_connected_slave_lag_seconds",
+          b.name,
+          "The master has not heard from a replica.",
+          "pod, slave_ip",
+          "the replica at {{ $labels.slave_ip }} of {{ $labels.pod }}",
+        ),
+      );
+      out.push({
+        alert: `${title}ReplicaLinkDown`,
+        expr: `redis_master_link_up{namespace="${ns}", pod=~"${b.name}-[0-9]+"} == 0`,
+        for: "2m",
+        labels: { severity: "critical", backing: b.name },
+        annotations: {
+          summary: `${b.name}: {{ $labels.pod }} has lost its master`,
+          description:
+            "A Redis replica cannot reach the master it was told to follow. If the master is down, the Sentinels should promote a replica within a minute: `kubectl exec` into a sentinel pod and run `redis-cli -p 26379 sentinel masters`.",
+        },
+      });
+    }
+  }
+  return out;
 }

@@ -1,19 +1,34 @@
 import { PRESETS, resolveBackings } from "../catalog/catalog.js";
-import type { BackingRuntime } from "../catalog/types.js";
+import { IMAGE_FACTS, REPLICATION_NOTES } from "../catalog/image-facts.js";
+import type { BackingRuntime, ExportedVar } from "../catalog/types.js";
 import { buildModel } from "../model/build-model.js";
 import { validateSpecData } from "../spec/load-spec.js";
 
-/** docs/catalog.md, generated from the presets themselves so that it cannot drift from them. */
-export function catalogDoc(): string {
-  const types = Object.keys(PRESETS).sort() as (keyof typeof PRESETS)[];
-  const spec = validateSpecData({
-    app: "demo",
-    backing: Object.fromEntries(types.map((t) => [`my-${t}`, { type: t }])),
-  });
+type PresetType = keyof typeof PRESETS;
+
+/** The runtimes of a sample spec: a backing `my-<type>` of each type, monitoring on. */
+function resolveSample(
+  backings: Readonly<Record<string, Record<string, unknown>>>,
+): Map<string, BackingRuntime> {
+  const spec = validateSpecData({ app: "demo", backing: backings, monitoring: { serviceMonitor: true } });
   if (!spec.ok) throw new Error("catalog doc: the sample spec does not validate");
   const model = buildModel(spec.value.spec);
   if (!model.ok) throw new Error("catalog doc: the sample model does not build");
-  const resolved = resolveBackings(model.value);
+  return new Map([...resolveBackings(model.value)].map(([k, v]) => [k, v as BackingRuntime]));
+}
+
+/** docs/catalog.md, generated from the presets themselves so that it cannot drift from them. */
+export function catalogDoc(): string {
+  const types = Object.keys(PRESETS).sort() as PresetType[];
+  const single = resolveSample(Object.fromEntries(types.map((t) => [`my-${t}`, { type: t }])));
+  const replicated = resolveSample(
+    Object.fromEntries(
+      types.flatMap((t) => {
+        const note = REPLICATION_NOTES[t];
+        return note === undefined ? [] : [[`my-${t}`, { type: t, replicas: note.example }]];
+      }),
+    ),
+  );
   const out: string[] = [
     "# Backing-service catalog",
     "",
@@ -22,10 +37,20 @@ export function catalogDoc(): string {
     "Every preset runs as a StatefulSet with a volumeClaimTemplate (`data`, retained when the set is",
     "deleted or scaled down), a headless Service `<name>-headless` for stable pod names and a client",
     "Service `<name>`, readiness/liveness/startup probes that talk to the server, the image's own",
-    "user under Pod Security `restricted`, and credentials from the Secret `<name>-credentials`, which",
-    "`kubeship deploy` creates once with random values (render never contains them).",
+    "user under Pod Security `restricted` and `baseline`, and credentials from the Secret",
+    "`<name>-credentials`, which `kubeship deploy` creates once with random values (render never",
+    "contains them). Apps get a user of their own where the engine has users; the superuser's",
+    "password stays with kubeship's jobs.",
+    "",
+    "With `replicas` above 1, every pod of a backing (all its StatefulSets) carries",
+    "`kubeship.io/backing: <name>`: one PodDisruptionBudget (one pod at a time) covers them all, pods",
+    "prefer nodes and zones without another pod of the same backing, and the NetworkPolicy lets the",
+    "members reach each other on their own ports and nothing else. `environments` can set another",
+    "`replicas` per environment; Helm values and Kustomize overlays carry it.",
     "",
     "Exports below are for a backing named `my-<type>` in namespace `demo`: prefix `MY_<TYPE>`.",
+    "Image facts are what a preset relies on in its image and where that was read; check them again",
+    "when an image changes.",
     "",
     "| type | versions (default **bold**) | storage | requests / limits | replicas |",
     "| --- | --- | --- | --- | --- |",
@@ -41,8 +66,10 @@ export function catalogDoc(): string {
     );
   }
   for (const t of types) {
-    const b = resolved.get(`my-${t}`) as BackingRuntime;
-    out.push("", `## ${t}`, "", PRESETS[t].summary + ".", "");
+    const b = single.get(`my-${t}`);
+    if (b === undefined) continue;
+    const preset = PRESETS[t];
+    out.push("", `## ${t}`, "", preset.summary + ".", "");
     out.push(`- ports: ${b.ports.map((p) => `${p.name} ${p.port}`).join(", ")}`);
     out.push(
       `- data: \`${b.dataPath}\`; runs as uid ${b.user.uid}, gid ${b.user.gid}, fsGroup ${b.user.fsGroup}`,
@@ -51,17 +78,36 @@ export function catalogDoc(): string {
       `- root filesystem: ${b.readOnlyRootFilesystem ? "read-only" : `writable (${b.writableRootReason ?? ""})`}; writable emptyDirs: ${b.writablePaths.map((p) => `\`${p}\``).join(", ")}`,
     );
     out.push(`- readiness: ${describeProbe(b.readiness)}`);
-    out.push(
-      `- metrics: ${b.metrics ? `${b.metrics.sidecar ? `sidecar \`${b.metrics.sidecar.image ?? ""}\`` : "built in"}, port ${b.metrics.port.port} ${b.metrics.path}` : "none"} (with \`monitoring.serviceMonitor\`)`,
-    );
+    out.push(`- metrics (with \`monitoring.serviceMonitor\`): ${describeMetrics(b)}`);
     out.push(
       `- secrets: ${b.secrets.length === 0 ? "none" : b.secrets.map((s) => `\`${s.name}\` (${s.keys.join(", ")})`).join("; ")}`,
     );
+    if (b.init !== undefined) out.push(`- init job \`my-${t}-init\`: image \`${b.init.image}\``);
     out.push("- exports:");
-    for (const e of b.exports)
+    out.push(...describeExports(b.exports));
+    const note = REPLICATION_NOTES[t];
+    const r = replicated.get(`my-${t}`);
+    if (note !== undefined && r !== undefined) {
+      out.push("", `### replicated (\`replicas: ${note.example}\`)`, "", note.text, "");
+      for (const set of [r, ...r.members])
+        out.push(
+          `- StatefulSet \`${set.name}\`: ${set.replicas} pod${set.replicas === 1 ? "" : "s"}, ${set.parallel ? "started together (Parallel)" : "started in order"}; ports ${set.ports.map((p) => `${p.name} ${p.port}`).join(", ")}; readiness: ${describeProbe(set.readiness)}`,
+        );
+      const more = r.exports.filter((e) => !b.exports.some((x) => x.name === e.name && sameExport(x, e)));
+      if (more.length > 0) {
+        out.push("- exports that differ from a single instance:");
+        out.push(...describeExports(more));
+      }
+      const keys = r.secrets.flatMap((s) => s.keys).filter((k) => !b.secrets.some((s) => s.keys.includes(k)));
+      if (keys.length > 0) out.push(`- more Secret keys: ${keys.map((k) => `\`${k}\``).join(", ")}`);
+    } else if (preset.maxReplicas === 1) {
       out.push(
-        `  - \`${e.name}\` = ${"secret" in e ? `Secret \`${e.secret.name}\` key \`${e.secret.key}\`` : `\`${e.value}\``}`,
+        "",
+        `Runs a single instance${preset.replicasHint === undefined ? "" : `: ${preset.replicasHint}`}.`,
       );
+    }
+    out.push("", "Image facts:", "");
+    for (const f of IMAGE_FACTS[t]) out.push(`- ${f.fact}. Source: ${f.source}`);
   }
   out.push(
     "",
@@ -75,8 +121,30 @@ export function catalogDoc(): string {
   return out.join("\n");
 }
 
+function sameExport(a: ExportedVar, b: ExportedVar): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function describeExports(exports: readonly ExportedVar[]): string[] {
+  return exports.map(
+    (e) =>
+      `  - \`${e.name}\` = ${"secret" in e ? `Secret \`${e.secret.name}\` key \`${e.secret.key}\`` : `\`${e.value}\``}`,
+  );
+}
+
+function describeMetrics(b: BackingRuntime): string {
+  const m = b.metrics;
+  if (m === undefined) return "none";
+  const where = m.sidecar
+    ? `sidecar \`${m.sidecar.image ?? ""}\``
+    : m.deployment
+      ? `Deployment \`${b.name}-exporter\` running \`${m.deployment.image ?? ""}\``
+      : "built in";
+  return `${where}, port ${m.port.port} ${m.path}`;
+}
+
 function describeProbe(p: BackingRuntime["readiness"]): string {
-  if (p.exec?.command) return `\`${p.exec.command.join(" ")}\``;
+  if (p.exec?.command) return `\`${p.exec.command.join(" ").replace(/\|/g, "\\|")}\``;
   if (p.httpGet) return `HTTP GET ${p.httpGet.path ?? "/"} on ${String(p.httpGet.port)}`;
   if (p.tcpSocket) return `TCP connect on ${String(p.tcpSocket.port)}`;
   return "none";

@@ -4,6 +4,7 @@ import { objectFileName } from "../emit/yaml.js";
 import type { RenderedApp } from "../render/render-app.js";
 import { backingContainerName } from "../render/stateful-set.js";
 import { diagramMermaid } from "./diagram.js";
+import { failoverSection } from "./runbook-failover.js";
 
 /** Kinds kubeship renders that come from an operator's CRDs, and who installs them. */
 const CRD_KINDS: Readonly<Record<string, string>> = {
@@ -218,6 +219,14 @@ export function runbook(app: RenderedApp, specFile: string): string {
       sh(...clientCommands(r, k));
     }
   }
+
+  p(
+    ...failoverSection(
+      model,
+      stateful.filter((r): r is BackingRuntime => !isExternal(r)),
+      k,
+    ),
+  );
 
   p("## Logs", "");
   const logLines: string[] = [];

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isExternal, resolveBackings } from "../../src/catalog/catalog.js";
 import { runbook } from "../../src/report/runbook.js";
 import { runCli } from "../helpers/cli.js";
+import { FAILOVER } from "../../src/catalog/postgresql.js";
 import { renderFile, ROOT, SPECS } from "../helpers/render.js";
 
 describe.each(SPECS)("runbook of %s", (spec) => {
@@ -40,7 +41,27 @@ describe.each(SPECS)("runbook of %s", (spec) => {
     for (const line of doc
       .split("\n")
       .filter((l) => /password/i.test(l) && l.startsWith(k) && !l.startsWith(`${k} create secret`)))
-      expect(line).toMatch(/get secret [a-z0-9-]+ -o jsonpath|ELASTIC_PASSWORD|--askpass/);
+      // From a Secret, or from the pod's own environment (`$X_PASSWORD` expanded in the pod).
+      expect(line).toMatch(/get secret [a-z0-9-]+ -o jsonpath|\\?\$[A-Z_]*PASSWORD|--askpass/);
+  });
+
+  it("says how each replicated backing fails over, with PostgreSQL's manual promotion as commands", () => {
+    const replicated = [...resolveBackings(model).values()].filter(
+      (r) => !isExternal(r) && r.replicas + r.members.reduce((n, m) => n + m.replicas, 0) > 1,
+    );
+    if (replicated.length === 0) {
+      expect(doc).not.toContain("## Replication and failover");
+      return;
+    }
+    expect(doc).toContain("## Replication and failover");
+    for (const r of replicated) expect(doc).toContain(`### ${r.name} (${r.type}, `);
+    for (const r of replicated.filter((x) => x.type === "postgresql" && x.members.length > 0)) {
+      expect(doc).toContain("There is no automatic failover");
+      expect(doc).toContain(
+        `exec ${r.name}-read-0 -c postgresql -- sh -c "${FAILOVER.promote.replace(/"/g, '\\"')}"`,
+      );
+      expect(doc).toContain(`patch service ${r.name} --type json`);
+    }
   });
 
   it("creates every Secret on the by-hand path, after the namespace and before the objects that read them", () => {

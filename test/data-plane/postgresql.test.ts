@@ -1,8 +1,9 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { chownSync, copyFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { renderSpec } from "../../src/app.js";
+import { FAILOVER } from "../../src/catalog/postgresql.js";
 import type { KubeObject } from "../../src/render/kube-object.js";
 import { postgres15 } from "../tools/debian.mjs";
 import { ROOT } from "../helpers/render.js";
@@ -128,6 +129,7 @@ async function cluster(objects: readonly KubeObject[]) {
     ports,
     primary: p,
     replicas,
+    replicaEnv,
     restartReplica: async (i: number): Promise<Server> => {
       await replicas[i]?.stop();
       const again = start(`replica-${i}-again`, replica, replicaEnv(i));
@@ -205,6 +207,60 @@ describe("replicated PostgreSQL, with the real server programs", () => {
         "SELECT count(*) FROM pg_stat_replication",
       ),
     ).toBe("2");
+  });
+
+  it("fails over by the runbook's commands: the replica with the most WAL is promoted, the other follows it", async () => {
+    const c = await cluster(render(false));
+    const s = SECRETS["db-credentials"];
+    sql(c.ports.primary, "app", s.password, "CREATE TABLE events (id int PRIMARY KEY, what text)");
+    sql(c.ports.primary, "app", s.password, "INSERT INTO events VALUES (1, 'before')");
+    for (const port of c.ports.replicas)
+      await waitFor(
+        "the row is on each replica",
+        () => sql(port, "app", s.password, "SELECT count(*) FROM events") === "1",
+        30,
+      );
+    // The primary's node is lost.
+    await c.primary.stop("SIGKILL");
+    // In a replica's container, with its environment, as `kubectl exec ... sh -c` runs them.
+    const inReplica = (i: number, command: string): string => {
+      const r = spawnSync("sh", ["-c", command], {
+        env: c.replicaEnv(i),
+        uid: pg.uid,
+        gid: pg.gid,
+        encoding: "utf8",
+        timeout: 90_000,
+      });
+      if (r.status !== 0) throw new Error(`${command}: ${r.stderr}`);
+      return r.stdout.trim();
+    };
+    expect(inReplica(0, FAILOVER.receivedLsn)).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+    expect(inReplica(1, FAILOVER.receivedLsn)).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+    expect(inReplica(0, FAILOVER.promote)).toBe("t");
+    // The promoted replica takes writes (through the Service, which the runbook points at it).
+    const promoted = c.ports.replicas[0] ?? 0;
+    sql(promoted, "app", s.password, "INSERT INTO events VALUES (2, 'after failover')");
+    // The other replica follows the new primary: the host and port of its pod, here 127.0.0.1.
+    inReplica(1, FAILOVER.follow("127.0.0.1", promoted, "db-read-1"));
+    await waitFor(
+      "the other replica streams the new primary's writes",
+      () =>
+        sql(c.ports.replicas[1] ?? 0, "app", s.password, "SELECT what FROM events WHERE id = 2") ===
+        "after failover",
+      60,
+      c.replicas,
+    );
+    expect(
+      sql(
+        promoted,
+        "postgres",
+        s["superuser-password"],
+        "SELECT application_name, state FROM pg_stat_replication",
+        "postgres",
+      ),
+    ).toBe("db-read-1|streaming");
+    // The replication password stayed in the environment: nothing in the commands holds it.
+    expect(FAILOVER.follow("h", 1, "n")).not.toContain(s["replication-password"]);
   });
 
   it("with sync: true, one replica confirms every commit", async () => {

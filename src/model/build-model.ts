@@ -58,7 +58,7 @@ export function buildModel(spec: AppSpec, environment?: string): Result<AppModel
     ...(w.command === undefined ? {} : { command: w.command }),
     ...(w.args === undefined ? {} : { args: w.args }),
     env: stringRecord(w.env),
-    secrets: [...(w.secrets ?? [])].sort(),
+    secrets: [...new Set(w.secrets ?? [])].sort(),
     uses: [...new Set(w.uses ?? [])],
     resources: mergeResources(
       DEFAULT_WORKLOAD_RESOURCES,
@@ -201,7 +201,7 @@ export function modelBackings(spec: AppSpec): Backing[] {
     ...(b.resources === undefined ? {} : { resources: stringResources(b.resources) }),
     uses: [...new Set(b.uses ?? [])].sort(),
     ...(b.url === undefined ? {} : { url: b.url }),
-    secrets: [...(b.secrets ?? [])].sort(),
+    secrets: [...new Set(b.secrets ?? [])].sort(),
     placement: placementOf(b),
   }));
 }

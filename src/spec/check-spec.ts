@@ -397,6 +397,8 @@ function checkSecretsVsEnv(
   env: Record<string, unknown> | undefined,
 ): void {
   (secrets ?? []).forEach((s, i) => {
+    if ((secrets ?? []).indexOf(s) !== i)
+      out.push(warning("spec/duplicate-reference", [...path, "secrets", i], `'${s}' is listed twice`, "remove the repeat"));
     if (env?.[s] !== undefined)
       out.push(
         error(

@@ -176,6 +176,14 @@ describe("loadSpec", () => {
     expect(d.path).toEqual(["services", "api", "secrets", 0]);
   });
 
+  it("warns of a secret listed twice, and the model holds it once", () => {
+    const r = loadSpec(BASE.replace("    port: 8080", "    port: 8080\n    secrets: [TOKEN, TOKEN]"), { file: "k.yaml" });
+    expect(r.ok).toBe(true);
+    const d = r.diagnostics.find((x) => x.code === "spec/duplicate-reference");
+    expect(d?.severity).toBe("warning");
+    expect(d?.path).toEqual(["services", "api", "secrets", 1]);
+  });
+
   it("suggests the environment meant", () => {
     const d = one(
       `${BASE}environments:\n  prod: { defaults: { replicas: 3 } }\n`,

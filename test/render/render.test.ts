@@ -359,6 +359,18 @@ describe("render details", () => {
     if (r.ok) expect(r.value.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toContain("Deployment/api");
   });
 
+  it("gives a secret listed twice one env entry (the API server refuses a repeated name)", () => {
+    const r = renderSpec({
+      app: "twice",
+      secrets: { supplied: ["TOKEN"] },
+      services: { api: { image: "a:1", port: 80, secrets: ["TOKEN", "TOKEN"] } },
+    });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const c = containers(r.value.objects).find((x) => x.owner.metadata.name === "api");
+    expect(c && envNames(c.c).filter((n) => n === "TOKEN")).toEqual(["TOKEN"]);
+  });
+
   it("refuses a spec with an unknown catalog version, naming its place", () => {
     const text = readRepoFile("examples/minitoolstream.kubeship.yaml").replace(
       'version: "2.11"',

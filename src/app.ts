@@ -23,7 +23,11 @@ export function loadApp(input: string | AppSpecInput, options: LoadSpecOptions =
       : validateSpecData(structuredClone(input), undefined, options.env, options.namespace);
   if (!loaded.ok)
     return { ok: false, diagnostics: [...loaded.diagnostics, ...laterProblems(loaded, input, options)] };
-  const model = buildModel(loaded.value.spec, loaded.value.env);
+  const model = buildModel(
+    loaded.value.spec,
+    loaded.value.env,
+    options.readFile === undefined ? {} : { readFile: options.readFile },
+  );
   const diagnostics = [...loaded.diagnostics, ...locateAll(model.diagnostics, loaded.value.locator)];
   return model.ok ? { ok: true, value: model.value, diagnostics } : { ok: false, diagnostics };
 }

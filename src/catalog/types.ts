@@ -19,6 +19,11 @@ export interface SecretRequirement {
   readonly keys: readonly string[];
   /** `generated`: random alphanumeric values, created once; `external`: supplied at deploy time. */
   readonly source: "generated" | "external";
+  /**
+   * Keys whose value is a file on the deploying machine (key -> path relative to the spec's
+   * directory), read at deploy time: a workload's secret files.
+   */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 /** A Prometheus scrape target of a backing service: built in, or an exporter sidecar. */

@@ -12,7 +12,7 @@ import { runDoctor } from "../deploy/doctor.js";
 import { appStatus, destroy } from "../deploy/status.js";
 import type { RenderedApp } from "../render/render-app.js";
 import { EXIT, type Terminal, UsageError } from "./io.js";
-import { renderSpecFile, type SpecOptions, specPathOf, withSpec } from "./spec-input.js";
+import { readNextToSpec, renderSpecFile, type SpecOptions, specPathOf, withSpec } from "./spec-input.js";
 import { makeReporter, type OutputMode } from "./reporter.js";
 
 interface ClusterOptions extends SpecOptions {
@@ -256,7 +256,8 @@ async function deployCommand(term: Terminal, spec: string, opts: DeployOptions):
                 `Apply ${plan.filter((e) => e.action !== "unchanged").length} changes to ${cluster.server}?`,
               ),
           }),
-      external: (key) => process.env[key] ?? secretsFile.get(key),
+      external: (key, file) =>
+        file === undefined ? (process.env[key] ?? secretsFile.get(key)) : readNextToSpec(spec, file),
       reporter: makeReporter(term, mode),
       holder: holder(),
     });

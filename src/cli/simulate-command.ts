@@ -6,6 +6,7 @@ import {
   formatSimulationTable,
 } from "../report/simulation-report.js";
 import { simulationTarget } from "../simulate/from-render.js";
+import { hasErrors } from "../spec/diagnostic.js";
 import { parseLoadProfile } from "../simulate/load-profile.js";
 import { simulateHpa } from "../simulate/simulate.js";
 import { EXIT, type Terminal, UsageError } from "./io.js";
@@ -67,10 +68,11 @@ async function simulateCommand(term: Terminal, specPath: string, opts: SimulateO
   const profile = parseLoadProfile(loadText, opts.load);
   const target = simulationTarget(app.objects, opts.service);
   const problems = [...profile.diagnostics, ...target.diagnostics];
-  if (problems.length > 0 || profile.points === undefined || target.value === undefined) {
+  if (hasErrors(problems) || profile.points === undefined || target.value === undefined) {
     reportDiagnostics(term, problems, new Map([[opts.load, loadText]]));
     return EXIT.usage;
   }
+  reportDiagnostics(term, problems, new Map([[opts.load, loadText]]));
   const result = simulateHpa({
     hpa: target.value.hpa,
     capacityRps,

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { renderSpec } from "../app.js";
 import type { RenderedApp } from "../render/render-app.js";
@@ -32,6 +34,18 @@ export function specPathOf(argument: string | undefined, opts: SpecOptions): str
   return opts.filename ?? argument ?? "kubeship.yaml";
 }
 
+/**
+ * A file a spec names (`files.*.from`), relative to the spec's directory (the working directory for
+ * a spec on stdin); undefined when it cannot be read.
+ */
+export function readNextToSpec(specPath: string, path: string): string | undefined {
+  try {
+    return readFileSync(resolve(specPath === "-" ? "." : dirname(specPath), path), "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
 /** Prints diagnostics (with the source lines they point at) to stderr, if there are any. */
 export function reportDiagnostics(
   term: Terminal,
@@ -54,6 +68,7 @@ export async function renderSpecFile(
   const file = specPath === "-" ? "<stdin>" : specPath;
   const result = renderSpec(text, {
     file,
+    readFile: (path) => readNextToSpec(specPath, path),
     ...(opts.env === undefined ? {} : { env: opts.env }),
     ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
   });

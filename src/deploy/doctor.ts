@@ -5,19 +5,13 @@ import { quantityValue } from "../spec/quantity.js";
 import { manifestObjectsOf } from "../lint/input.js";
 import { containersOf, podTemplates } from "../lint/pods.js";
 import { explainNotReady } from "./diagnose.js";
+import type { DoctorCheck } from "./doctor-check.js";
+import { volumeChecks } from "./doctor-volumes.js";
 import type { Cluster } from "./kube/cluster.js";
 import { conditionTrue, readinessOf } from "./readiness.js";
 import { asArray, asString, recordOf } from "../spec/plain-data.js";
 
-/** The result of one preflight check. */
-export interface DoctorCheck {
-  /** What was checked, e.g. `metrics-server`. */
-  readonly name: string;
-  readonly status: "ok" | "warn" | "fail";
-  readonly detail: string;
-  /** What to do about it, when it is not ok. */
-  readonly fix?: string;
-}
+export type { DoctorCheck } from "./doctor-check.js";
 
 /** An object of the deployed app that is not healthy, with the cause and the fix. */
 export interface Unhealthy {
@@ -287,11 +281,21 @@ export async function runDoctor(cluster: Cluster, app: RenderedApp): Promise<Doc
     }
   }
 
+  checks.push(...(await volumeChecks(cluster, objects)));
+
+  const monitoringFix =
+    "install prometheus-operator (kube-prometheus-stack), turn the monitoring option off, or deploy with --skip-missing-crds";
   const crdKinds = [
-    ["monitoring.coreos.com/v1", "ServiceMonitor", "prometheus-operator"],
-    ["monitoring.coreos.com/v1", "PrometheusRule", "prometheus-operator"],
+    ["monitoring.coreos.com/v1", "ServiceMonitor", "prometheus-operator", monitoringFix],
+    ["monitoring.coreos.com/v1", "PrometheusRule", "prometheus-operator", monitoringFix],
+    [
+      "autoscaling.k8s.io/v1",
+      "VerticalPodAutoscaler",
+      "the Vertical Pod Autoscaler",
+      "install the Vertical Pod Autoscaler (kubernetes/autoscaler, vertical-pod-autoscaler/hack/vpa-up.sh, or its Helm chart), remove autoscale.vertical, or deploy with --skip-missing-crds",
+    ],
   ] as const;
-  for (const [apiVersion, kind, operator] of crdKinds) {
+  for (const [apiVersion, kind, operator, fix] of crdKinds) {
     if (!has(kind)) continue;
     checks.push(
       (await cluster.serves(apiVersion, kind))
@@ -300,7 +304,7 @@ export async function runDoctor(cluster: Cluster, app: RenderedApp): Promise<Doc
             name: `${kind} CRD`,
             status: "fail",
             detail: `the cluster does not serve ${apiVersion} ${kind}: ${operator} is not installed`,
-            fix: `install ${operator} (kube-prometheus-stack), turn the monitoring option off, or deploy with --skip-missing-crds`,
+            fix,
           },
     );
   }

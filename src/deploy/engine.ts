@@ -2,6 +2,7 @@ import type { SecretRequirement } from "../catalog/types.js";
 import type { AppModel } from "../model/app-model.js";
 import type { KubeObject } from "../render/kube-object.js";
 import { INSTANCE_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from "../render/labels.js";
+import { NAMESPACE_LABEL } from "../render/rbac.js";
 import { DeployError } from "./errors.js";
 import type { Reporter } from "./events.js";
 import { type Revision, listRevisions, loadRevision, markRevision, saveRevision } from "./history.js";
@@ -10,7 +11,7 @@ import { ClusterError } from "./kube/errors.js";
 import { acquireLock } from "./lock.js";
 import { criticalFirst, deploySteps, type Wave } from "./order.js";
 import { classify, type PlanEntry, pruneEntries, refKey, refName } from "./plan.js";
-import { type ExternalValues, planSecrets, type SecretPlan, writeSecrets } from "./secrets.js";
+import { type ExternalValues, planSecrets, type SecretPlan, withSecretFileHashes, writeSecrets } from "./secrets.js";
 import { type AppliedObject, ReadinessTracker } from "./wait.js";
 
 /** Everything a deploy needs; the CLI (or a library user) supplies it. */
@@ -48,6 +49,7 @@ const CRD_OWNERS: Readonly<Record<string, string>> = {
   ServiceMonitor: "prometheus-operator (monitoring.coreos.com)",
   PrometheusRule: "prometheus-operator (monitoring.coreos.com)",
   Certificate: "cert-manager",
+  VerticalPodAutoscaler: "the Vertical Pod Autoscaler (autoscaling.k8s.io)",
 };
 
 /**
@@ -61,7 +63,7 @@ export async function deploy(req: DeployRequest): Promise<DeployOutcome> {
   const now = req.now ?? (() => new Date());
   const started = Date.now();
   reporter({ type: "connected", server: cluster.server, version: await cluster.version() });
-  const objects = await checkCrds(req);
+  const objects = withSecretFileHashes(await checkCrds(req), req.secrets, req.external);
   const namespace = objects.find((o) => o.kind === "Namespace");
   const nsExists =
     (await cluster.get({ apiVersion: "v1", kind: "Namespace", name: model.namespace })) !== undefined;
@@ -222,6 +224,9 @@ async function checkCrds(req: DeployRequest): Promise<KubeObject[]> {
   return req.objects.filter((o) => !missing.has(o.kind));
 }
 
+/** The cluster-scoped kinds kubeship writes (a workload's clusterPermissions). */
+const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(["ClusterRole", "ClusterRoleBinding"]);
+
 async function makePlan(
   cluster: Cluster,
   model: AppModel,
@@ -245,6 +250,11 @@ async function makePlan(
     "networking.k8s.io/v1|NetworkPolicy",
     "autoscaling/v2|HorizontalPodAutoscaler",
     "policy/v1|PodDisruptionBudget",
+    "rbac.authorization.k8s.io/v1|Role",
+    "rbac.authorization.k8s.io/v1|RoleBinding",
+    "rbac.authorization.k8s.io/v1|ClusterRole",
+    "rbac.authorization.k8s.io/v1|ClusterRoleBinding",
+    "autoscaling.k8s.io/v1|VerticalPodAutoscaler",
   ]) {
     const [apiVersion = "", kind = ""] = k.split("|");
     kinds.set(k, { apiVersion, kind });
@@ -253,7 +263,10 @@ async function makePlan(
   if (nsExists)
     await Promise.all(
       [...kinds.values()].map(async ({ apiVersion, kind }) => {
-        for (const o of await cluster.list(apiVersion, kind, model.namespace, selector))
+        if (!(await cluster.serves(apiVersion, kind))) return;
+        // Cluster-wide objects of this app in other namespaces are not this deploy's to prune.
+        const own = CLUSTER_SCOPED_KINDS.has(kind) ? `${selector},${NAMESPACE_LABEL}=${model.namespace}` : selector;
+        for (const o of await cluster.list(apiVersion, kind, model.namespace, own))
           live.set(refKey(refOf(o)), o);
       }),
     );

@@ -24,9 +24,12 @@ const CONFIG_KINDS = new Set([
   "Service",
   "Role",
   "RoleBinding",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "PersistentVolumeClaim",
 ]);
 const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "Job", "CronJob", "DaemonSet"]);
-const SCALING_KINDS = new Set(["HorizontalPodAutoscaler", "PodDisruptionBudget"]);
+const SCALING_KINDS = new Set(["HorizontalPodAutoscaler", "VerticalPodAutoscaler", "PodDisruptionBudget"]);
 const MONITORING_KINDS = new Set(["ServiceMonitor", "PrometheusRule", "PodMonitor"]);
 
 /**

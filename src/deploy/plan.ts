@@ -3,6 +3,7 @@ import type { KubeObject } from "../render/kube-object.js";
 import type { LiveObject, ObjectRef } from "./kube/cluster.js";
 import { refOf } from "./kube/cluster.js";
 import { ClusterError } from "./kube/errors.js";
+import { DeployError } from "./errors.js";
 
 /** What a deploy does to one object. */
 export type PlanAction = "create" | "update" | "replace" | "unchanged" | "prune";
@@ -39,6 +40,12 @@ export function classify(
 ): PlanEntry {
   const ref = refOf(desired);
   if (dryRun instanceof ClusterError) {
+    // A claim holds data: it is never replaced. The API lets a bound claim grow, nothing else.
+    if (live !== undefined && desired.kind === "PersistentVolumeClaim" && dryRun.status === 422)
+      throw new DeployError(
+        `PersistentVolumeClaim/${desired.metadata.name} cannot change that way: ${dryRun.message}`,
+        "a volume's size can only grow (where its StorageClass has allowVolumeExpansion); for another access mode or storage class, add a new volume, copy the data, and remove the old one",
+      );
     if (live !== undefined && isImmutableError(dryRun)) {
       return { ref, action: "replace", changes: [], reason: immutableReason(desired, dryRun) };
     }

@@ -172,11 +172,15 @@ export function serviceReadiness(slices: readonly LiveObject[]): Readiness {
     : { state: "progressing", message: "no ready endpoints yet" };
 }
 
-/** Kinds whose readiness is worth waiting for. */
+/**
+ * Kinds whose readiness is worth waiting for. Not claims: one of a WaitForFirstConsumer
+ * StorageClass (most clouds' default) binds only once a pod that mounts it is scheduled, so waiting
+ * for it before its workload would never end; the workload's readiness covers its claims, and a
+ * claim that does not bind is named when the pod is diagnosed.
+ */
 export const WAITED_KINDS: ReadonlySet<string> = new Set([
   "Deployment",
   "StatefulSet",
   "Job",
-  "PersistentVolumeClaim",
   "CustomResourceDefinition",
 ]);

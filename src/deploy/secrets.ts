@@ -1,7 +1,9 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import type { IPodTemplateSpec } from "kubernetes-models/v1";
 import type { SecretRequirement } from "../catalog/types.js";
 import { GENERATED_SECRET_LENGTH, renderSecret } from "../render/secret.js";
-import { toObject } from "../render/kube-object.js";
+import { type KubeObject, toObject } from "../render/kube-object.js";
+import { SECRET_FILES_HASH_ANNOTATION } from "../render/workload-volumes.js";
 import type { AppModel } from "../model/app-model.js";
 import type { Cluster } from "./kube/cluster.js";
 import { DeployError } from "./errors.js";
@@ -19,8 +21,11 @@ export function generateSecretValue(length = GENERATED_SECRET_LENGTH): string {
   return out;
 }
 
-/** Where operator-supplied values come from: the environment, then a secrets file. */
-export type ExternalValues = (key: string) => string | undefined;
+/**
+ * Where operator-supplied values come from: the environment, then a secrets file; for a secret
+ * file's key, the file (relative to the spec's directory). Undefined when there is none.
+ */
+export type ExternalValues = (key: string, file?: string) => string | undefined;
 
 /** What `writeSecrets` will do to one Secret: its requirement, the live data, the values to add. */
 export interface SecretPlan {
@@ -42,6 +47,7 @@ export async function planSecrets(
   external: ExternalValues,
 ): Promise<SecretPlan[]> {
   const missingExternal: string[] = [];
+  const unreadable: string[] = [];
   const plans: SecretPlan[] = [];
   for (const req of requirements) {
     const live = await cluster.get({
@@ -56,13 +62,20 @@ export async function planSecrets(
       if (req.source === "generated") {
         if (existing?.[key] === undefined) values[key] = generateSecretValue();
       } else {
-        const supplied = external(key);
+        const file = req.files?.[key];
+        const supplied = external(key, file);
         if (supplied !== undefined) values[key] = supplied;
+        else if (file !== undefined) unreadable.push(`${file} (Secret ${req.name}, key ${key})`);
         else if (existing?.[key] === undefined) missingExternal.push(`${key} (Secret ${req.name})`);
       }
     }
     plans.push({ req, existing, values });
   }
+  if (unreadable.length > 0)
+    throw new DeployError(
+      `cannot read the secret files ${unreadable.join(", ")}; nothing was changed`,
+      "secret files are read at deploy time, relative to the spec's directory: check the paths in files.*.from",
+    );
   if (missingExternal.length > 0)
     throw new DeployError(
       `missing values for supplied secrets: ${missingExternal.join(", ")}; nothing was changed`,
@@ -116,4 +129,55 @@ export function parseSecretsFile(text: string): Map<string, string> {
     out.set(line.slice(0, eq).trim(), value);
   }
   return out;
+}
+
+/**
+ * The objects with a hash of each secret file's content (as the deploy reads it) on the pod templates
+ * that mount it: a changed file rolls those pods (a file mounted alone does not follow its Secret).
+ * Only the hash is written; a file that cannot be read leaves the objects as they are (planSecrets
+ * reports it).
+ */
+export function withSecretFileHashes(
+  objects: readonly KubeObject[],
+  requirements: readonly SecretRequirement[],
+  external: ExternalValues,
+): KubeObject[] {
+  const hashes = new Map<string, string>();
+  for (const req of requirements) {
+    if (req.files === undefined) continue;
+    const hash = createHash("sha256");
+    let complete = true;
+    for (const key of [...req.keys].sort()) {
+      const value = external(key, req.files[key]);
+      if (value === undefined) complete = false;
+      else hash.update(`${key}\0${value}\0`);
+    }
+    if (complete) hashes.set(req.name, hash.digest("hex").slice(0, 16));
+  }
+  if (hashes.size === 0) return [...objects];
+  return objects.map((o) => {
+    const template = podTemplateOf(o);
+    const mounted = (template?.spec?.volumes ?? []).flatMap((v) => {
+      const h = v.secret?.secretName === undefined ? undefined : hashes.get(v.secret.secretName);
+      return h === undefined ? [] : [h];
+    });
+    if (template === undefined || mounted.length === 0) return o;
+    const copy = structuredClone(o);
+    const t = podTemplateOf(copy);
+    if (t !== undefined)
+      t.metadata = {
+        ...t.metadata,
+        annotations: { ...t.metadata?.annotations, [SECRET_FILES_HASH_ANNOTATION]: mounted.join(",") },
+      };
+    return copy;
+  });
+}
+
+/** The pod template of a Deployment, StatefulSet, Job or CronJob. */
+function podTemplateOf(o: KubeObject): IPodTemplateSpec | undefined {
+  const spec = o["spec"] as
+    | { template?: IPodTemplateSpec; jobTemplate?: { spec?: { template?: IPodTemplateSpec } } }
+    | undefined;
+  if (o.kind === "CronJob") return spec?.jobTemplate?.spec?.template;
+  return ["Deployment", "StatefulSet", "Job"].includes(o.kind) ? spec?.template : undefined;
 }

@@ -1,5 +1,6 @@
 import type { AppModel } from "../model/app-model.js";
 import { INSTANCE_LABEL } from "../render/labels.js";
+import { NAMESPACE_LABEL } from "../render/rbac.js";
 import { str } from "./diagnose.js";
 import { deleteRevisions } from "./history.js";
 import type { Cluster } from "./kube/cluster.js";
@@ -108,6 +109,7 @@ export async function destroy(
     ["monitoring.coreos.com/v1", "PrometheusRule"],
     ["monitoring.coreos.com/v1", "ServiceMonitor"],
     ["networking.k8s.io/v1", "Ingress"],
+    ["autoscaling.k8s.io/v1", "VerticalPodAutoscaler"],
     ["autoscaling/v2", "HorizontalPodAutoscaler"],
     ["policy/v1", "PodDisruptionBudget"],
     ["batch/v1", "CronJob"],
@@ -118,13 +120,21 @@ export async function destroy(
     ["networking.k8s.io/v1", "NetworkPolicy"],
     ["v1", "ConfigMap"],
     ["v1", "Secret"],
+    ["rbac.authorization.k8s.io/v1", "RoleBinding"],
+    ["rbac.authorization.k8s.io/v1", "Role"],
+    ["rbac.authorization.k8s.io/v1", "ClusterRoleBinding"],
+    ["rbac.authorization.k8s.io/v1", "ClusterRole"],
     ["v1", "ServiceAccount"],
   ] as const;
   for (const [apiVersion, kind] of order) {
     if (!(await cluster.serves(apiVersion, kind))) continue;
-    for (const o of await cluster.list(apiVersion, kind, ns, selector)) {
+    const clusterWide = kind === "ClusterRole" || kind === "ClusterRoleBinding";
+    const own = clusterWide ? `${selector},${NAMESPACE_LABEL}=${ns}` : selector;
+    for (const o of await cluster.list(apiVersion, kind, ns, own)) {
       await cluster.delete(
-        { apiVersion, kind, name: o.metadata.name, namespace: ns },
+        clusterWide
+          ? { apiVersion, kind, name: o.metadata.name }
+          : { apiVersion, kind, name: o.metadata.name, namespace: ns },
         { propagation: "Background" },
       );
       report(`${kind}/${o.metadata.name}`);

@@ -40,6 +40,46 @@ export interface Autoscale {
   readonly memory?: number;
 }
 
+/** VerticalPodAutoscaler settings of a workload's main container. */
+export interface Vertical {
+  readonly mode: "Off" | "Initial" | "Recreate" | "InPlaceOrRecreate" | "Auto";
+  readonly min?: Partial<ResourceAmounts>;
+  readonly max?: Partial<ResourceAmounts>;
+  /** What the VPA sets. */
+  readonly resources: readonly ("cpu" | "memory")[];
+}
+
+/** An app volume mounted into a workload. */
+export interface Mount {
+  readonly volume: string;
+  readonly path: string;
+  readonly readOnly: boolean;
+}
+
+/**
+ * A configuration file of a workload: its text (written in the spec or read from a file next to it
+ * at render time), or a secret one whose value only the deploy reads (from a file next to the spec).
+ */
+export type ConfigFile =
+  | { readonly path: string; readonly kind: "config"; readonly content: string }
+  | { readonly path: string; readonly kind: "secret"; readonly from: string };
+
+/** One rule of a Role or ClusterRole. */
+export interface PermissionRule {
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+  readonly names: readonly string[];
+}
+
+/** A PersistentVolumeClaim of the app that workloads mount. */
+export interface AppVolume {
+  readonly name: string;
+  readonly size: string;
+  readonly access: "ReadWriteOnce" | "ReadWriteMany" | "ReadOnlyMany";
+  readonly storageClass?: string;
+}
+
 /** A toleration of a node taint, as the pod spec has it. */
 export interface Toleration {
   readonly key?: string;
@@ -80,7 +120,13 @@ export interface Workload {
   /** Desired replicas (services and workers). */
   readonly replicas: number;
   readonly autoscale?: Autoscale;
+  readonly vertical?: Vertical;
   readonly resources: Resources;
+  readonly mounts: readonly Mount[];
+  /** Sorted by path. */
+  readonly files: readonly ConfigFile[];
+  readonly permissions: readonly PermissionRule[];
+  readonly clusterPermissions: readonly PermissionRule[];
   readonly schedule?: string;
   readonly before: readonly string[];
   readonly backoffLimit: number;
@@ -131,6 +177,8 @@ export interface AppModel {
   readonly workloads: readonly Workload[];
   /** Backing services, sorted by name. */
   readonly backings: readonly Backing[];
+  /** App volumes, sorted by name. */
+  readonly volumes: readonly AppVolume[];
   readonly monitoring: {
     readonly serviceMonitor: boolean;
     readonly alerts: boolean;

@@ -7,7 +7,7 @@ import {
   type Result,
 } from "../spec/diagnostic.js";
 import { quantityValue } from "../spec/quantity.js";
-import type { AppSpec, AutoscaleSpec, HealthSpec, ResourcesSpec } from "../spec/schema.js";
+import type { AppSpec, AutoscaleSpec, HealthSpec, PermissionSpec, ResourcesSpec } from "../spec/schema.js";
 import type {
   AppModel,
   Autoscale,
@@ -29,13 +29,25 @@ import {
   DEFAULT_WORKLOAD_RESOURCES,
   INGRESS_CONTROLLER_NAMESPACES,
 } from "./defaults.js";
+import {
+  filesOf,
+  mountsOf,
+  permissionsOf,
+  type SpecFileReader,
+  verticalOf,
+  volumesOf,
+} from "./workload-features.js";
 import { cycleDiagnostics, DependencyGraph, type DependencyEdge, type GraphNode } from "./graph.js";
 
 /**
  * Normalizes a validated spec into the app model: every default applied, env values as strings,
  * sorted collections, and one dependency graph (refused when it has a cycle).
  */
-export function buildModel(spec: AppSpec, environment?: string): Result<AppModel> {
+export function buildModel(
+  spec: AppSpec,
+  environment?: string,
+  options: { readonly readFile?: SpecFileReader } = {},
+): Result<AppModel> {
   const d = spec.defaults ?? {};
   const workloads: Workload[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -50,8 +62,16 @@ export function buildModel(spec: AppSpec, environment?: string): Result<AppModel
       secrets?: string[] | undefined;
       uses?: string[] | undefined;
       resources?: ResourcesSpec | undefined;
+      mounts?: Parameters<typeof mountsOf>[0];
+      files?: Parameters<typeof filesOf>[0];
+      permissions?: PermissionSpec[] | undefined;
+      clusterPermissions?: PermissionSpec[] | undefined;
     } & PlacementSpec,
   ) => ({
+    mounts: mountsOf(w.mounts),
+    files: filesOf(w.files, [section, name, "files"], options.readFile, diagnostics),
+    permissions: permissionsOf(w.permissions),
+    clusterPermissions: permissionsOf(w.clusterPermissions),
     name,
     placement: placementOf(w, d),
     image: w.image,
@@ -72,10 +92,14 @@ export function buildModel(spec: AppSpec, environment?: string): Result<AppModel
   const scaling = (w: { replicas?: number | undefined; autoscale?: AutoscaleSpec | undefined }) => {
     const a = w.autoscale ?? d.autoscale;
     const autoscale: Autoscale | undefined =
-      a === undefined || a === false ? undefined : completeAutoscale(a);
+      a === undefined || a === false || a.min === undefined || a.max === undefined
+        ? undefined
+        : completeAutoscale({ ...a, min: a.min, max: a.max });
+    const vertical = verticalOf(a);
     return {
       replicas: w.replicas ?? d.replicas ?? autoscale?.min ?? DEFAULT_REPLICAS,
       ...(autoscale ? { autoscale } : {}),
+      ...(vertical ? { vertical } : {}),
     };
   };
   const none = { before: [], backoffLimit: DEFAULT_JOB_BACKOFF_LIMIT, timeout: DEFAULT_JOB_TIMEOUT_SECONDS };
@@ -144,6 +168,7 @@ export function buildModel(spec: AppSpec, environment?: string): Result<AppModel
     config: stringRecord(spec.config),
     workloads,
     backings,
+    volumes: volumesOf(spec),
     monitoring: {
       serviceMonitor: spec.monitoring?.serviceMonitor ?? false,
       alerts: spec.monitoring?.alerts ?? false,

@@ -1,8 +1,7 @@
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { BackingRuntime } from "../catalog/types.js";
-import { configMapName, type RenderContext } from "./context.js";
+import { configMapName, filesConfigMapName, type RenderContext } from "./context.js";
 import { backingGroupLabels, objectLabels } from "./labels.js";
-import { filesConfigMapName } from "./stateful-set.js";
 
 /** The shared ConfigMap of `config`, injected into every workload with envFrom. */
 export function renderConfigMap(ctx: RenderContext): IConfigMap & { metadata: { name: string } } {

@@ -28,6 +28,11 @@ export function configMapName(model: AppModel): string {
   return `${model.app}-config`;
 }
 
+/** The ConfigMap of a backing's files (one for all its StatefulSets), or of a workload's files. */
+export function filesConfigMapName(name: string): string {
+  return `${name}-files`;
+}
+
 /** The name of the Secret with a workload's own generated values. */
 export function workloadSecretName(name: string): string {
   return `${name}-secrets`;

@@ -3,6 +3,7 @@ import type { Workload } from "../model/app-model.js";
 import type { RenderContext } from "./context.js";
 import { imageTag, objectLabels, selectorLabels, WAIVE_ANNOTATION_PREFIX } from "./labels.js";
 import { workloadPodTemplate } from "./pod.js";
+import { mountsReadWriteOnce } from "./workload-volumes.js";
 
 /** Old ReplicaSets kept for `kubectl rollout undo`. */
 export const REVISION_HISTORY_LIMIT = 5;
@@ -41,7 +42,10 @@ export function renderDeployment(
       revisionHistoryLimit: REVISION_HISTORY_LIMIT,
       progressDeadlineSeconds: 600,
       selector: { matchLabels: selectorLabels(model, w.name) },
-      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      // A ReadWriteOnce volume cannot be on two nodes: the old pod goes before the new one starts.
+      strategy: mountsReadWriteOnce(model, w)
+        ? { type: "Recreate" }
+        : { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       template: workloadPodTemplate(ctx, w),
     },
   };

@@ -2,10 +2,9 @@ import type { ICronJob } from "kubernetes-models/batch/v1/CronJob";
 import type { IJob } from "kubernetes-models/batch/v1/Job";
 import type { BackingRuntime, BackingInit } from "../catalog/types.js";
 import type { Workload } from "../model/app-model.js";
-import type { RenderContext } from "./context.js";
+import { filesConfigMapName, type RenderContext } from "./context.js";
 import { imageTag, objectLabels } from "./labels.js";
 import { ENABLE_SERVICE_LINKS, placementFields, workloadPodTemplate } from "./pod.js";
-import { filesConfigMapName } from "./stateful-set.js";
 import { containerSecurityContext, podSecurityContext, WORKLOAD_UID } from "./security-context.js";
 
 /** The suffix of a backing's init job (`kafka-init` creates Kafka's topics). */

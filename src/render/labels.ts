@@ -19,6 +19,8 @@ export const WAIVE_ANNOTATION_PREFIX = "kubeship.io/waive.";
  * the deploy order treat them as one.
  */
 export const BACKING_LABEL = "kubeship.io/backing";
+/** Pod annotation holding a hash of a backing's or workload's files: a changed file rolls the pods. */
+export const FILES_HASH_ANNOTATION = "kubeship.io/files-hash";
 /** Pod annotation holding a hash of the shared config, so a config change rolls the pods. */
 export const CONFIG_HASH_ANNOTATION = "kubeship.io/config-hash";
 

@@ -1,3 +1,4 @@
+import { hasPermissions } from "./rbac.js";
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type {
   INetworkPolicyEgressRule,
@@ -55,7 +56,10 @@ export function renderNetworkPolicies(ctx: RenderContext): NamedPolicy[] {
         w.name,
         selectorLabels(model, w.name),
         ingress,
-        egressTo(ctx, model.graph.dependenciesOf(w.name, "uses")),
+        [
+          ...egressTo(ctx, model.graph.dependenciesOf(w.name, "uses")),
+          ...(hasPermissions(w) ? [API_SERVER_EGRESS] : []),
+        ],
       ),
     );
   }
@@ -106,6 +110,17 @@ export function renderNetworkPolicies(ctx: RenderContext): NamedPolicy[] {
   }
   return out;
 }
+
+/**
+ * Egress of a workload with permissions to the Kubernetes API. Pods reach it through the
+ * `kubernetes` Service (443), which most network plugins match after translating it to the API
+ * server's own address and port (6443 on kubeadm, 443 on managed clusters). That address is not
+ * known when rendering, so the rule names the ports and any address.
+ */
+const API_SERVER_EGRESS: INetworkPolicyEgressRule = {
+  to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
+  ports: [tcp(443), tcp(6443)],
+};
 
 function egressTo(ctx: RenderContext, targets: readonly string[]): INetworkPolicyEgressRule[] {
   const rules: INetworkPolicyEgressRule[] = [];

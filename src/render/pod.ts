@@ -4,7 +4,9 @@ import { configMapName, hasSeparateMetricsPort, type RenderContext, servicePortN
 import { CONFIG_HASH_ANNOTATION, imageTag, objectLabels, selectorLabels } from "./labels.js";
 import { workloadProbes } from "./probes.js";
 import { containerSecurityContext, workloadPodSecurityContext } from "./security-context.js";
+import { hasPermissions } from "./rbac.js";
 import { workloadEnv } from "./wiring.js";
+import { workloadVolumes } from "./workload-volumes.js";
 
 /** Size limit of the writable /tmp every workload gets (the root filesystem is read-only). */
 export const TMP_SIZE_LIMIT = "256Mi";
@@ -76,7 +78,7 @@ export function workloadContainer(ctx: RenderContext, w: Workload): IContainer {
       ? { lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SLEEP_SECONDS } } } }
       : {}),
     securityContext: containerSecurityContext(ctx.model),
-    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...workloadVolumes(ctx.model, w).mounts],
   };
 }
 
@@ -87,20 +89,26 @@ export function workloadPodTemplate(
   extra: Partial<IPodSpec> = {},
 ): IPodTemplateSpec {
   const long = w.kind === "service" || w.kind === "worker";
+  const own = workloadVolumes(ctx.model, w);
   return {
     metadata: {
       labels: objectLabels(ctx.model, w.name, w.kind === "cronjob" ? "job" : w.kind, imageTag(w.image)),
-      annotations: { ...w.placement.annotations, [CONFIG_HASH_ANNOTATION]: ctx.configHash },
+      annotations: {
+        ...w.placement.annotations,
+        [CONFIG_HASH_ANNOTATION]: ctx.configHash,
+        ...own.annotations,
+      },
     },
     spec: {
       serviceAccountName: w.name,
-      automountServiceAccountToken: false,
+      // The API token only for a workload the spec gives permissions: it calls the API.
+      automountServiceAccountToken: hasPermissions(w),
       enableServiceLinks: ENABLE_SERVICE_LINKS,
       securityContext: workloadPodSecurityContext(ctx.model),
       ...(long ? { topologySpreadConstraints: topologySpread(selectorLabels(ctx.model, w.name)) } : {}),
       ...placementFields(w.placement),
       containers: [workloadContainer(ctx, w)],
-      volumes: [{ name: "tmp", emptyDir: { sizeLimit: TMP_SIZE_LIMIT } }],
+      volumes: [{ name: "tmp", emptyDir: { sizeLimit: TMP_SIZE_LIMIT } }, ...own.volumes],
       ...extra,
     },
   };

@@ -3,6 +3,7 @@ import type { SecretRequirement } from "../catalog/types.js";
 import type { AppModel } from "../model/app-model.js";
 import { resultOf, type Result } from "../spec/diagnostic.js";
 import { checkOutput } from "./check-output.js";
+import { fileReferenceWarnings } from "./file-references.js";
 import { renderConfigMap, renderFilesConfigMap } from "./config-map.js";
 import { type RenderContext, renderContext } from "./context.js";
 import { renderDashboard } from "./dashboard.js";
@@ -25,7 +26,10 @@ import { renderPrometheusRule } from "./prometheus-rule.js";
 import { requiredSecrets } from "./secret.js";
 import { metricsPortName } from "./context.js";
 import { renderBackingServices, renderWorkloadService } from "./service.js";
+import { renderWorkloadRbac } from "./rbac.js";
 import { renderServiceAccount } from "./service-account.js";
+import { renderVpa } from "./vertical-pod-autoscaler.js";
+import { renderVolumeClaim, renderWorkloadFilesConfigMap } from "./workload-volumes.js";
 import { renderServiceMonitor } from "./service-monitor.js";
 import { BACKING_COMPONENT, renderStatefulSet } from "./stateful-set.js";
 
@@ -45,7 +49,7 @@ export function renderApp(model: AppModel): Result<RenderedApp> {
   const objects = sortObjects(renderObjects(ctx));
   const refused = checkOutput(model, objects);
   if (refused.length > 0) return { ok: false, diagnostics: [...diagnostics, ...refused] };
-  return resultOf({ model, objects, secrets: requiredSecrets(ctx) }, diagnostics);
+  return resultOf({ model, objects, secrets: requiredSecrets(ctx) }, [...diagnostics, ...fileReferenceWarnings(ctx)]);
 }
 
 function renderObjects(ctx: RenderContext): KubeObject[] {
@@ -54,8 +58,13 @@ function renderObjects(ctx: RenderContext): KubeObject[] {
   if (!SHARED_NAMESPACES.includes(model.namespace)) out.push(toObject(renderNamespace(model)));
   if (Object.keys(model.config).length > 0) out.push(toObject(renderConfigMap(ctx)));
 
+  for (const v of model.volumes) out.push(toObject(renderVolumeClaim(model, v)));
+
   for (const w of model.workloads) {
     out.push(toObject(renderServiceAccount(model, w.name, w.kind === "cronjob" ? "job" : w.kind)));
+    out.push(...renderWorkloadRbac(model, w).map(toObject));
+    const files = renderWorkloadFilesConfigMap(model, w);
+    if (files) out.push(toObject(files));
     if (w.kind === "job") out.push(toObject(renderJob(ctx, w)));
     else if (w.kind === "cronjob") out.push(toObject(renderCronJob(ctx, w)));
     else {
@@ -63,6 +72,7 @@ function renderObjects(ctx: RenderContext): KubeObject[] {
       const svc = renderWorkloadService(ctx, w);
       if (svc) out.push(toObject(svc));
       if (w.autoscale) out.push(toObject(renderHpa(ctx, w, w.autoscale)));
+      if (w.vertical) out.push(toObject(renderVpa(ctx, w, w.vertical)));
       if ((w.autoscale?.min ?? w.replicas) >= 2) out.push(toObject(renderPdb(ctx, w.name, w.kind)));
       if (w.metrics && model.monitoring.serviceMonitor)
         out.push(toObject(renderServiceMonitor(ctx, w.name, w.kind, metricsPortName(w), w.metrics.path)));

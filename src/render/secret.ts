@@ -3,6 +3,7 @@ import type { SecretRequirement } from "../catalog/types.js";
 import type { AppModel } from "../model/app-model.js";
 import { type RenderContext, sharedSecretName, suppliedSecretName, workloadSecretName } from "./context.js";
 import { objectLabels } from "./labels.js";
+import { secretFilesRequirement } from "./workload-volumes.js";
 
 /** Length of generated secret values: 32 alphanumerics (about 190 bits), safe inside connection URLs. */
 export const GENERATED_SECRET_LENGTH = 32;
@@ -16,6 +17,10 @@ export function requiredSecrets(ctx: RenderContext): SecretRequirement[] {
   for (const w of model.workloads) {
     const own = w.secrets.filter((k) => !appWide.has(k));
     if (own.length > 0) out.push({ name: workloadSecretName(w.name), keys: own, source: "generated" });
+  }
+  for (const w of model.workloads) {
+    const files = secretFilesRequirement(w);
+    if (files) out.push(files);
   }
   // Only what some workload reads: an unused name is reported by the spec check, not created.
   const used = new Set(model.workloads.flatMap((w) => w.secrets));

@@ -2,9 +2,10 @@ import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import type { IAffinity, IContainer, IVolume, IVolumeMount } from "kubernetes-models/v1";
 import type { BackingRuntime } from "../catalog/types.js";
 import { headlessName } from "../catalog/helpers.js";
-import { type RenderContext, shortHash } from "./context.js";
+import { filesConfigMapName, type RenderContext, shortHash } from "./context.js";
 import {
   backingGroupLabels,
+  FILES_HASH_ANNOTATION,
   imageTag,
   objectLabels,
   selectorLabels,
@@ -35,13 +36,6 @@ export function volumeNameFor(path: string): string {
 /** The volume of a backing's files (scripts, configuration) from its ConfigMap. */
 const FILES_VOLUME = "files";
 
-/** Pod annotation holding a hash of a backing's files. */
-export const FILES_HASH_ANNOTATION = "kubeship.io/files-hash";
-
-/** The ConfigMap of a backing's files: one for all its StatefulSets. */
-export function filesConfigMapName(name: string): string {
-  return `${name}-files`;
-}
 
 /** Prefer a node where no other pod of the same group runs (soft: a small cluster still schedules). */
 function preferOtherNodes(group: Record<string, string>): IAffinity {

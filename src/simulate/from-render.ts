@@ -1,7 +1,7 @@
 import type { KubeObject } from "../render/kube-object.js";
 import { MAX_SIMULATED_REPLICAS } from "./simulate.js";
 import { quantityValue } from "../spec/quantity.js";
-import { error, type Diagnostic } from "../spec/diagnostic.js";
+import { error, type Diagnostic, warning } from "../spec/diagnostic.js";
 import { didYouMean } from "../spec/suggest.js";
 import { DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, type HpaSpec, type ScalingRules } from "./hpa.js";
 import { asArray, recordOf } from "../spec/plain-data.js";
@@ -105,6 +105,21 @@ export function simulationTarget(
       0,
     );
   const behavior = recordOf(spec.behavior);
+  const vpa = objects.find(
+    (o) => o.kind === "VerticalPodAutoscaler" && recordOf(recordOf(o.spec).targetRef).name === workload,
+  );
+  const mode = recordOf(recordOf(vpa?.spec).updatePolicy).updateMode;
+  const notes =
+    vpa === undefined || mode === "Off"
+      ? []
+      : [
+          warning(
+            "simulate/vertical-not-modelled",
+            [],
+            `a VerticalPodAutoscaler (${typeof mode === "string" ? mode : "Recreate"}) resizes the pods of '${workload}': vertical scaling is outside this model, which keeps each pod's requests at the spec's`,
+            "read the result as horizontal scaling alone; with the VPA in mode Off, the two agree",
+          ),
+        ];
   return {
     value: {
       hpa: {
@@ -116,6 +131,6 @@ export function simulationTarget(
       },
       podRequests: { cpu: sum("cpu"), memory: sum("memory") },
     },
-    diagnostics: [],
+    diagnostics: notes,
   };
 }

@@ -10,6 +10,7 @@ import {
   labelValueErrors,
   qualifiedNameErrors,
 } from "./k8s-names.js";
+import { checkWorkloadFeatures } from "./check-workload-features.js";
 import { didYouMean } from "./suggest.js";
 
 const MAX_NAME = 63;
@@ -94,6 +95,9 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
       else owner.set(name, section);
     }
   }
+
+  // A volume's claim is named like it, its pod volume `vol-<name>`.
+  for (const name of Object.keys(spec.volumes ?? {})) checkName(out, ["volumes", name], name, NAME_LIMITS.workload);
 
   const usable = [...backings, ...services];
   const rollouts = [...services, ...workers];
@@ -327,6 +331,7 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
         "use lower-case letters, digits, '-' and '.'",
       ),
     );
+  checkWorkloadFeatures(out, spec);
   if (!domainNeeded && spec.domain !== undefined)
     out.push(
       warning(
@@ -413,8 +418,8 @@ function checkSecretsVsEnv(
 
 function checkAutoscale(out: Diagnostic[], path: (string | number)[], a: unknown): void {
   if (typeof a !== "object" || a === null) return;
-  const { min, max } = a as { min: number; max: number };
-  if (min > max)
+  const { min, max } = a as { min?: number; max?: number };
+  if (min !== undefined && max !== undefined && min > max)
     out.push(error("spec/autoscale-range", path, `min ${min} is greater than max ${max}`, "make min <= max"));
 }
 

@@ -14,6 +14,11 @@ export interface LoadSpecOptions {
   readonly env?: string;
   /** A namespace that replaces the spec's own (`kubeship render -n NS`). */
   readonly namespace?: string;
+  /**
+   * Reads a file the spec names (`files.*.from`), relative to the spec's directory; undefined when
+   * it cannot. The CLI passes one; without it such files are an error.
+   */
+  readonly readFile?: (path: string) => string | undefined;
 }
 
 /**

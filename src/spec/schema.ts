@@ -34,20 +34,48 @@ export const INT32_MAX = 2147483647;
 /** A count that lands in an int32 field. */
 const int32 = (min: number) => z.number().int().min(min).max(INT32_MAX);
 
+/** VPA update modes: https://github.com/kubernetes/autoscaler/tree/master/vertical-pod-autoscaler */
+export const VPA_MODES = ["Off", "Initial", "Recreate", "InPlaceOrRecreate", "Auto"] as const;
+
+/** VerticalPodAutoscaler settings of a workload's main container. */
+export const vertical = z
+  .object({
+    mode: z
+      .enum(VPA_MODES)
+      .optional()
+      .describe(
+        "Off: recommend only; Initial: set requests at pod creation; Recreate: evict to resize; InPlaceOrRecreate: resize running pods where the cluster can; Auto: deprecated, means Recreate @default Recreate",
+      ),
+    min: resourceList.optional().describe("minAllowed"),
+    max: resourceList.optional().describe("maxAllowed"),
+    resources: z
+      .array(z.enum(["cpu", "memory"]))
+      .min(1)
+      .optional()
+      .describe(
+        "controlledResources: what the VPA sets (memory only beside a CPU HPA) @default [cpu, memory]",
+      ),
+  })
+  .strict()
+  .describe("VerticalPodAutoscaler (autoscaling.k8s.io/v1; its CRDs must be installed)");
+
 /** HorizontalPodAutoscaler settings, or `false` to turn autoscaling off. */
 export const autoscale = z
   .union([
     z.literal(false),
     z
       .object({
-        min: int32(1).describe("minReplicas"),
-        max: int32(1).describe("maxReplicas"),
+        min: int32(1).optional().describe("minReplicas (required with max)"),
+        max: int32(1).optional().describe("maxReplicas (required with min)"),
         cpu: percent.optional().describe("target average CPU utilization, % of requests"),
         memory: percent.optional().describe("target average memory utilization, % of requests"),
+        vertical: vertical.optional(),
       })
       .strict(),
   ])
-  .describe("HorizontalPodAutoscaler (autoscaling/v2), or false");
+  .describe(
+    "HorizontalPodAutoscaler (autoscaling/v2) with min and max, a VerticalPodAutoscaler with vertical, both, or false",
+  );
 
 const envValue = z.union([z.string(), z.number(), z.boolean()]);
 const envMap = z.record(z.string().regex(ENV_NAME, "an environment variable name"), envValue);
@@ -111,6 +139,48 @@ const placement = {
     .describe("Annotations of the pods (service meshes, autoscalers, log agents read them)"),
 };
 
+/** A mount of an app volume: a path, or a path and read-only. */
+const mount = z.union([
+  z.string().startsWith("/", "an absolute path"),
+  z
+    .object({
+      path: z.string().startsWith("/", "an absolute path"),
+      readOnly: z.boolean().optional().describe("@default false"),
+    })
+    .strict(),
+]);
+
+/** A configuration file a workload reads: its content, a file next to the spec, or a secret one. */
+const fileSpec = z
+  .union([
+    z.object({ content: z.string().describe("The file's text") }).strict(),
+    z.object({ from: z.string().min(1).describe("A file, relative to the spec's directory") }).strict(),
+    z
+      .object({
+        secret: z.literal(true),
+        from: z
+          .string()
+          .min(1)
+          .describe(
+            "A file on the deploying machine, relative to the spec's directory: read at deploy time into a Secret, never rendered",
+          ),
+      })
+      .strict(),
+  ])
+  .describe("{ content } | { from: ./path } | { secret: true, from: ./path }");
+
+const POLICY_VERB = /^([a-z]+|\*)$/;
+
+/** One rule of a Role: what the workload may do through the Kubernetes API. */
+export const permission = z
+  .object({
+    apiGroups: z.array(z.string()).optional().describe('API groups ("" is the core group) @default [""]'),
+    resources: z.array(z.string().min(1)).min(1).describe("e.g. configmaps, pods, pods/log"),
+    verbs: z.array(z.string().regex(POLICY_VERB, "a verb such as get, list, watch")).min(1),
+    names: z.array(z.string().min(1)).optional().describe("resourceNames: only these objects"),
+  })
+  .strict();
+
 const workloadBase = {
   ...placement,
   image: z.string().min(1).describe("Container image, pinned by tag or digest"),
@@ -125,6 +195,22 @@ const workloadBase = {
   autoscale: autoscale.optional(),
   resources: resources.optional(),
   health: health.optional(),
+  mounts: z
+    .record(z.string(), mount)
+    .optional()
+    .describe("App volumes (top-level `volumes`) by name: where to mount them"),
+  files: z
+    .record(z.string().startsWith("/", "an absolute path"), fileSpec)
+    .optional()
+    .describe("Configuration files by absolute path, mounted read-only"),
+  permissions: z
+    .array(permission)
+    .optional()
+    .describe("Kubernetes API access in the app's namespace: a Role bound to the workload's ServiceAccount"),
+  clusterPermissions: z
+    .array(permission)
+    .optional()
+    .describe("Cluster-wide API access (nodes, namespaces): a ClusterRole; rarely needed"),
 };
 
 /** A long-running workload that listens on a port. */
@@ -153,6 +239,10 @@ export const job = z
     secrets: secretNames.optional(),
     resources: resources.optional(),
     before: names.optional().describe("Workloads that roll out only after this job completed"),
+    mounts: workloadBase.mounts,
+    files: workloadBase.files,
+    permissions: workloadBase.permissions,
+    clusterPermissions: workloadBase.clusterPermissions,
     schedule: z.string().min(1).optional().describe("Cron schedule: makes it a CronJob"),
     backoffLimit: int32(0).optional().describe("@default 2"),
     timeout: int32(1).optional().describe("activeDeadlineSeconds @default 600"),
@@ -199,6 +289,22 @@ export const backing = z
     uses: names.optional().describe("Another backing (Kafka on ZooKeeper)"),
     url: z.string().optional().describe("external: the service URL"),
     secrets: secretNames.optional().describe("external: values supplied by the operator at deploy time"),
+  })
+  .strict();
+
+/** A PersistentVolumeClaim workloads share or keep: uploads, caches, models. */
+export const volume = z
+  .object({
+    size: quantity.describe(
+      "Requested size; it may grow later (if the StorageClass allows expansion), never shrink",
+    ),
+    access: z
+      .enum(["ReadWriteOnce", "ReadWriteMany", "ReadOnlyMany"])
+      .optional()
+      .describe(
+        "ReadWriteOnce: pods of one node; ReadWriteMany: any pods (an RWX StorageClass: NFS, EFS, CephFS) @default ReadWriteOnce",
+      ),
+    storageClass: z.string().optional().describe("@default the cluster's default StorageClass"),
   })
   .strict();
 
@@ -275,6 +381,10 @@ const sections = {
   workers: z.record(z.string(), worker).optional(),
   jobs: z.record(z.string(), job).optional(),
   backing: z.record(z.string(), backing).optional(),
+  volumes: z
+    .record(z.string(), volume)
+    .optional()
+    .describe("PersistentVolumeClaims that workloads mount (`mounts`); kept by destroy"),
   monitoring: monitoring.optional(),
   security: security.optional(),
   secrets: secretsSection.optional(),
@@ -306,6 +416,9 @@ export type BackingSpec = z.output<typeof backing>;
 export type BackingType = (typeof BACKING_TYPES)[number];
 export type HealthSpec = z.output<typeof health>;
 export type AutoscaleSpec = z.output<typeof autoscale>;
+export type VerticalSpec = z.output<typeof vertical>;
+export type PermissionSpec = z.output<typeof permission>;
+export type VolumeSpec = z.output<typeof volume>;
 export type ResourcesSpec = z.output<typeof resources>;
 export type EnvironmentSpec = z.output<typeof environment>;
 

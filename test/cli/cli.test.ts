@@ -26,7 +26,7 @@ describe("kubeship CLI", () => {
       0,
     );
     const first = readdirSync(dir);
-    expect(first).toContain("08-deployment-minitoolstream-ingress.yaml");
+    expect(first).toContain("13-deployment-minitoolstream-ingress.yaml");
     writeFileSync(join(dir, "99-stale.yaml"), "kind: Stale\n");
     expect((await run(["render", join(ROOT, "examples/minitoolstream.kubeship.yaml"), "-o", dir])).code).toBe(
       0,

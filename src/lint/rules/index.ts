@@ -13,6 +13,7 @@ import { hostPath } from "./host-path.js";
 import { hostPort } from "./host-port.js";
 import { hpaMinReplicas } from "./hpa-min-replicas.js";
 import { hpaTarget } from "./hpa-target.js";
+import { hpaVpaConflict } from "./hpa-vpa-conflict.js";
 import { imageTagRule } from "./image-tag.js";
 import { ingressBackend } from "./ingress-backend.js";
 import { livenessProbe } from "./liveness-probe.js";
@@ -28,6 +29,7 @@ import { podSpreading } from "./pod-spreading.js";
 import { privilegeEscalation } from "./privilege-escalation.js";
 import { privileged } from "./privileged.js";
 import { probePort } from "./probe-port.js";
+import { rbacEscalation } from "./rbac-escalation.js";
 import { rbacPodExec } from "./rbac-pod-exec.js";
 import { rbacReadSecrets } from "./rbac-read-secrets.js";
 import { rbacWildcard } from "./rbac-wildcard.js";
@@ -79,6 +81,7 @@ export const RULES: readonly Rule[] = sortRules([
   hostPort,
   hpaMinReplicas,
   hpaTarget,
+  hpaVpaConflict,
   imageTagRule,
   ingressBackend,
   livenessProbe,
@@ -94,6 +97,7 @@ export const RULES: readonly Rule[] = sortRules([
   privilegeEscalation,
   privileged,
   probePort,
+  rbacEscalation,
   rbacPodExec,
   rbacReadSecrets,
   rbacWildcard,

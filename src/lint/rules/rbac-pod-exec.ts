@@ -1,6 +1,6 @@
 import type { Rule } from "../types.js";
-import { eachOfKind, finding } from "./support.js";
-import { grants, policyRules } from "./rbac-support.js";
+import { eachOfKind } from "./support.js";
+import { riskFindings } from "./rbac-support.js";
 
 export const rbacPodExec: Rule = {
   id: "rbac-pod-exec",
@@ -14,19 +14,5 @@ export const rbacPodExec: Rule = {
     bad: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: debug\nrules:\n  - apiGroups: [""]\n    resources: [pods/exec]\n    verbs: [create]\n',
     good: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: debug\nrules:\n  - apiGroups: [""]\n    resources: [pods/log]\n    verbs: [get]\n',
   },
-  check: (ctx) =>
-    eachOfKind(ctx, ["Role", "ClusterRole"], (o) =>
-      policyRules(o.object)
-        .filter(
-          (r) => grants(r, "pods/exec", ["create", "get"]) || grants(r, "pods/attach", ["create", "get"]),
-        )
-        .map((r) =>
-          finding(
-            o,
-            ["rules", r.index],
-            `${o.kind}/${o.name} can exec or attach into pods`,
-            "remove pods/exec and pods/attach",
-          ),
-        ),
-    ),
+  check: (ctx) => eachOfKind(ctx, ["Role", "ClusterRole"], (o) => riskFindings(o, "rbac-pod-exec")),
 };

@@ -1,6 +1,6 @@
 import type { Rule } from "../types.js";
-import { eachOfKind, finding } from "./support.js";
-import { grants, policyRules } from "./rbac-support.js";
+import { eachOfKind } from "./support.js";
+import { riskFindings } from "./rbac-support.js";
 
 export const rbacReadSecrets: Rule = {
   id: "rbac-read-secrets",
@@ -14,17 +14,5 @@ export const rbacReadSecrets: Rule = {
     bad: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: reader\nrules:\n  - apiGroups: [""]\n    resources: [secrets]\n    verbs: [get, list]\n',
     good: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: reader\nrules:\n  - apiGroups: [""]\n    resources: [configmaps]\n    verbs: [get, list]\n',
   },
-  check: (ctx) =>
-    eachOfKind(ctx, ["Role", "ClusterRole"], (o) =>
-      policyRules(o.object)
-        .filter((r) => grants(r, "secrets", ["get", "list", "watch"]))
-        .map((r) =>
-          finding(
-            o,
-            ["rules", r.index],
-            `${o.kind}/${o.name} can read Secrets`,
-            "mount the Secret instead, or limit the rule with resourceNames",
-          ),
-        ),
-    ),
+  check: (ctx) => eachOfKind(ctx, ["Role", "ClusterRole"], (o) => riskFindings(o, "rbac-read-secrets")),
 };

@@ -1,11 +1,11 @@
+import { ruleRisks, type RuleLists, type RuleRisk } from "../../spec/permission-risks.js";
+import type { ManifestObject, RuleFinding } from "../types.js";
 import { asArray, asString, field } from "../object.js";
+import { finding } from "./support.js";
 
 /** One PolicyRule of a Role or ClusterRole, as lists of strings. */
-export interface PolicyRuleView {
+export interface PolicyRuleView extends RuleLists {
   readonly index: number;
-  readonly apiGroups: readonly string[];
-  readonly resources: readonly string[];
-  readonly verbs: readonly string[];
 }
 
 /** The rules of a Role or ClusterRole. */
@@ -15,16 +15,15 @@ export function policyRules(role: unknown): PolicyRuleView[] {
     apiGroups: asArray(field(r, "apiGroups")).map((x) => asString(x) ?? ""),
     resources: asArray(field(r, "resources")).map((x) => asString(x) ?? ""),
     verbs: asArray(field(r, "verbs")).map((x) => asString(x) ?? ""),
+    names: asArray(field(r, "resourceNames")).map((x) => asString(x) ?? ""),
   }));
 }
 
-/** Whether a rule grants one of the verbs on a resource of the core group. */
-export function grants(rule: PolicyRuleView, resource: string, verbs: readonly string[]): boolean {
-  const group = rule.apiGroups.includes("") || rule.apiGroups.includes("*");
-  const res =
-    rule.resources.includes(resource) ||
-    rule.resources.includes("*") ||
-    (resource.includes("/") && rule.resources.includes(`${resource.split("/")[0]}/*`));
-  const verb = rule.verbs.includes("*") || verbs.some((v) => rule.verbs.includes(v));
-  return group && res && verb;
+/** The findings of one kind of risk (the shared definition the spec check uses too) in a role. */
+export function riskFindings(o: ManifestObject, rule: RuleRisk["rule"]): RuleFinding[] {
+  return policyRules(o.object).flatMap((r) =>
+    ruleRisks(r)
+      .filter((x) => x.rule === rule)
+      .map((x) => finding(o, ["rules", r.index], `${o.kind}/${o.name} ${x.message}`, x.fix)),
+  );
 }

@@ -1,6 +1,6 @@
 import type { Rule } from "../types.js";
-import { eachOfKind, finding } from "./support.js";
-import { policyRules } from "./rbac-support.js";
+import { eachOfKind } from "./support.js";
+import { riskFindings } from "./rbac-support.js";
 
 export const rbacWildcard: Rule = {
   id: "rbac-wildcard",
@@ -14,20 +14,5 @@ export const rbacWildcard: Rule = {
     bad: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: reader\nrules:\n  - apiGroups: [""]\n    resources: ["*"]\n    verbs: ["*"]\n',
     good: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: reader\nrules:\n  - apiGroups: [""]\n    resources: [configmaps]\n    verbs: [get, list, watch]\n',
   },
-  check: (ctx) =>
-    eachOfKind(ctx, ["Role", "ClusterRole"], (o) =>
-      policyRules(o.object).flatMap((r) => {
-        const wild = (["apiGroups", "resources", "verbs"] as const).filter((k) => r[k].includes("*"));
-        return wild.length === 0
-          ? []
-          : [
-              finding(
-                o,
-                ["rules", r.index],
-                `${o.kind}/${o.name} grants * in ${wild.join(", ")}`,
-                "list the verbs, resources and API groups explicitly",
-              ),
-            ];
-      }),
-    ),
+  check: (ctx) => eachOfKind(ctx, ["Role", "ClusterRole"], (o) => riskFindings(o, "rbac-wildcard")),
 };

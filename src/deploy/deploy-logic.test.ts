@@ -13,7 +13,7 @@ import { KubeHttp } from "./kube/http.js";
 import { criticalFirst, deploySteps, deployWaves } from "./order.js";
 import { classify, isImmutableError, pruneEntries } from "./plan.js";
 import { readinessFromPods, readinessOf, serviceReadiness } from "./readiness.js";
-import { generateSecretValue, parseSecretsFile } from "./secrets.js";
+import { generateSecretValue, parseSecretsFile, withSecretFileHashes } from "./secrets.js";
 
 const live = (o: Record<string, unknown>): LiveObject => o as unknown as LiveObject;
 const deployment = (
@@ -252,6 +252,28 @@ describe("plan", () => {
     );
   });
 
+  it("never replaces a claim: a change the API refuses is an error that names the fix", () => {
+    const claim = {
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name: "uploads", namespace: "n" },
+      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "5Gi" } } },
+    } as unknown as KubeObject;
+    const shrink = new ClusterError(
+      'PersistentVolumeClaim "uploads" is invalid: spec.resources.requests.storage: Forbidden: field can not be less than status.capacity',
+      422,
+      "Invalid",
+    );
+    const attempt = () => classify(claim, live(claim), shrink);
+    expect(attempt).toThrow(DeployError);
+    expect(attempt).toThrow("PersistentVolumeClaim/uploads cannot change that way");
+    try {
+      attempt();
+    } catch (e) {
+      expect((e as DeployError).hint).toContain("can only grow");
+    }
+  });
+
   it("prunes what kubeship made before and the spec no longer has, never a claim", () => {
     const old = live({
       apiVersion: "apps/v1",
@@ -321,6 +343,44 @@ describe("secrets", () => {
       ["B", "two words"],
       ["C", "x=y"],
     ]);
+  });
+});
+
+describe("secret files", () => {
+  const app = renderSpec(
+    `app: a
+services:
+  api:
+    image: ghcr.io/acme/api:1.0.0
+    port: 80
+    files: { /etc/tls/key.pem: { secret: true, from: ./key.pem } }
+  web:
+    image: ghcr.io/acme/web:1.0.0
+    port: 80
+`,
+  );
+  if (!app.ok) throw new Error("the spec renders");
+  const { objects, secrets } = app.value;
+  const hashOf = (o: readonly KubeObject[], name: string) =>
+    (
+      o.find((x) => x.kind === "Deployment" && x.metadata.name === name)?.["spec"] as {
+        template: { metadata: { annotations?: Record<string, string> } };
+      }
+    ).template.metadata.annotations?.["kubeship.io/secret-files-hash"];
+
+  it("puts a hash of the file on the pods that mount it, so a new file rolls them, and never the value", () => {
+    const one = withSecretFileHashes(objects, secrets, (_k, file) =>
+      file === "./key.pem" ? "KEY-1" : undefined,
+    );
+    const two = withSecretFileHashes(objects, secrets, (_k, file) =>
+      file === "./key.pem" ? "KEY-2" : undefined,
+    );
+    expect(hashOf(one, "api")).toMatch(/^[0-9a-f]{16}$/);
+    expect(hashOf(two, "api")).not.toBe(hashOf(one, "api"));
+    expect(hashOf(one, "web")).toBeUndefined();
+    expect(JSON.stringify(one)).not.toContain("KEY-1");
+    // Unreadable: the objects stay as rendered; planSecrets reports the file.
+    expect(withSecretFileHashes(objects, secrets, () => undefined)).toEqual(objects);
   });
 });
 

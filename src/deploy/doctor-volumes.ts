@@ -67,9 +67,14 @@ export async function volumeChecks(cluster: Cluster, objects: readonly KubeObjec
       continue;
     }
     const provisioner = asString(cls["provisioner"]) ?? "";
-    const expandable = cls["allowVolumeExpansion"] === true ? "" : "; it cannot grow later (no allowVolumeExpansion)";
+    const expandable =
+      cls["allowVolumeExpansion"] === true ? "" : "; it cannot grow later (no allowVolumeExpansion)";
     if (mode === "ReadWriteOnce") {
-      out.push({ name, status: "ok", detail: `${cls.metadata.name} (${provisioner}) offers ReadWriteOnce${expandable}` });
+      out.push({
+        name,
+        status: "ok",
+        detail: `${cls.metadata.name} (${provisioner}) offers ReadWriteOnce${expandable}`,
+      });
       continue;
     }
     if (provisioner === STATIC) {
@@ -82,7 +87,11 @@ export async function volumeChecks(cluster: Cluster, objects: readonly KubeObjec
       );
       out.push(
         free.length > 0
-          ? { name, status: "ok", detail: `${free.length} available ${mode} volume(s) of ${cls.metadata.name}` }
+          ? {
+              name,
+              status: "ok",
+              detail: `${free.length} available ${mode} volume(s) of ${cls.metadata.name}`,
+            }
           : {
               name,
               status: "fail",
@@ -91,7 +100,11 @@ export async function volumeChecks(cluster: Cluster, objects: readonly KubeObjec
             },
       );
     } else if (RWX_PROVISIONERS.some((p) => p.test(provisioner)))
-      out.push({ name, status: "ok", detail: `${cls.metadata.name} (${provisioner}) offers ${mode}${expandable}` });
+      out.push({
+        name,
+        status: "ok",
+        detail: `${cls.metadata.name} (${provisioner}) offers ${mode}${expandable}`,
+      });
     else if (RWO_ONLY_PROVISIONERS.some((p) => p.test(provisioner)))
       out.push({
         name,

@@ -11,7 +11,13 @@ import { ClusterError } from "./kube/errors.js";
 import { acquireLock } from "./lock.js";
 import { criticalFirst, deploySteps, type Wave } from "./order.js";
 import { classify, type PlanEntry, pruneEntries, refKey, refName } from "./plan.js";
-import { type ExternalValues, planSecrets, type SecretPlan, withSecretFileHashes, writeSecrets } from "./secrets.js";
+import {
+  type ExternalValues,
+  planSecrets,
+  type SecretPlan,
+  withSecretFileHashes,
+  writeSecrets,
+} from "./secrets.js";
 import { type AppliedObject, ReadinessTracker } from "./wait.js";
 
 /** Everything a deploy needs; the CLI (or a library user) supplies it. */
@@ -265,7 +271,9 @@ async function makePlan(
       [...kinds.values()].map(async ({ apiVersion, kind }) => {
         if (!(await cluster.serves(apiVersion, kind))) return;
         // Cluster-wide objects of this app in other namespaces are not this deploy's to prune.
-        const own = CLUSTER_SCOPED_KINDS.has(kind) ? `${selector},${NAMESPACE_LABEL}=${model.namespace}` : selector;
+        const own = CLUSTER_SCOPED_KINDS.has(kind)
+          ? `${selector},${NAMESPACE_LABEL}=${model.namespace}`
+          : selector;
         for (const o of await cluster.list(apiVersion, kind, model.namespace, own))
           live.set(refKey(refOf(o)), o);
       }),

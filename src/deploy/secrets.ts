@@ -176,8 +176,7 @@ export function withSecretFileHashes(
 /** The pod template of a Deployment, StatefulSet, Job or CronJob. */
 function podTemplateOf(o: KubeObject): IPodTemplateSpec | undefined {
   const spec = o["spec"] as
-    | { template?: IPodTemplateSpec; jobTemplate?: { spec?: { template?: IPodTemplateSpec } } }
-    | undefined;
+    { template?: IPodTemplateSpec; jobTemplate?: { spec?: { template?: IPodTemplateSpec } } } | undefined;
   if (o.kind === "CronJob") return spec?.jobTemplate?.spec?.template;
   return ["Deployment", "StatefulSet", "Job"].includes(o.kind) ? spec?.template : undefined;
 }

@@ -44,8 +44,7 @@ export function filesOf(
   const out: ConfigFile[] = [];
   for (const [path, f] of Object.entries(files ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if ("content" in f) out.push({ path, kind: "config", content: f.content });
-    else if ("secret" in f)
-      out.push({ path, kind: "secret", from: f.from });
+    else if ("secret" in f) out.push({ path, kind: "secret", from: f.from });
     else {
       const text = read?.(f.from);
       if (text === undefined)

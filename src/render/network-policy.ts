@@ -51,16 +51,10 @@ export function renderNetworkPolicies(ctx: RenderContext): NamedPolicy[] {
         ports: [tcp(hasSeparateMetricsPort(w) || w.port === undefined ? w.metrics.port : w.port)],
       });
     out.push(
-      policy(
-        model,
-        w.name,
-        selectorLabels(model, w.name),
-        ingress,
-        [
-          ...egressTo(ctx, model.graph.dependenciesOf(w.name, "uses")),
-          ...(hasPermissions(w) ? [API_SERVER_EGRESS] : []),
-        ],
-      ),
+      policy(model, w.name, selectorLabels(model, w.name), ingress, [
+        ...egressTo(ctx, model.graph.dependenciesOf(w.name, "uses")),
+        ...(hasPermissions(w) ? [API_SERVER_EGRESS] : []),
+      ]),
     );
   }
   for (const b of ctx.backings.values()) {

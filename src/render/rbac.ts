@@ -45,7 +45,11 @@ export function renderWorkloadRbac(
   const subjects = [{ kind: "ServiceAccount", name: w.name, namespace: model.namespace }];
   const out: Named<IRole | IRoleBinding | IClusterRole | IClusterRoleBinding>[] = [];
   if (w.permissions.length > 0) {
-    const metadata = { name: w.name, namespace: model.namespace, labels: objectLabels(model, w.name, component) };
+    const metadata = {
+      name: w.name,
+      namespace: model.namespace,
+      labels: objectLabels(model, w.name, component),
+    };
     out.push(
       { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata, rules: rules(w.permissions) },
       {

@@ -49,7 +49,10 @@ export function renderApp(model: AppModel): Result<RenderedApp> {
   const objects = sortObjects(renderObjects(ctx));
   const refused = checkOutput(model, objects);
   if (refused.length > 0) return { ok: false, diagnostics: [...diagnostics, ...refused] };
-  return resultOf({ model, objects, secrets: requiredSecrets(ctx) }, [...diagnostics, ...fileReferenceWarnings(ctx)]);
+  return resultOf({ model, objects, secrets: requiredSecrets(ctx) }, [
+    ...diagnostics,
+    ...fileReferenceWarnings(ctx),
+  ]);
 }
 
 function renderObjects(ctx: RenderContext): KubeObject[] {

@@ -36,7 +36,6 @@ export function volumeNameFor(path: string): string {
 /** The volume of a backing's files (scripts, configuration) from its ConfigMap. */
 const FILES_VOLUME = "files";
 
-
 /** Prefer a node where no other pod of the same group runs (soft: a small cluster still schedules). */
 function preferOtherNodes(group: Record<string, string>): IAffinity {
   return {

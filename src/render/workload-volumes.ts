@@ -36,7 +36,11 @@ export function renderVolumeClaim(
   return {
     apiVersion: "v1",
     kind: "PersistentVolumeClaim",
-    metadata: { name: v.name, namespace: model.namespace, labels: objectLabels(model, v.name, VOLUME_COMPONENT) },
+    metadata: {
+      name: v.name,
+      namespace: model.namespace,
+      labels: objectLabels(model, v.name, VOLUME_COMPONENT),
+    },
     spec: {
       accessModes: [v.access],
       ...(v.storageClass === undefined ? {} : { storageClassName: v.storageClass }),
@@ -107,7 +111,7 @@ export function workloadVolumes(
     });
     mounts.push({ name: volumeName(m.volume), mountPath: m.path, ...(m.readOnly ? { readOnly: true } : {}) });
   }
-  const config = w.files.filter((f) => f.kind === "config");
+  const config = w.files.flatMap((f) => (f.kind === "config" ? [f] : []));
   const secret = w.files.filter((f) => f.kind === "secret");
   if (config.length > 0)
     volumes.push({ name: FILES_VOLUME, configMap: { name: filesConfigMapName(w.name), defaultMode: 0o444 } });
@@ -115,7 +119,10 @@ export function workloadVolumes(
     volumes.push({
       name: SECRET_FILES_VOLUME,
       // Group-readable through the pod's fsGroup where kubeship sets one; else readable as Kubernetes' default.
-      secret: { secretName: secretFilesName(w.name), defaultMode: model.security.podSecurity === "baseline" ? 0o444 : 0o440 },
+      secret: {
+        secretName: secretFilesName(w.name),
+        defaultMode: model.security.podSecurity === "baseline" ? 0o444 : 0o440,
+      },
     });
   for (const f of w.files)
     mounts.push({
@@ -128,9 +135,7 @@ export function workloadVolumes(
   const annotations =
     config.length > 0
       ? {
-          [FILES_HASH_ANNOTATION]: shortHash(
-            JSON.stringify(config.map((f) => [f.path, f.kind === "config" ? f.content : ""])),
-          ),
+          [FILES_HASH_ANNOTATION]: shortHash(JSON.stringify(config.map((f) => [f.path, f.content]))),
         }
       : {};
   return { volumes, mounts, annotations };

@@ -97,7 +97,8 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
   }
 
   // A volume's claim is named like it, its pod volume `vol-<name>`.
-  for (const name of Object.keys(spec.volumes ?? {})) checkName(out, ["volumes", name], name, NAME_LIMITS.workload);
+  for (const name of Object.keys(spec.volumes ?? {}))
+    checkName(out, ["volumes", name], name, NAME_LIMITS.workload);
 
   const usable = [...backings, ...services];
   const rollouts = [...services, ...workers];
@@ -403,7 +404,14 @@ function checkSecretsVsEnv(
 ): void {
   (secrets ?? []).forEach((s, i) => {
     if ((secrets ?? []).indexOf(s) !== i)
-      out.push(warning("spec/duplicate-reference", [...path, "secrets", i], `'${s}' is listed twice`, "remove the repeat"));
+      out.push(
+        warning(
+          "spec/duplicate-reference",
+          [...path, "secrets", i],
+          `'${s}' is listed twice`,
+          "remove the repeat",
+        ),
+      );
     if (env?.[s] !== undefined)
       out.push(
         error(

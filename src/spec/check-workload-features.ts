@@ -51,7 +51,8 @@ export function checkWorkloadFeatures(out: Diagnostic[], spec: AppSpec): void {
         if ((v.access ?? "ReadWriteOnce") === "ReadWriteOnce") {
           const autoscale = w.autoscale ?? spec.defaults?.autoscale;
           const max = autoscale === undefined || autoscale === false ? undefined : autoscale.max;
-          const pods = section === "jobs" ? 1 : Math.max(w.replicas ?? spec.defaults?.replicas ?? 2, max ?? 0);
+          const pods =
+            section === "jobs" ? 1 : Math.max(w.replicas ?? spec.defaults?.replicas ?? 2, max ?? 0);
           rwoUsers.set(volume, [
             ...(rwoUsers.get(volume) ?? []),
             { path, workload: `${section}.${name}`, pods, job: section === "jobs" },
@@ -90,7 +91,8 @@ export function checkWorkloadFeatures(out: Diagnostic[], spec: AppSpec): void {
       checkPermissions(out, [...base, "clusterPermissions"], w.clusterPermissions);
       if (section !== "jobs") checkScaling(out, [...base, "autoscale"], w.autoscale);
     }
-  if (spec.defaults?.autoscale !== undefined) checkScaling(out, ["defaults", "autoscale"], spec.defaults.autoscale);
+  if (spec.defaults?.autoscale !== undefined)
+    checkScaling(out, ["defaults", "autoscale"], spec.defaults.autoscale);
 
   for (const [volume, users] of [...rwoUsers].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const many = users.find((u) => u.pods > 1);
@@ -204,9 +206,18 @@ function checkScaling(out: Diagnostic[], path: DocPath, a: AutoscaleSpec | undef
     );
 }
 
-function checkPermissions(out: Diagnostic[], path: DocPath, rules: readonly PermissionSpec[] | undefined): void {
+function checkPermissions(
+  out: Diagnostic[],
+  path: DocPath,
+  rules: readonly PermissionSpec[] | undefined,
+): void {
   (rules ?? []).forEach((r, i) => {
-    const lists = { apiGroups: r.apiGroups ?? [""], resources: r.resources, verbs: r.verbs, names: r.names ?? [] };
+    const lists = {
+      apiGroups: r.apiGroups ?? [""],
+      resources: r.resources,
+      verbs: r.verbs,
+      names: r.names ?? [],
+    };
     for (const risk of ruleRisks(lists))
       out.push(warning(`spec/${risk.rule}`, [...path, i], `this rule ${risk.message}`, risk.fix));
   });

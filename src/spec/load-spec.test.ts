@@ -177,7 +177,9 @@ describe("loadSpec", () => {
   });
 
   it("warns of a secret listed twice, and the model holds it once", () => {
-    const r = loadSpec(BASE.replace("    port: 8080", "    port: 8080\n    secrets: [TOKEN, TOKEN]"), { file: "k.yaml" });
+    const r = loadSpec(BASE.replace("    port: 8080", "    port: 8080\n    secrets: [TOKEN, TOKEN]"), {
+      file: "k.yaml",
+    });
     expect(r.ok).toBe(true);
     const d = r.diagnostics.find((x) => x.code === "spec/duplicate-reference");
     expect(d?.severity).toBe("warning");

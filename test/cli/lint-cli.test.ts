@@ -220,7 +220,7 @@ describe("kubeship lint on several cores", () => {
       summary: { objects: number; errors: number };
       findings: { rule: string; message: string }[];
     };
-    expect(report.summary.objects).toBe(90 + 33 + 1 + 1 + 1);
+    expect(report.summary.objects).toBe(90 + 36 + 1 + 1 + 1);
     // 6 in n-bad.yaml, and the ClusterRole's unknown field (and missing verbs) once.
     expect(report.summary.errors).toBe(8);
     expect(report.findings.filter((f) => f.message.includes("verbz"))).toHaveLength(1);

@@ -12,6 +12,7 @@ export const SPECS = [
   "examples/shop.kubeship.yaml",
   "examples/minitoolstream.kubeship.yaml",
   "examples/codeplatform.kubeship.yaml",
+  "examples/medaudit.kubeship.yaml",
   "test/fixtures/kitchen-sink.kubeship.yaml",
 ] as const;
 

@@ -8,6 +8,7 @@ type ModelClass = new (data: unknown) => Validatable;
 const CRD_PACKAGES: Record<string, string> = {
   "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
   "cert-manager.io": "@kubernetes-models/cert-manager",
+  "autoscaling.k8s.io": "@kubernetes-models/autoscaler",
 };
 
 /** Validates an object against the kubernetes-models schema of its apiVersion and kind; returns the error text or undefined. */

@@ -6,7 +6,7 @@ import { renderFile, ROOT } from "../helpers/render.js";
 
 // Goldens: one small YAML file per rendered object. Review changes in the diff;
 // regenerate with `UPDATE_GOLDEN=1 npx vitest run test/render/golden.test.ts`.
-const EXAMPLES = ["shop", "minitoolstream", "codeplatform"];
+const EXAMPLES = ["shop", "minitoolstream", "codeplatform", "medaudit"];
 
 describe.each(EXAMPLES)("golden files of examples/%s.kubeship.yaml", (name) => {
   const dir = join(ROOT, "test/golden", name);

@@ -86,7 +86,10 @@ describe.each(SPECS)("render %s", (path) => {
       expect(sc?.runAsNonRoot ?? pod.securityContext?.runAsNonRoot, where).toBe(true);
       expect(pod.securityContext?.runAsUser, where).toBeGreaterThan(0);
       expect(pod.securityContext?.seccompProfile?.type, where).toBe("RuntimeDefault");
-      expect(pod.automountServiceAccountToken, where).toBe(false);
+      // The API token only where the spec gives the workload permissions, bound to its own account.
+      const own = model.workloads.find((w) => w.name === pod.serviceAccountName);
+      const calls = own !== undefined && own.permissions.length + own.clusterPermissions.length > 0;
+      expect(pod.automountServiceAccountToken, where).toBe(calls);
       expect(pod.serviceAccountName, where).toBeTruthy();
       // Jobs and init containers run to completion: the API allows no probes on init containers.
       const runsToCompletion = owner.kind === "Job" || owner.kind === "CronJob" || init;
@@ -159,8 +162,14 @@ describe.each(SPECS)("render %s", (path) => {
   });
 
   it("puts everything in the app's namespace", () => {
-    for (const o of objects.filter((x) => x.kind !== "Namespace"))
+    const clusterWide = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding"]);
+    for (const o of objects.filter((x) => !clusterWide.has(x.kind)))
       expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe(model.namespace);
+    // Cluster-wide objects name and label the namespace they belong to.
+    for (const o of objects.filter((x) => x.kind.startsWith("Cluster"))) {
+      expect(o.metadata.name.startsWith(`${model.namespace}-`), o.metadata.name).toBe(true);
+      expect(o.metadata.labels?.["kubeship.io/namespace"]).toBe(model.namespace);
+    }
   });
 });
 

@@ -33,6 +33,8 @@ export const NODES = 2;
 /** PersistentVolumes kept available for claims of the default StorageClass. */
 export const PV_POOL = 120;
 export const STORAGE_CLASS = "standard";
+/** ReadWriteMany PersistentVolumes of the same class. */
+export const RWX_POOL = 8;
 
 const log = (msg) =>
   process.stderr.write(`[test-cluster ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -192,7 +194,9 @@ function bootstrap() {
   if (stale.length > 0) kubectl(["delete", "pv", "--wait=false", ...stale]);
   const existing = new Set(pvs.map((p) => p.metadata.name));
   const fresh = [];
-  for (let i = 0; fresh.length + existing.size - stale.length < PV_POOL && i < PV_POOL * 10; i++) {
+  const rwo = (n) => !n.startsWith("pool-rwx-");
+  const kept = [...existing].filter(rwo).length - stale.filter(rwo).length;
+  for (let i = 0; fresh.length + kept < PV_POOL && i < PV_POOL * 10; i++) {
     const pv = `pool-${String(i).padStart(4, "0")}`;
     if (existing.has(pv)) continue;
     fresh.push({
@@ -208,7 +212,33 @@ function bootstrap() {
       },
     });
   }
-  if (fresh.length > 0) kubectl(["apply", "-f", "-"], fresh.map((d) => JSON.stringify(d)).join("\n"));
+  // A few ReadWriteMany volumes (an NFS export's shape; nothing mounts it here) for volumes that
+  // pods on several nodes share.
+  for (let i = 0; i < RWX_POOL; i++) {
+    const pv = `pool-rwx-${String(i).padStart(4, "0")}`;
+    if (existing.has(pv) && !stale.includes(pv)) continue;
+    fresh.push({
+      apiVersion: "v1",
+      kind: "PersistentVolume",
+      metadata: { name: pv, labels: { "kubeship.io/test-pool": "true" } },
+      spec: {
+        capacity: { storage: "100Gi" },
+        accessModes: ["ReadWriteMany"],
+        persistentVolumeReclaimPolicy: "Retain",
+        storageClassName: STORAGE_CLASS,
+        nfs: { server: "nfs.test.invalid", path: `/exports/${pv}` },
+      },
+    });
+  }
+  if (fresh.length > 0) {
+    kubectl(["apply", "-f", "-"], fresh.map((d) => JSON.stringify(d)).join("\n"));
+    // Until the PV controller has seen them, new volumes are Pending and bind nothing.
+    waitFor(
+      "the volume pool",
+      () => JSON.parse(kubectl(["get", "pv", "-o", "json"])).items.every((p) => p.status?.phase !== "Pending"),
+      60,
+    );
+  }
 }
 
 /** Stops every component and starts them again (etcd keeps its data): an API server restart. */

@@ -19,6 +19,13 @@ export const PROMETHEUS_OPERATOR_CRDS: CrdSource = {
   ],
 };
 
+/** The Vertical Pod Autoscaler's CRDs (VerticalPodAutoscaler, VerticalPodAutoscalerCheckpoint). */
+export const VPA_CRDS: CrdSource = {
+  module: "k8s.io/autoscaler/vertical-pod-autoscaler",
+  version: "v1.5.1",
+  files: ["deploy/vpa-v1-crd-gen.yaml"],
+};
+
 function kubectl(kubeconfig: string, args: string[], input?: string): string {
   return execFileSync("kubectl", ["--kubeconfig", kubeconfig, ...args], {
     encoding: "utf8",
@@ -36,8 +43,10 @@ export function installCrds(kubeconfig: string, source: CrdSource): () => void {
   for (const file of source.files) {
     const text = goModuleFile(source.module, source.version, file);
     kubectl(kubeconfig, ["apply", "--server-side", "--force-conflicts", "-f", "-"], text);
-    const name = /^metadata:\n(?: {2}.*\n)*? {2}name: (\S+)/m.exec(text)?.[1];
-    if (name !== undefined) names.push(name);
+    for (const doc of text.split(/^---$/m)) {
+      const name = /^metadata:\n(?: {2}.*\n)*? {2}name: (\S+)/m.exec(doc)?.[1];
+      if (name !== undefined) names.push(name);
+    }
   }
   kubectl(kubeconfig, [
     "wait",

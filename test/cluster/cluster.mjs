@@ -235,7 +235,8 @@ function bootstrap() {
     // Until the PV controller has seen them, new volumes are Pending and bind nothing.
     waitFor(
       "the volume pool",
-      () => JSON.parse(kubectl(["get", "pv", "-o", "json"])).items.every((p) => p.status?.phase !== "Pending"),
+      () =>
+        JSON.parse(kubectl(["get", "pv", "-o", "json"])).items.every((p) => p.status?.phase !== "Pending"),
       60,
     );
   }

@@ -127,7 +127,7 @@ describe("volumes, files, permissions and a VPA on a real control plane", () => 
     expect((vpa?.["spec"] as { updatePolicy: unknown }).updatePolicy).toEqual({ updateMode: "Recreate" });
   });
 
-  it("lets the workload's account do what the spec granted and nothing else", async () => {
+  it("lets the workload's account do what the spec granted and nothing else", () => {
     expect(allowed("get", "configmaps", `${APP}-config`)).toBe(true);
     expect(allowed("watch", "configmaps", `${APP}-config`)).toBe(true);
     expect(allowed("get", "configmaps", "other")).toBe(false);

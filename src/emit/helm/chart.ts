@@ -7,12 +7,14 @@ import type { RenderedApp } from "../../render/render-app.js";
 import { type KubeObject, toObject } from "../../render/kube-object.js";
 import { resolveBackings } from "../../catalog/catalog.js";
 import { WAIVE_ANNOTATION_PREFIX } from "../../render/labels.js";
+import { NAMESPACE_LABEL } from "../../render/rbac.js";
 import { type FileTree, fileTree } from "../file-tree.js";
 import { GENERATED_HEADER, objectFileName } from "../yaml.js";
 import {
   TemplateBlock,
   TemplateIf,
   TemplateScalar,
+  TemplateString,
   writeYaml,
   writeYamlWithTemplates,
 } from "../yaml-writer.js";
@@ -112,6 +114,20 @@ function templateFor(app: RenderedApp, o: KubeObject): Template | undefined {
     case "Namespace": {
       (object["metadata"] as Obj)["name"] = new TemplateScalar("{{ .Release.Namespace }}");
       return { vars: [], condition: ".Values.namespace.create", object };
+    }
+    case "ClusterRole":
+    case "ClusterRoleBinding": {
+      // Cluster-wide: one set per release namespace, named and labelled with it (as render does).
+      const meta = object["metadata"] as Obj;
+      const own = (name: string): unknown =>
+        name.startsWith(`${model.namespace}-`)
+          ? new TemplateString(`{{ .Release.Namespace }}-${name.slice(model.namespace.length + 1)}`)
+          : name;
+      meta["name"] = own(o.metadata.name);
+      (meta["labels"] as Obj)[NAMESPACE_LABEL] = new TemplateString("{{ .Release.Namespace }}");
+      const ref = object["roleRef"] as Obj | undefined;
+      if (ref !== undefined && typeof ref["name"] === "string") ref["name"] = own(ref["name"]);
+      return { vars: [], object };
     }
     case "Deployment": {
       if (!workload) return { vars: [], object };

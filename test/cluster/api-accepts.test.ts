@@ -7,7 +7,7 @@ import { environmentNames } from "../../src/spec/load-spec.js";
 import { fuzzCases } from "../fuzz/generate.js";
 import { fuzzSeeds } from "../fuzz/seeds.js";
 import { readRepoFile, SPECS } from "../helpers/render.js";
-import { installCrds, PROMETHEUS_OPERATOR_CRDS } from "./crds.js";
+import { installCrds, PROMETHEUS_OPERATOR_CRDS, VPA_CRDS } from "./crds.js";
 
 /**
  * What kubeship writes, the API server accepts: every object of every example and environment, and of
@@ -17,17 +17,17 @@ import { installCrds, PROMETHEUS_OPERATOR_CRDS } from "./crds.js";
  */
 const kubeconfig = inject("kubeconfig");
 const cluster = await Cluster.connect({ kubeconfig });
-let removeCrds: (() => void) | undefined;
+let removeCrds: (() => void)[] = [];
 const namespaces: string[] = [];
 
 beforeAll(() => {
-  removeCrds = installCrds(kubeconfig, PROMETHEUS_OPERATOR_CRDS);
+  removeCrds = [installCrds(kubeconfig, PROMETHEUS_OPERATOR_CRDS), installCrds(kubeconfig, VPA_CRDS)];
 });
 
 afterAll(async () => {
   for (const name of namespaces)
     await cluster.delete({ apiVersion: "v1", kind: "Namespace", name }).catch(() => undefined);
-  removeCrds?.();
+  for (const remove of removeCrds) remove();
 });
 
 /** Refusals of a server-side dry run of every object, in a fresh namespace. */

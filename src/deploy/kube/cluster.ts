@@ -88,13 +88,20 @@ export class Cluster {
     })) as LiveObject;
   }
 
-  /** Creates an object (plain create: used for Secrets that must never be overwritten). */
-  async create(object: KubeObject): Promise<LiveObject> {
+  /**
+   * Creates an object (plain create: used for Secrets that must never be overwritten), or asks the
+   * server whether it would (`dryRun`: the API server's validation, admission and webhooks).
+   */
+  async create(object: KubeObject, options: { dryRun?: boolean } = {}): Promise<LiveObject> {
     const ref = refOf(object);
     const path = await this.path(ref, false);
     return (await this.http.request("POST", path, {
       body: object,
-      query: { fieldManager: FIELD_MANAGER },
+      // A dry run validates as a create does: unknown fields refused (Strict), nothing stored.
+      query:
+        options.dryRun === true
+          ? { fieldManager: FIELD_MANAGER, dryRun: "All", fieldValidation: "Strict" }
+          : { fieldManager: FIELD_MANAGER },
     })) as LiveObject;
   }
 

@@ -1,3 +1,4 @@
+import { apiValidationRule } from "./api-validation.js";
 import { automountServiceAccountToken } from "./automount-service-account-token.js";
 import { capabilitiesDropAll } from "./capabilities-drop-all.js";
 import { clusterAdminBinding } from "./cluster-admin-binding.js";
@@ -66,6 +67,7 @@ const CATEGORY_ORDER = [
 
 /** Every rule, in the order of the docs: by category, then by id. */
 export const RULES: readonly Rule[] = sortRules([
+  apiValidationRule,
   automountServiceAccountToken,
   capabilitiesDropAll,
   clusterAdminBinding,

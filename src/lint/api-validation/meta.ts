@@ -1,0 +1,105 @@
+import {
+  arr,
+  dns1035LabelErrors,
+  dns1123LabelErrors,
+  dns1123SubdomainErrors,
+  labelValueErrors,
+  type Obj,
+  qualifiedNameErrors,
+  rec,
+  type Refusals,
+  str,
+} from "./support.js";
+import type { DocPath } from "../../spec/diagnostic.js";
+
+/** The total size of an object's annotations the API server allows (TotalAnnotationSizeLimitB). */
+const ANNOTATIONS_LIMIT = 256 * 1024;
+
+/** RBAC names are path segments (ValidateRBACName: path.IsValidPathSegmentName). */
+function pathSegmentErrors(name: string): string[] {
+  if (name === "." || name === "..") return [`may not be '${name}'`];
+  for (const c of ["/", "%"]) if (name.includes(c)) return [`may not contain '${c}'`];
+  return [];
+}
+
+/** The name format of each built-in kind, from the kind's own Validate<Kind>Name. */
+const NAME_RULES: Readonly<Record<string, (name: string) => string[]>> = {
+  Namespace: dns1123LabelErrors,
+  Service: dns1035LabelErrors,
+  StatefulSet: dns1123LabelErrors,
+  Role: pathSegmentErrors,
+  ClusterRole: pathSegmentErrors,
+  RoleBinding: pathSegmentErrors,
+  ClusterRoleBinding: pathSegmentErrors,
+  // ValidatePodDisruptionBudget checks no name format beyond what every object's path allows.
+  PodDisruptionBudget: pathSegmentErrors,
+  CronJob: (name) => [
+    ...dns1123SubdomainErrors(name),
+    // A CronJob's Jobs are named <name>-<11 digits> and carry it as a label value.
+    ...(name.length > 52 ? ["must be no more than 52 characters"] : []),
+  ],
+};
+
+/** Built-in kinds whose names are DNS-1123 subdomains (the default of ValidateObjectMeta's callers). */
+const SUBDOMAIN_KINDS = new Set([
+  "Pod",
+  "ConfigMap",
+  "Secret",
+  "ServiceAccount",
+  "PersistentVolumeClaim",
+  "PersistentVolume",
+  "Deployment",
+  "DaemonSet",
+  "ReplicaSet",
+  "Job",
+  "Ingress",
+  "IngressClass",
+  "NetworkPolicy",
+  "HorizontalPodAutoscaler",
+  "PriorityClass",
+  "StorageClass",
+  "LimitRange",
+  "ResourceQuota",
+  "Endpoints",
+  "PodTemplate",
+]);
+
+/** Labels: qualified-name keys, label values. */
+export function validateLabels(r: Refusals, labels: unknown, path: DocPath): void {
+  for (const [k, v] of Object.entries(rec(labels) ?? {})) {
+    r.invalid(path, k, qualifiedNameErrors(k));
+    if (typeof v === "string") r.invalid([...path, k], v, labelValueErrors(v));
+  }
+}
+
+/** ObjectMeta: the name for the kind, namespace, labels, annotations and their total size. */
+export function validateMeta(r: Refusals, o: Obj, kind: string, namespaced: boolean | undefined): void {
+  const meta = rec(o["metadata"]) ?? {};
+  const name = str(meta["name"]);
+  const generate = str(meta["generateName"]);
+  if (name === undefined || name === "") {
+    if (generate === undefined || generate === "")
+      r.required(["metadata", "name"], "name or generateName is required");
+  } else {
+    const rule = NAME_RULES[kind] ?? (SUBDOMAIN_KINDS.has(kind) ? dns1123SubdomainErrors : undefined);
+    if (rule !== undefined) r.invalid(["metadata", "name"], name, rule(name));
+  }
+  const ns = str(meta["namespace"]);
+  if (ns !== undefined && ns !== "" && namespaced !== false)
+    r.invalid(["metadata", "namespace"], ns, dns1123LabelErrors(ns));
+  validateLabels(r, meta["labels"], ["metadata", "labels"]);
+  validateAnnotations(r, meta["annotations"], ["metadata", "annotations"]);
+  for (const [i, ref] of arr(meta["ownerReferences"]).entries())
+    if (str(rec(ref)?.["uid"]) === undefined)
+      r.required(["metadata", "ownerReferences", i, "uid"], "uid must not be empty");
+}
+
+/** Annotations: qualified-name keys (compared in lower case), 256 KiB in all. */
+export function validateAnnotations(r: Refusals, annotations: unknown, path: DocPath): void {
+  let size = 0;
+  for (const [k, v] of Object.entries(rec(annotations) ?? {})) {
+    r.invalid(path, k, qualifiedNameErrors(k.toLowerCase()));
+    size += k.length + (typeof v === "string" ? v.length : 0);
+  }
+  if (size > ANNOTATIONS_LIMIT) r.add(path, `Too long: may not be more than ${ANNOTATIONS_LIMIT} bytes`);
+}

@@ -1,0 +1,311 @@
+import type { DocPath } from "../../spec/diagnostic.js";
+import { quantityValue } from "../../spec/quantity.js";
+import { validateAnnotations, validateLabels } from "./meta.js";
+import {
+  arr,
+  configMapKeyErrors,
+  dns1123LabelErrors,
+  num,
+  type Obj,
+  portNameErrors,
+  portNumErrors,
+  QUANTITY,
+  rec,
+  type Refusals,
+  shown,
+  str,
+} from "./support.js";
+
+const PROTOCOLS = ["TCP", "UDP", "SCTP"];
+const HANDLERS = ["exec", "httpGet", "tcpSocket", "grpc"];
+const VOLUME_SOURCES = [
+  "hostPath",
+  "emptyDir",
+  "gcePersistentDisk",
+  "awsElasticBlockStore",
+  "gitRepo",
+  "secret",
+  "nfs",
+  "iscsi",
+  "glusterfs",
+  "persistentVolumeClaim",
+  "rbd",
+  "flexVolume",
+  "cinder",
+  "cephfs",
+  "flocker",
+  "downwardAPI",
+  "fc",
+  "azureFile",
+  "configMap",
+  "vsphereVolume",
+  "quobyte",
+  "azureDisk",
+  "photonPersistentDisk",
+  "projected",
+  "portworxVolume",
+  "scaleIO",
+  "storageos",
+  "csi",
+  "ephemeral",
+  "image",
+];
+
+/** A port of a probe or a Service's target: a number 1..65535 or an IANA service name. */
+export function validatePortRef(r: Refusals, v: unknown, path: DocPath): void {
+  if (typeof v === "number") r.invalid(path, v, portNumErrors(v));
+  else if (typeof v === "string") {
+    if (/^\d+$/.test(v)) r.invalid(path, v, portNumErrors(Number(v)));
+    else r.invalid(path, v, portNameErrors(v));
+  }
+}
+
+function validateProbe(r: Refusals, p: unknown, path: DocPath, mustSucceedOnce: boolean): void {
+  const probe = rec(p);
+  if (probe === undefined) return;
+  const handlers = HANDLERS.filter((h) => probe[h] !== undefined && probe[h] !== null);
+  if (handlers.length === 0) r.required(path, "must specify a handler type");
+  else if (handlers.length > 1)
+    r.add([...path, handlers[1] ?? ""], "Forbidden: may not specify more than 1 handler type");
+  for (const f of [
+    "initialDelaySeconds",
+    "timeoutSeconds",
+    "periodSeconds",
+    "successThreshold",
+    "failureThreshold",
+    "terminationGracePeriodSeconds",
+  ]) {
+    const n = num(probe[f]);
+    if (n !== undefined && n < 0) r.invalid([...path, f], n, ["must be greater than or equal to 0"]);
+  }
+  const success = num(probe["successThreshold"]);
+  // 0 is the zero value, defaulted to 1 before validation.
+  if (mustSucceedOnce && success !== undefined && success !== 0 && success !== 1)
+    r.invalid([...path, "successThreshold"], success, ["must be 1"]);
+  const http = rec(probe["httpGet"]);
+  if (http !== undefined) validatePortRef(r, http["port"], [...path, "httpGet", "port"]);
+  const tcp = rec(probe["tcpSocket"]);
+  if (tcp !== undefined) validatePortRef(r, tcp["port"], [...path, "tcpSocket", "port"]);
+  const grpc = rec(probe["grpc"]);
+  if (grpc !== undefined && num(grpc["port"]) !== undefined)
+    r.invalid([...path, "grpc", "port"], grpc["port"], portNumErrors(num(grpc["port"]) ?? 0));
+}
+
+function validateResources(r: Refusals, res: unknown, path: DocPath): void {
+  const requests = rec(rec(res)?.["requests"]) ?? {};
+  const limits = rec(rec(res)?.["limits"]) ?? {};
+  for (const [key, list] of [
+    ["requests", requests],
+    ["limits", limits],
+  ] as const)
+    for (const [name, q] of Object.entries(list)) {
+      if (typeof q === "string" && !QUANTITY.test(q))
+        r.invalid([...path, key, name], q, [
+          "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+        ]);
+      else if (quantityValue(q) < 0)
+        r.invalid([...path, key, name], q, ["must be greater than or equal to 0"]);
+    }
+  for (const [name, req] of Object.entries(requests)) {
+    const lim = limits[name];
+    if (lim === undefined) continue;
+    if (quantityValue(req) > quantityValue(lim))
+      r.invalid([...path, "requests"], req, [
+        `must be less than or equal to ${name} limit of ${typeof lim === "string" || typeof lim === "number" ? String(lim) : "?"}`,
+      ]);
+  }
+}
+
+/** Env names since 1.34 (RelaxedEnvironmentVariableValidation): printable ASCII other than '='. */
+function envNameErrors(name: string): string[] {
+  return name !== "" && /^[\x20-\x3c\x3e-\x7e]+$/.test(name)
+    ? []
+    : ["a valid environment variable name must consist only of printable ASCII characters other than '='"];
+}
+
+function validateContainer(
+  r: Refusals,
+  c: Obj,
+  path: DocPath,
+  volumes: ReadonlySet<string>,
+  init: boolean,
+  regular: boolean,
+): void {
+  const name = str(c["name"]);
+  if (name === "") r.required([...path, "name"]);
+  else if (name !== undefined) r.invalid([...path, "name"], name, dns1123LabelErrors(name));
+  if ((str(c["image"]) ?? "") === "") r.required([...path, "image"]);
+  const portNames = new Set<string>();
+  for (const [i, p] of arr(c["ports"]).entries()) {
+    const port = rec(p) ?? {};
+    const at = [...path, "ports", i];
+    const cp = num(port["containerPort"]);
+    if (cp !== undefined) r.invalid([...at, "containerPort"], cp, portNumErrors(cp));
+    const hp = num(port["hostPort"]);
+    if (hp !== undefined && hp !== 0) r.invalid([...at, "hostPort"], hp, portNumErrors(hp));
+    const proto = str(port["protocol"]);
+    if (proto !== undefined && proto !== "" && !PROTOCOLS.includes(proto))
+      r.add(
+        [...at, "protocol"],
+        `Unsupported value: ${shown(proto)}: supported values: "SCTP", "TCP", "UDP"`,
+      );
+    const pn = str(port["name"]);
+    if (pn !== undefined && pn !== "") {
+      r.invalid([...at, "name"], pn, portNameErrors(pn));
+      if (portNames.has(pn)) r.add([...at, "name"], `Duplicate value: ${shown(pn)}`);
+      portNames.add(pn);
+    }
+  }
+  for (const [i, e] of arr(c["env"]).entries()) {
+    const env = rec(e) ?? {};
+    const at = [...path, "env", i];
+    const en = str(env["name"]);
+    if (en === "") r.required([...at, "name"]);
+    else if (en !== undefined) r.invalid([...at, "name"], en, envNameErrors(en));
+    const from = rec(env["valueFrom"]);
+    if (from !== undefined) {
+      const sources = [
+        "fieldRef",
+        "resourceFieldRef",
+        "configMapKeyRef",
+        "secretKeyRef",
+        "fileKeyRef",
+      ].filter((k) => from[k] !== undefined && from[k] !== null);
+      if (sources.length === 0)
+        r.invalid([...at, "valueFrom"], "", [
+          "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`",
+        ]);
+      else if (sources.length > 1)
+        r.invalid([...at, "valueFrom"], "", ["may not have more than one field specified at a time"]);
+      if ((str(env["value"]) ?? "") !== "")
+        r.invalid([...at, "valueFrom"], "", ["may not be specified when `value` is not empty"]);
+      for (const k of ["configMapKeyRef", "secretKeyRef"]) {
+        const ref = rec(from[k]);
+        if (ref === undefined) continue;
+        const key = str(ref["key"]);
+        if (key === "") r.required([...at, "valueFrom", k, "key"]);
+        else if (key !== undefined) r.invalid([...at, "valueFrom", k, "key"], key, configMapKeyErrors(key));
+        if ((str(ref["name"]) ?? "") === "") r.required([...at, "valueFrom", k, "name"]);
+      }
+    }
+  }
+  validateResources(r, c["resources"], [...path, "resources"]);
+  const paths = new Set<string>();
+  for (const [i, m] of arr(c["volumeMounts"]).entries()) {
+    const mount = rec(m) ?? {};
+    const at = [...path, "volumeMounts", i];
+    const vn = str(mount["name"]);
+    if (vn === "") r.required([...at, "name"]);
+    else if (vn !== undefined && !volumes.has(vn)) r.add([...at, "name"], `Not found: ${shown(vn)}`);
+    const mp = str(mount["mountPath"]);
+    if (mp === "") r.required([...at, "mountPath"]);
+    else if (mp !== undefined) {
+      if (paths.has(mp)) r.invalid([...at, "mountPath"], mp, ["must be unique"]);
+      paths.add(mp);
+    }
+    const sub = str(mount["subPath"]);
+    if (sub !== undefined && sub !== "") {
+      if (sub.startsWith("/")) r.invalid([...at, "subPath"], sub, ["must be a relative path"]);
+      if (sub.split("/").includes("..")) r.invalid([...at, "subPath"], sub, ["must not contain '..'"]);
+    }
+  }
+  // Init containers run to completion: no lifecycle or probes (unless restartable sidecars).
+  const sidecar = init && str(c["restartPolicy"]) === "Always";
+  if (init && !sidecar) {
+    for (const f of ["readinessProbe", "livenessProbe", "startupProbe", "lifecycle"])
+      if (c[f] !== undefined && c[f] !== null)
+        r.add([...path, f], `Forbidden: may not be set for init containers without restartPolicy=Always`);
+  }
+  if (regular || sidecar) {
+    validateProbe(r, c["livenessProbe"], [...path, "livenessProbe"], true);
+    validateProbe(r, c["startupProbe"], [...path, "startupProbe"], true);
+    validateProbe(r, c["readinessProbe"], [...path, "readinessProbe"], false);
+  }
+}
+
+/** A pod spec (validatePodSpec): containers, volumes and mounts, restart policy for its owner. */
+export function validatePodSpec(
+  r: Refusals,
+  spec: Obj,
+  path: DocPath,
+  restartPolicies: readonly string[] | undefined,
+  claims: readonly string[] = [],
+): void {
+  const volumes = new Set<string>(claims);
+  for (const [i, v] of arr(spec["volumes"]).entries()) {
+    const vol = rec(v) ?? {};
+    const at = [...path, "volumes", i];
+    const vn = str(vol["name"]);
+    if (vn === "") r.required([...at, "name"]);
+    else if (vn !== undefined) {
+      r.invalid([...at, "name"], vn, dns1123LabelErrors(vn));
+      if (volumes.has(vn)) r.add([...at, "name"], `Duplicate value: ${shown(vn)}`);
+      volumes.add(vn);
+    }
+    const sources = VOLUME_SOURCES.filter((s) => vol[s] !== undefined && vol[s] !== null);
+    // No source at all is defaulted to an emptyDir (SetDefaults_Volume) before validation.
+    if (sources.length > 1)
+      r.add([...at, sources[1] ?? ""], "Forbidden: may not specify more than 1 volume type");
+    const cm = rec(vol["configMap"]) ?? rec(vol["secret"]);
+    for (const [j, item] of arr(cm?.["items"]).entries()) {
+      const key = str(rec(item)?.["key"]);
+      if (key === undefined || key === "")
+        r.required([...at, vol["configMap"] ? "configMap" : "secret", "items", j, "key"]);
+    }
+  }
+  const containers = arr(spec["containers"]);
+  if (Array.isArray(spec["containers"]) && containers.length === 0) r.required([...path, "containers"]);
+  const names = new Set<string>();
+  const each = (list: string, init: boolean): void => {
+    for (const [i, c] of arr(spec[list]).entries()) {
+      const container = rec(c) ?? {};
+      validateContainer(r, container, [...path, list, i], volumes, init, list === "containers");
+      const n = str(container["name"]);
+      if (n !== undefined && n !== "") {
+        if (names.has(n)) r.add([...path, list, i, "name"], `Duplicate value: ${shown(n)}`);
+        names.add(n);
+      }
+    }
+  };
+  each("initContainers", true);
+  each("containers", false);
+  const policy = str(spec["restartPolicy"]) ?? "Always";
+  if (restartPolicies !== undefined && !restartPolicies.includes(policy))
+    r.add(
+      [...path, "restartPolicy"],
+      `Unsupported value: ${shown(policy)}: supported values: ${restartPolicies.map((p) => shown(p)).join(", ")}`,
+    );
+  const grace = num(spec["terminationGracePeriodSeconds"]);
+  if (grace !== undefined && grace < 0)
+    r.invalid([...path, "terminationGracePeriodSeconds"], grace, ["must be greater than or equal to 0"]);
+  const deadline = num(spec["activeDeadlineSeconds"]);
+  if (deadline !== undefined && deadline <= 0)
+    r.invalid([...path, "activeDeadlineSeconds"], deadline, ["must be between 1 and 2147483647, inclusive"]);
+  const sa = str(spec["serviceAccountName"]);
+  if (sa !== undefined && sa !== "")
+    r.invalid([...path, "serviceAccountName"], sa, dns1123SubdomainOrEmpty(sa));
+}
+
+function dns1123SubdomainOrEmpty(name: string): string[] {
+  return /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name) && name.length <= 253
+    ? []
+    : [
+        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+      ];
+}
+
+/** A pod template (ValidatePodTemplateSpec): its labels and annotations, and its pod spec. */
+export function validatePodTemplate(
+  r: Refusals,
+  t: unknown,
+  path: DocPath,
+  restartPolicies: readonly string[],
+  claims: readonly string[] = [],
+): void {
+  const template = rec(t);
+  if (template === undefined) return;
+  const meta = rec(template["metadata"]) ?? {};
+  validateLabels(r, meta["labels"], [...path, "metadata", "labels"]);
+  validateAnnotations(r, meta["annotations"], [...path, "metadata", "annotations"]);
+  validatePodSpec(r, rec(template["spec"]) ?? {}, [...path, "spec"], restartPolicies, claims);
+}

@@ -20,6 +20,9 @@ import { formatLintJson, formatLintSarif, formatLintText } from "../report/lint-
 import { EXIT, readSpecFile, type Terminal, UsageError } from "./io.js";
 import { renderSpecFile, reportDiagnostics } from "./spec-input.js";
 import { VERSION } from "./version.js";
+import { Cluster } from "../deploy/kube/cluster.js";
+import { serverVerdicts } from "../deploy/server-check.js";
+import type { KubeObject } from "../render/kube-object.js";
 
 interface LintOptions {
   filename: string[];
@@ -34,6 +37,9 @@ interface LintOptions {
   config?: string;
   format: "text" | "json" | "sarif";
   listRules?: boolean;
+  server?: boolean;
+  kubeconfig?: string;
+  context?: string;
 }
 
 /** Adds `kubeship lint`. */
@@ -75,6 +81,12 @@ export function addLintCommand(program: Command, term: Terminal, state: { code: 
     .addOption(
       new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"),
     )
+    .option(
+      "--server",
+      "also send every object to the cluster as a server-side dry run and report what it refuses (CRDs, webhooks, policies)",
+    )
+    .option("--kubeconfig <file>", "with --server: the kubeconfig (default $KUBECONFIG or ~/.kube/config)")
+    .option("--context <name>", "with --server: the kubeconfig context")
     .option("--list-rules", "print every rule with its id, level and title")
     .action(async (paths: string[], opts: LintOptions) => {
       state.code = await lintCommand(term, [...paths, ...opts.filename], opts);
@@ -103,7 +115,12 @@ async function lintCommand(term: Terminal, paths: readonly string[], opts: LintO
         );
     else sources.push(...(await listManifestSources(paths, () => readSpecFile("-"))));
     // Large inputs of plain files are linted on every core; the report is the same either way.
-    let report = opts.spec === undefined ? await lintInParallel(sources, settings, process.env) : undefined;
+    // With --server the objects are needed here: the parallel path returns a report only.
+    let report =
+      opts.spec === undefined && opts.server !== true
+        ? await lintInParallel(sources, settings, process.env)
+        : undefined;
+    let linted: readonly ManifestObject[] = [];
     if (report === undefined) {
       const schemas = await loadSchemas(settings.kubeVersion);
       const objects: ManifestObject[] = [];
@@ -124,7 +141,10 @@ async function lintCommand(term: Terminal, paths: readonly string[], opts: LintO
         objects.push(...manifestObjectsOf(app.objects, `${opts.spec} (rendered)`).objects);
       }
       report = lintManifests({ objects, findings }, settings, schemas);
+      linted = objects;
     }
+    if (opts.server === true)
+      report = { ...report, findings: [...report.findings, ...(await serverFindings(opts, linted))] };
     if (opts.format === "json") term.out(formatLintJson(report));
     else if (opts.format === "sarif") term.out(formatLintSarif(report, RULES, VERSION));
     else {
@@ -140,6 +160,46 @@ async function lintCommand(term: Terminal, paths: readonly string[], opts: LintO
     if (e instanceof InputError) throw new UsageError(e.message, { cause: e });
     throw e;
   }
+}
+
+/**
+ * The API server's refusals of the linted objects (a dry-run create of each), as findings of the
+ * code `server` at the field the server named; objects it could not check (a missing namespace, a
+ * kind it does not serve, one that exists already) as warnings.
+ */
+async function serverFindings(opts: LintOptions, objects: readonly ManifestObject[]): Promise<LintFinding[]> {
+  const cluster = await Cluster.connect({
+    ...(opts.kubeconfig === undefined ? {} : { kubeconfig: opts.kubeconfig }),
+    ...(opts.context === undefined ? {} : { context: opts.context }),
+  });
+  const verdicts = await serverVerdicts(
+    cluster,
+    objects.map((o) => o.object as unknown as KubeObject),
+    opts.namespace ?? "default",
+  );
+  const out: LintFinding[] = [];
+  for (const v of verdicts) {
+    const o = objects[v.index];
+    if (o === undefined || v.outcome === "accepted") continue;
+    const path = v.outcome === "refused" ? v.path : [];
+    const position = o.locator?.locate([...o.base, ...path], { key: true }) ??
+      o.locator?.locate(o.base, { key: true }) ?? { file: o.file, line: 0, column: 0 };
+    out.push({
+      code: "server",
+      severity: v.outcome === "refused" ? "error" : "warning",
+      path,
+      message: `${o.kind}/${o.name}: ${v.message}`,
+      ...(v.outcome === "refused" ? { hint: `the API server at ${cluster.server} refuses it` } : {}),
+      position,
+      object: {
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        name: o.name,
+        ...(o.namespace === undefined ? {} : { namespace: o.namespace }),
+      },
+    });
+  }
+  return out;
 }
 
 /** Refuses (a usage error naming where it was asked for) a Kubernetes version lint has no schemas of. */

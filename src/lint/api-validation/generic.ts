@@ -69,6 +69,7 @@ const INT64_FIELDS = new Set([
   "observedGeneration",
 ]);
 const INT32_MAX = 2147483647;
+const NONE: readonly number[] = [];
 
 /** The field paths a downward-API env var may read (validateEnvVarValueFrom's fieldRef list). */
 const ENV_FIELD_PATHS = new Set([
@@ -113,22 +114,24 @@ export function validateEverywhere(r: Refusals, root: unknown, rootPath: DocPath
 }
 
 function visit(r: Refusals, o: Obj, path: DocPath, kind: string, stack: [unknown, DocPath][]): void {
-  for (const [k, v] of Object.entries(o)) {
-    const at = [...path, k];
+  for (const k in o) {
+    const v = o[k];
+    // The path is made only when something is reported or walked into: most fields are leaves.
+    const here = (): DocPath => [...path, k];
     const ints =
       typeof v === "number"
         ? [v]
         : k === "supplementalGroups"
           ? arr(v).filter((x) => typeof x === "number")
-          : [];
+          : NONE;
     for (const n of ints)
       if (Number.isInteger(n) && !INT64_FIELDS.has(k) && (n > INT32_MAX || n < -INT32_MAX - 1))
-        r.add(at, `cannot unmarshal number ${String(n)} into Go struct field ${k} of type int32`);
+        r.add(here(), `cannot unmarshal number ${String(n)} into Go struct field ${k} of type int32`);
       else if (
         ["runAsUser", "runAsGroup", "fsGroup", "supplementalGroups"].includes(k) &&
         (n < 0 || n > INT32_MAX)
       )
-        r.invalid(at, n, ["must be between 0 and 2147483647, inclusive"]);
+        r.invalid(here(), n, ["must be between 0 and 2147483647, inclusive"]);
     if (
       k === "fieldPath" &&
       path[path.length - 1] === "fieldRef" &&
@@ -137,26 +140,26 @@ function visit(r: Refusals, o: Obj, path: DocPath, kind: string, stack: [unknown
     ) {
       const subscripted = /^metadata\.(labels|annotations)\['[^']+'\]$/.test(v);
       if (!ENV_FIELD_PATHS.has(v) && !subscripted)
-        r.invalid(at, v, [`error converting fieldPath: field label not supported: ${v}`]);
+        r.invalid(here(), v, [`error converting fieldPath: field label not supported: ${v}`]);
     }
     if (k === "envFrom")
       for (const [i, e] of arr(v).entries()) {
         const src = rec(e) ?? {};
         const refs = ["configMapRef", "secretRef"].filter((x) => src[x] !== undefined && src[x] !== null);
-        if (refs.length === 0) r.invalid(at, "", ["must specify one of: `configMapRef` or `secretRef`"]);
+        if (refs.length === 0) r.invalid(here(), "", ["must specify one of: `configMapRef` or `secretRef`"]);
         for (const ref of refs)
-          if ((str(rec(src[ref])?.["name"]) ?? "") === "") r.required([...at, i, ref, "name"]);
+          if ((str(rec(src[ref])?.["name"]) ?? "") === "") r.required([...here(), i, ref, "name"]);
       }
     if (k === "securityContext" && rec(v) !== undefined && path[path.length - 2] !== "template") {
       const sc = rec(v) ?? {};
       if (sc["allowPrivilegeEscalation"] === false && sc["privileged"] === true)
-        r.invalid(at, v, ["cannot set `allowPrivilegeEscalation` to false and `privileged` to true"]);
+        r.invalid(here(), v, ["cannot set `allowPrivilegeEscalation` to false and `privileged` to true"]);
       const added = arr(rec(sc["capabilities"])?.["add"]).map(String);
       if (
         sc["allowPrivilegeEscalation"] === false &&
         (added.includes("SYS_ADMIN") || added.includes("CAP_SYS_ADMIN"))
       )
-        r.invalid(at, v, [
+        r.invalid(here(), v, [
           "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN",
         ]);
     }
@@ -166,7 +169,7 @@ function visit(r: Refusals, o: Obj, path: DocPath, kind: string, stack: [unknown
     const allowed = typeof v === "string" && !zero ? enumAt(path, k) : undefined;
     if (allowed !== undefined && typeof v === "string" && !allowed.includes(v))
       r.add(
-        at,
+        here(),
         `Unsupported value: ${shown(v)}: supported values: ${allowed.map((x) => shown(x)).join(", ")}`,
       );
     if (
@@ -174,11 +177,11 @@ function visit(r: Refusals, o: Obj, path: DocPath, kind: string, stack: [unknown
       k === "nodeSelector" ||
       (k === "selector" && kind === "Service" && path.length === 1)
     )
-      validateLabels(r, v, at);
+      validateLabels(r, v, here());
     else if (k === "matchExpressions")
       for (const [i, e] of arr(v).entries()) {
         const key = str(rec(e)?.["key"]);
-        if (key !== undefined) r.invalid([...at, i, "key"], key, qualifiedNameErrors(key));
+        if (key !== undefined) r.invalid([...here(), i, "key"], key, qualifiedNameErrors(key));
       }
     else if (
       k === "topologyKey" &&
@@ -186,20 +189,21 @@ function visit(r: Refusals, o: Obj, path: DocPath, kind: string, stack: [unknown
       path[path.length - 1] !== undefined &&
       String(path[path.length - 2]) !== "topologySpreadConstraints"
     ) {
-      if (v === "") r.required(at, "can not be empty");
-      else r.invalid(at, v, qualifiedNameErrors(v));
+      if (v === "") r.required(here(), "can not be empty");
+      else r.invalid(here(), v, qualifiedNameErrors(v));
     } else if (
       (k === "secretKeyRef" || k === "configMapKeyRef" || k === "secretRef" || k === "configMapRef") &&
       rec(v) !== undefined
     ) {
       const name = str(rec(v)?.["name"]);
-      if (name !== undefined && name !== "") r.invalid([...at, "name"], name, dns1123SubdomainErrors(name));
+      if (name !== undefined && name !== "")
+        r.invalid([...here(), "name"], name, dns1123SubdomainErrors(name));
     }
     // (Volumes' secretName and configMap name are not checked for a format by the server.)
     if (kind === "NetworkPolicy" && (k === "from" || k === "to") && Array.isArray(v))
       v.forEach((peer, i) => {
-        checkPeer(r, peer, [...at, i]);
+        checkPeer(r, peer, [...here(), i]);
       });
-    stack.push([v, at]);
+    if (v !== null && typeof v === "object") stack.push([v, here()]);
   }
 }

@@ -13,6 +13,8 @@ import { hostNamespaces } from "./host-namespaces.js";
 import { hostPath } from "./host-path.js";
 import { hostPort } from "./host-port.js";
 import { hpaMinReplicas } from "./hpa-min-replicas.js";
+import { frozenRegistry } from "./frozen-registry.js";
+import { hpaDuplicate, hpaFixedReplicas } from "./hpa-conflicts.js";
 import { hpaTarget } from "./hpa-target.js";
 import { hpaVpaConflict } from "./hpa-vpa-conflict.js";
 import { imageTagRule } from "./image-tag.js";
@@ -82,6 +84,9 @@ export const RULES: readonly Rule[] = sortRules([
   hostPath,
   hostPort,
   hpaMinReplicas,
+  frozenRegistry,
+  hpaDuplicate,
+  hpaFixedReplicas,
   hpaTarget,
   hpaVpaConflict,
   imageTagRule,

@@ -84,6 +84,8 @@ export interface Rule {
   readonly fix: string;
   /** Peers that check the same thing, e.g. `kube-score container-resources`. */
   readonly seeAlso?: readonly string[];
+  /** Options the examples are linted with (a rule that checks nothing until configured). */
+  readonly exampleOptions?: Readonly<Record<string, unknown>>;
   /** YAML documents: `bad` must raise this rule, `good` must not. Shown on the docs page and tested. */
   readonly examples: { readonly bad: string; readonly good: string };
   /** Options the config file may set, with their defaults, for the docs. */

@@ -1,3 +1,4 @@
+import { allowedRegistries } from "./allowed-registries.js";
 import { apiValidationRule } from "./api-validation.js";
 import { automountServiceAccountToken } from "./automount-service-account-token.js";
 import { capabilitiesDropAll } from "./capabilities-drop-all.js";
@@ -26,6 +27,7 @@ import { networkPolicyCoverage } from "./network-policy-coverage.js";
 import { pdbBlocksEviction } from "./pdb-blocks-eviction.js";
 import { pdbMissing } from "./pdb-missing.js";
 import { pdbSelectsNothing } from "./pdb-selects-nothing.js";
+import { pdbUnhealthyEviction } from "./pdb-unhealthy-eviction.js";
 import { plaintextSecret } from "./plaintext-secret.js";
 import { podSecurity } from "./pod-security.js";
 import { podSpreading } from "./pod-spreading.js";
@@ -69,6 +71,7 @@ const CATEGORY_ORDER = [
 
 /** Every rule, in the order of the docs: by category, then by id. */
 export const RULES: readonly Rule[] = sortRules([
+  allowedRegistries,
   apiValidationRule,
   automountServiceAccountToken,
   capabilitiesDropAll,
@@ -98,6 +101,7 @@ export const RULES: readonly Rule[] = sortRules([
   pdbBlocksEviction,
   pdbMissing,
   pdbSelectsNothing,
+  pdbUnhealthyEviction,
   plaintextSecret,
   podSecurity,
   podSpreading,

@@ -1,13 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { lintText } from "../../../test/helpers/lint.js";
+import { DEFAULT_SETTINGS } from "../lint.js";
+import type { LintSettings, Rule } from "../types.js";
 import { RULES } from "./index.js";
+
+/** The settings a rule's examples are linted with: its example options, when it has some. */
+function optionsOf(rule: Rule): Partial<LintSettings> {
+  return rule.exampleOptions === undefined
+    ? {}
+    : { options: { ...DEFAULT_SETTINGS.options, [rule.id]: rule.exampleOptions } };
+}
 
 // Every rule carries a failing and a passing example; they are its docs and its tests.
 describe.each(RULES.filter((r) => r.id !== "yaml-syntax").map((r) => [r.id, r] as const))(
   "rule %s",
   (_id, rule) => {
     it("reports the bad example", async () => {
-      const report = await lintText(rule.examples.bad);
+      const report = await lintText(rule.examples.bad, optionsOf(rule));
       const mine = report.findings.filter((f) => f.code === rule.id);
       expect(mine.length, JSON.stringify(report.findings, null, 2)).toBeGreaterThan(0);
       for (const f of mine) {
@@ -18,7 +27,7 @@ describe.each(RULES.filter((r) => r.id !== "yaml-syntax").map((r) => [r.id, r] a
     });
 
     it("accepts the good example", async () => {
-      const report = await lintText(rule.examples.good);
+      const report = await lintText(rule.examples.good, optionsOf(rule));
       expect(report.findings.filter((f) => f.code === rule.id)).toEqual([]);
       // Neither example is broken in some other way the rule is not about.
       expect(report.findings.filter((f) => f.code === "schema" || f.code === "yaml-syntax")).toEqual([]);

@@ -194,42 +194,39 @@ function bootstrap() {
   if (stale.length > 0) kubectl(["delete", "pv", "--wait=false", ...stale]);
   const existing = new Set(pvs.map((p) => p.metadata.name));
   const fresh = [];
-  const rwo = (n) => !n.startsWith("pool-rwx-");
-  const kept = [...existing].filter(rwo).length - stale.filter(rwo).length;
-  for (let i = 0; fresh.length + kept < PV_POOL && i < PV_POOL * 10; i++) {
-    const pv = `pool-${String(i).padStart(4, "0")}`;
-    if (existing.has(pv)) continue;
-    fresh.push({
-      apiVersion: "v1",
-      kind: "PersistentVolume",
-      metadata: { name: pv, labels: { "kubeship.io/test-pool": "true" } },
-      spec: {
-        capacity: { storage: "100Gi" },
-        accessModes: ["ReadWriteOnce"],
-        persistentVolumeReclaimPolicy: "Retain",
-        storageClassName: STORAGE_CLASS,
-        hostPath: { path: `/var/lib/kubeship-test/${pv}` },
-      },
-    });
-  }
-  // A few ReadWriteMany volumes (an NFS export's shape; nothing mounts it here) for volumes that
-  // pods on several nodes share.
-  for (let i = 0; i < RWX_POOL; i++) {
-    const pv = `pool-rwx-${String(i).padStart(4, "0")}`;
-    if (existing.has(pv) && !stale.includes(pv)) continue;
-    fresh.push({
-      apiVersion: "v1",
-      kind: "PersistentVolume",
-      metadata: { name: pv, labels: { "kubeship.io/test-pool": "true" } },
-      spec: {
-        capacity: { storage: "100Gi" },
-        accessModes: ["ReadWriteMany"],
-        persistentVolumeReclaimPolicy: "Retain",
-        storageClassName: STORAGE_CLASS,
-        nfs: { server: "nfs.test.invalid", path: `/exports/${pv}` },
-      },
-    });
-  }
+  // A pool of volumes per access mode: names never reused (a stale one is still being deleted), the
+  // pool topped up to its size.
+  const addPool = (prefix, size, source) => {
+    const mine = (n) => n.startsWith(prefix) && (prefix !== "pool-" || !n.startsWith("pool-rwx-"));
+    const kept = [...existing].filter(mine).length - stale.filter(mine).length;
+    let made = 0;
+    for (let i = 0; made + kept < size && i < size * 10; i++) {
+      const pv = `${prefix}${String(i).padStart(4, "0")}`;
+      if (existing.has(pv)) continue;
+      made++;
+      fresh.push({
+        apiVersion: "v1",
+        kind: "PersistentVolume",
+        metadata: { name: pv, labels: { "kubeship.io/test-pool": "true" } },
+        spec: {
+          capacity: { storage: "100Gi" },
+          persistentVolumeReclaimPolicy: "Retain",
+          storageClassName: STORAGE_CLASS,
+          ...source(pv),
+        },
+      });
+    }
+  };
+  addPool("pool-", PV_POOL, (pv) => ({
+    accessModes: ["ReadWriteOnce"],
+    hostPath: { path: `/var/lib/kubeship-test/${pv}` },
+  }));
+  // ReadWriteMany volumes (an NFS export's shape; nothing mounts it here) for volumes that pods on
+  // several nodes share.
+  addPool("pool-rwx-", RWX_POOL, (pv) => ({
+    accessModes: ["ReadWriteMany"],
+    nfs: { server: "nfs.test.invalid", path: `/exports/${pv}` },
+  }));
   if (fresh.length > 0) {
     kubectl(["apply", "-f", "-"], fresh.map((d) => JSON.stringify(d)).join("\n"));
     // Until the PV controller has seen them, new volumes are Pending and bind nothing.

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { renderSpec } from "../../src/app.js";
-import { deploy } from "../../src/deploy/engine.js";
 import type { DeployEvent } from "../../src/deploy/events.js";
 import { Cluster } from "../../src/deploy/kube/cluster.js";
 import { destroy } from "../../src/deploy/status.js";
 import { readRepoFile } from "../helpers/render.js";
+import { deploySpec } from "./deploy-spec.js";
 
 /**
  * The replicated data tier of examples/codeplatform on the local control plane (kwok plays the
@@ -26,25 +26,10 @@ function spec(edit?: [string, string]): string {
 }
 
 async function run(text: string): Promise<DeployEvent[]> {
-  const rendered = renderSpec(text);
-  if (!rendered.ok) throw new Error(JSON.stringify(rendered.diagnostics));
-  const { model, objects, secrets } = rendered.value;
-  const events: DeployEvent[] = [];
-  await deploy({
-    cluster,
-    model,
-    objects,
-    secrets,
-    spec: text,
-    timeoutSeconds: 300,
-    atomic: false,
-    forceConflicts: false,
-    skipMissingCrds: true,
-    // The spec's supplied secret, as `kubeship deploy` reads it from the environment.
-    external: (key) => (key === "LLM_API_KEY" ? "test-llm-key" : undefined),
-    reporter: (e) => events.push(e),
-    holder: `test@${process.pid}`,
-  });
+  // The spec's supplied secret, as `kubeship deploy` reads it from the environment.
+  const { events } = await deploySpec(cluster, text, (key) =>
+    key === "LLM_API_KEY" ? "test-llm-key" : undefined,
+  );
   return events;
 }
 

@@ -2,12 +2,11 @@ import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { renderSpec } from "../../src/app.js";
 import { runDoctor } from "../../src/deploy/doctor.js";
-import { deploy } from "../../src/deploy/engine.js";
 import { Cluster, type LiveObject } from "../../src/deploy/kube/cluster.js";
 import { destroy } from "../../src/deploy/status.js";
-import type { KubeObject } from "../../src/render/kube-object.js";
 import { readRepoFile } from "../helpers/render.js";
 import { installCrds, VPA_CRDS } from "./crds.js";
+import { deploySpec } from "./deploy-spec.js";
 
 /**
  * Volumes, files, permissions and vertical autoscaling of examples/medaudit on the local control
@@ -39,25 +38,8 @@ function spec(settings: string): string {
   );
 }
 
-async function run(text: string): Promise<readonly KubeObject[]> {
-  const rendered = renderSpec(text);
-  if (!rendered.ok) throw new Error(JSON.stringify(rendered.diagnostics));
-  const { model, objects, secrets } = rendered.value;
-  await deploy({
-    cluster,
-    model,
-    objects,
-    secrets,
-    spec: text,
-    timeoutSeconds: 300,
-    atomic: false,
-    forceConflicts: false,
-    skipMissingCrds: true,
-    external: () => undefined,
-    reporter: () => undefined,
-    holder: `test@${process.pid}`,
-  });
-  return objects;
+async function run(text: string): Promise<void> {
+  await deploySpec(cluster, text);
 }
 
 const podNames = async (name: string): Promise<string[]> =>

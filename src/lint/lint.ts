@@ -29,6 +29,15 @@ export interface LintReport {
   readonly waived: readonly Waiver[];
   /** How many objects were checked. */
   readonly objects: number;
+  /**
+   * Kinds of objects no schema was found for (a CRD's kind without its CRD in the input): their
+   * fields were not validated. Said in the report, so that "0 errors" does not claim more.
+   */
+  readonly unvalidated?: readonly {
+    readonly apiVersion: string;
+    readonly kind: string;
+    readonly count: number;
+  }[];
 }
 
 /** What lint reads: objects, and the findings made while reading them (syntax errors). */
@@ -94,7 +103,44 @@ export function lintManifests(
       });
     }
   }
-  return { findings: sortFindings(findings), waived: sortWaivers(waived), objects: input.objects.length };
+  const unvalidated = unvalidatedKinds(input.objects, allSchemas, reported);
+  return {
+    findings: sortFindings(findings),
+    waived: sortWaivers(waived),
+    objects: input.objects.length,
+    ...(unvalidated.length > 0 ? { unvalidated } : {}),
+  };
+}
+
+/** Per apiVersion and kind, the objects (those this caller reports) no schema set knows. */
+function unvalidatedKinds(
+  objects: readonly ManifestObject[],
+  schemas: readonly SchemaSet[],
+  reported: ((o: ManifestObject) => boolean) | undefined,
+): { apiVersion: string; kind: string; count: number }[] {
+  const counts = new Map<string, { apiVersion: string; kind: string; count: number }>();
+  for (const o of objects) {
+    if (reported?.(o) === false || o.kind === "" || o.apiVersion === "") continue;
+    const key = `${o.apiVersion} ${o.kind}`;
+    if (schemas.some((s) => key in s.kinds)) continue;
+    const c = counts.get(key) ?? { apiVersion: o.apiVersion, kind: o.kind, count: 0 };
+    c.count++;
+    counts.set(key, c);
+  }
+  return mergeUnvalidated([...counts.values()]);
+}
+
+function mergeUnvalidated(
+  list: readonly { apiVersion: string; kind: string; count: number }[],
+): { apiVersion: string; kind: string; count: number }[] {
+  const by = new Map<string, { apiVersion: string; kind: string; count: number }>();
+  for (const u of list) {
+    const key = `${u.apiVersion} ${u.kind}`;
+    const c = by.get(key) ?? { apiVersion: u.apiVersion, kind: u.kind, count: 0 };
+    c.count += u.count;
+    by.set(key, c);
+  }
+  return [...by.values()].sort((a, b) => cmp(`${a.kind} ${a.apiVersion}`, `${b.kind} ${b.apiVersion}`));
 }
 
 function sortWaivers(waived: Waiver[]): Waiver[] {
@@ -122,10 +168,12 @@ export function mergeReports(reports: readonly LintReport[]): LintReport {
   for (const r of reports)
     for (const w of r.waived)
       waived.set(`${w.rule}|${w.object.kind}|${w.object.namespace ?? ""}|${w.object.name}|${w.reason}`, w);
+  const unvalidated = mergeUnvalidated(reports.flatMap((r) => r.unvalidated ?? []));
   return {
     findings: sortFindings(reports.flatMap((r) => r.findings)),
     waived: sortWaivers([...waived.values()]),
     objects: reports.reduce((a, r) => a + r.objects, 0),
+    ...(unvalidated.length > 0 ? { unvalidated } : {}),
   };
 }
 

@@ -41,6 +41,10 @@ export function formatLintText(report: LintReport, options: LintTextOptions = {}
   }
   if (lines.length > 0) lines.push("");
   lines.push(summaryLine(report));
+  if (report.unvalidated !== undefined && report.unvalidated.length > 0)
+    lines.push(
+      `not validated (no schema; lint them with their CRD in the input): ${report.unvalidated.map((u) => `${u.kind} ${u.apiVersion} (${u.count})`).join(", ")}`,
+    );
   return `${lines.join("\n")}\n`;
 }
 
@@ -75,6 +79,7 @@ export function formatLintJson(report: LintReport): string {
         errors,
         warnings: report.findings.length - errors,
         waived: report.waived.length,
+        ...(report.unvalidated === undefined ? {} : { unvalidated: report.unvalidated }),
       },
     },
     null,

@@ -33,6 +33,7 @@ import {
   filesOf,
   mountsOf,
   permissionsOf,
+  resourceAmounts,
   type SpecFileReader,
   verticalOf,
   volumesOf,
@@ -351,17 +352,8 @@ function stringResources(r: ResourcesSpec): {
   requests?: { cpu?: string; memory?: string };
   limits?: { cpu?: string; memory?: string };
 } {
-  const side = (
-    x: { cpu?: string | number | undefined; memory?: string | number | undefined } | undefined,
-  ) =>
-    x === undefined
-      ? undefined
-      : {
-          ...(x.cpu === undefined ? {} : { cpu: String(x.cpu) }),
-          ...(x.memory === undefined ? {} : { memory: String(x.memory) }),
-        };
-  const requests = side(r.requests);
-  const limits = side(r.limits);
+  const requests = resourceAmounts(r.requests);
+  const limits = resourceAmounts(r.limits);
   return { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) };
 }
 

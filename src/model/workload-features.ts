@@ -66,21 +66,24 @@ export function filesOf(
   return out;
 }
 
+/** CPU and memory amounts of the spec (numbers or quantities) as the quantity strings of the model. */
+export function resourceAmounts(
+  r: { cpu?: string | number | undefined; memory?: string | number | undefined } | undefined,
+): { cpu?: string; memory?: string } | undefined {
+  return r === undefined
+    ? undefined
+    : {
+        ...(r.cpu === undefined ? {} : { cpu: String(r.cpu) }),
+        ...(r.memory === undefined ? {} : { memory: String(r.memory) }),
+      };
+}
+
 /** The VPA of a workload's `autoscale.vertical`. */
 export function verticalOf(a: AutoscaleSpec | undefined): Vertical | undefined {
   if (a === undefined || a === false || a.vertical === undefined) return undefined;
   const v = a.vertical;
-  const amounts = (
-    r: { cpu?: string | number | undefined; memory?: string | number | undefined } | undefined,
-  ) =>
-    r === undefined
-      ? undefined
-      : {
-          ...(r.cpu === undefined ? {} : { cpu: String(r.cpu) }),
-          ...(r.memory === undefined ? {} : { memory: String(r.memory) }),
-        };
-  const min = amounts(v.min);
-  const max = amounts(v.max);
+  const min = resourceAmounts(v.min);
+  const max = resourceAmounts(v.max);
   return {
     mode: v.mode ?? "Recreate",
     ...(min === undefined ? {} : { min }),

@@ -2,6 +2,7 @@ import { asString, field } from "../object.js";
 import { indexOf } from "../object-index.js";
 import type { ManifestObject, Rule } from "../types.js";
 import { finding } from "./support.js";
+import { scaleTargetOf } from "./workloads.js";
 
 const targetOf = (h: ManifestObject): string =>
   `${h.namespace ?? ""}/${asString(field(h.object, "spec", "scaleTargetRef", "kind")) ?? ""}/${asString(field(h.object, "spec", "scaleTargetRef", "name")) ?? ""}`;
@@ -50,11 +51,8 @@ export const hpaFixedReplicas: Rule = {
     good: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels: {app: api}\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: api:1.0.0\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: api\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}\n  minReplicas: 2\n  maxReplicas: 5\n",
   },
   *check(ctx) {
-    const index = indexOf(ctx.objects);
-    for (const h of index.of("HorizontalPodAutoscaler", undefined)) {
-      const kind = asString(field(h.object, "spec", "scaleTargetRef", "kind")) ?? "";
-      const name = asString(field(h.object, "spec", "scaleTargetRef", "name")) ?? "";
-      const target = index.find(kind, name, h.namespace);
+    for (const h of indexOf(ctx.objects).of("HorizontalPodAutoscaler", undefined)) {
+      const target = scaleTargetOf(ctx, h);
       if (target === undefined || field(target.object, "spec", "replicas") === undefined) continue;
       yield finding(
         target,

@@ -1,9 +1,9 @@
-import { asArray, asString, field } from "../object.js";
+import { asArray, field } from "../object.js";
 import { indexOf } from "../object-index.js";
 import { containersOf, podTemplateOf } from "../pods.js";
 import type { Rule } from "../types.js";
 import { finding } from "./support.js";
-import { scaleTargetName } from "./workloads.js";
+import { scaleTargetName, scaleTargetOf } from "./workloads.js";
 
 export const hpaTarget: Rule = {
   id: "hpa-target",
@@ -20,9 +20,7 @@ export const hpaTarget: Rule = {
   *check(ctx) {
     const index = indexOf(ctx.objects);
     for (const h of index.of("HorizontalPodAutoscaler", undefined)) {
-      const kind = asString(field(h.object, "spec", "scaleTargetRef", "kind")) ?? "";
-      const name = asString(field(h.object, "spec", "scaleTargetRef", "name")) ?? "";
-      const target = index.find(kind, name, h.namespace);
+      const target = scaleTargetOf(ctx, h);
       if (target === undefined) {
         if (index.hasPods(h.namespace))
           yield finding(

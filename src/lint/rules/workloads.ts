@@ -4,6 +4,13 @@ import { podTemplates, type PodTemplate } from "../pods.js";
 import { sameNamespace } from "../selectors.js";
 import type { ManifestObject, RuleContext } from "../types.js";
 
+/** The workload an HPA scales, when the input has it. */
+export function scaleTargetOf(ctx: RuleContext, hpa: ManifestObject): ManifestObject | undefined {
+  const kind = asString(field(hpa.object, "spec", "scaleTargetRef", "kind")) ?? "";
+  const name = asString(field(hpa.object, "spec", "scaleTargetRef", "name")) ?? "";
+  return indexOf(ctx.objects).find(kind, name, hpa.namespace);
+}
+
 /** The HorizontalPodAutoscaler that scales a workload, if the input has one. */
 export function hpaFor(ctx: RuleContext, target: ManifestObject): ManifestObject | undefined {
   return indexOf(ctx.objects)

@@ -69,7 +69,6 @@ const INT64_FIELDS = new Set([
   "observedGeneration",
 ]);
 const INT32_MAX = 2147483647;
-const NONE: readonly number[] = [];
 
 /** The field paths a downward-API env var may read (validateEnvVarValueFrom's fieldRef list). */
 const ENV_FIELD_PATHS = new Set([
@@ -105,7 +104,11 @@ export function validateEverywhere(r: Refusals, root: unknown, rootPath: DocPath
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
     const [value, path] = item;
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], [...path, i]]);
+      // Only objects and arrays hold what the checks look at: a list of strings is passed by.
+      for (let i = value.length - 1; i >= 0; i--) {
+        const item: unknown = value[i];
+        if (item !== null && typeof item === "object") stack.push([item, [...path, i]]);
+      }
       continue;
     }
     const o = rec(value);
@@ -113,97 +116,126 @@ export function validateEverywhere(r: Refusals, root: unknown, rootPath: DocPath
   }
 }
 
+/** String fields some check looks at; every other string is passed by. */
+const STRING_KEYS: ReadonlySet<string> = new Set([
+  ...Object.keys(ENUMS),
+  "type",
+  "protocol",
+  "fieldPath",
+  "topologyKey",
+]);
+/** Object and array fields some check looks at (all of them are walked into either way). */
+const OBJECT_KEYS: ReadonlySet<string> = new Set([
+  "envFrom",
+  "securityContext",
+  "matchLabels",
+  "nodeSelector",
+  "selector",
+  "matchExpressions",
+  "secretKeyRef",
+  "configMapKeyRef",
+  "secretRef",
+  "configMapRef",
+  "from",
+  "to",
+  "supplementalGroups",
+]);
+/** Enum fields held by pointer in the API types: an empty string is not defaulted, it is refused. */
+const POINTER_ENUMS: ReadonlySet<string> = new Set(["fsGroupChangePolicy"]);
+const UNSIGNED_IDS: ReadonlySet<string> = new Set([
+  "runAsUser",
+  "runAsGroup",
+  "fsGroup",
+  "supplementalGroups",
+]);
+
+// The path of a field is made only when something is reported or walked into: most fields are
+// leaves that pass, and this walk sees every field of every object lint reads.
 function visit(r: Refusals, o: Obj, path: DocPath, kind: string, stack: [unknown, DocPath][]): void {
   for (const k in o) {
     const v = o[k];
-    // The path is made only when something is reported or walked into: most fields are leaves.
-    const here = (): DocPath => [...path, k];
-    const ints =
-      typeof v === "number"
-        ? [v]
-        : k === "supplementalGroups"
-          ? arr(v).filter((x) => typeof x === "number")
-          : NONE;
-    for (const n of ints)
-      if (Number.isInteger(n) && !INT64_FIELDS.has(k) && (n > INT32_MAX || n < -INT32_MAX - 1))
-        r.add(here(), `cannot unmarshal number ${String(n)} into Go struct field ${k} of type int32`);
-      else if (
-        ["runAsUser", "runAsGroup", "fsGroup", "supplementalGroups"].includes(k) &&
-        (n < 0 || n > INT32_MAX)
-      )
-        r.invalid(here(), n, ["must be between 0 and 2147483647, inclusive"]);
-    if (
-      k === "fieldPath" &&
-      path[path.length - 1] === "fieldRef" &&
-      path[path.length - 2] === "valueFrom" &&
-      typeof v === "string"
-    ) {
-      const subscripted = /^metadata\.(labels|annotations)\['[^']+'\]$/.test(v);
-      if (!ENV_FIELD_PATHS.has(v) && !subscripted)
-        r.invalid(here(), v, [`error converting fieldPath: field label not supported: ${v}`]);
+    if (typeof v === "number") checkNumber(r, path, k, v);
+    else if (typeof v === "string") {
+      if (STRING_KEYS.has(k)) checkString(r, path, k, v, kind);
+    } else if (v !== null && typeof v === "object") {
+      if (OBJECT_KEYS.has(k)) checkObject(r, path, k, v, kind);
+      stack.push([v, [...path, k]]);
     }
-    if (k === "envFrom")
-      for (const [i, e] of arr(v).entries()) {
-        const src = rec(e) ?? {};
-        const refs = ["configMapRef", "secretRef"].filter((x) => src[x] !== undefined && src[x] !== null);
-        if (refs.length === 0) r.invalid(here(), "", ["must specify one of: `configMapRef` or `secretRef`"]);
-        for (const ref of refs)
-          if ((str(rec(src[ref])?.["name"]) ?? "") === "") r.required([...here(), i, ref, "name"]);
-      }
-    if (k === "securityContext" && rec(v) !== undefined && path[path.length - 2] !== "template") {
-      const sc = rec(v) ?? {};
-      if (sc["allowPrivilegeEscalation"] === false && sc["privileged"] === true)
-        r.invalid(here(), v, ["cannot set `allowPrivilegeEscalation` to false and `privileged` to true"]);
-      const added = arr(rec(sc["capabilities"])?.["add"]).map(String);
-      if (
-        sc["allowPrivilegeEscalation"] === false &&
-        (added.includes("SYS_ADMIN") || added.includes("CAP_SYS_ADMIN"))
-      )
-        r.invalid(here(), v, [
-          "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN",
-        ]);
-    }
-    // An empty string is Go's zero value: the server defaults it before it validates.
-    // (NetworkPolicy ports keep a pointer: there "" stays "" and is refused.)
-    const zero = v === "" && !(kind === "NetworkPolicy" && k === "protocol");
-    const allowed = typeof v === "string" && !zero ? enumAt(path, k) : undefined;
-    if (allowed !== undefined && typeof v === "string" && !allowed.includes(v))
-      r.add(
-        here(),
-        `Unsupported value: ${shown(v)}: supported values: ${allowed.map((x) => shown(x)).join(", ")}`,
-      );
-    if (
-      k === "matchLabels" ||
-      k === "nodeSelector" ||
-      (k === "selector" && kind === "Service" && path.length === 1)
-    )
-      validateLabels(r, v, here());
-    else if (k === "matchExpressions")
-      for (const [i, e] of arr(v).entries()) {
-        const key = str(rec(e)?.["key"]);
-        if (key !== undefined) r.invalid([...here(), i, "key"], key, qualifiedNameErrors(key));
-      }
-    else if (
-      k === "topologyKey" &&
-      typeof v === "string" &&
-      path[path.length - 1] !== undefined &&
-      String(path[path.length - 2]) !== "topologySpreadConstraints"
-    ) {
-      if (v === "") r.required(here(), "can not be empty");
-      else r.invalid(here(), v, qualifiedNameErrors(v));
-    } else if (
-      (k === "secretKeyRef" || k === "configMapKeyRef" || k === "secretRef" || k === "configMapRef") &&
-      rec(v) !== undefined
-    ) {
-      const name = str(rec(v)?.["name"]);
-      if (name !== undefined && name !== "")
-        r.invalid([...here(), "name"], name, dns1123SubdomainErrors(name));
-    }
-    // (Volumes' secretName and configMap name are not checked for a format by the server.)
-    if (kind === "NetworkPolicy" && (k === "from" || k === "to") && Array.isArray(v))
-      v.forEach((peer, i) => {
-        checkPeer(r, peer, [...here(), i]);
-      });
-    if (v !== null && typeof v === "object") stack.push([v, here()]);
   }
+}
+
+function checkNumber(r: Refusals, path: DocPath, k: string, n: number): void {
+  if (Number.isInteger(n) && !INT64_FIELDS.has(k) && (n > INT32_MAX || n < -INT32_MAX - 1))
+    r.add([...path, k], `cannot unmarshal number ${String(n)} into Go struct field ${k} of type int32`);
+  else if (UNSIGNED_IDS.has(k) && (n < 0 || n > INT32_MAX))
+    r.invalid([...path, k], n, ["must be between 0 and 2147483647, inclusive"]);
+}
+
+function checkString(r: Refusals, path: DocPath, k: string, v: string, kind: string): void {
+  if (k === "fieldPath" && path[path.length - 1] === "fieldRef" && path[path.length - 2] === "valueFrom") {
+    const subscripted = /^metadata\.(labels|annotations)\['[^']+'\]$/.test(v);
+    if (!ENV_FIELD_PATHS.has(v) && !subscripted)
+      r.invalid([...path, k], v, [`error converting fieldPath: field label not supported: ${v}`]);
+    return;
+  }
+  if (k === "topologyKey") {
+    if (String(path[path.length - 2]) === "topologySpreadConstraints") return;
+    if (v === "") r.required([...path, k], "can not be empty");
+    else r.invalid([...path, k], v, qualifiedNameErrors(v));
+    return;
+  }
+  // An empty string is Go's zero value: the server defaults it before it validates.
+  // (NetworkPolicy ports keep a pointer: there "" stays "" and is refused.)
+  if (v === "" && !(kind === "NetworkPolicy" && k === "protocol") && !POINTER_ENUMS.has(k)) return;
+  const allowed = enumAt(path, k);
+  if (allowed !== undefined && !allowed.includes(v))
+    r.add(
+      [...path, k],
+      `Unsupported value: ${shown(v)}: supported values: ${allowed.map((x) => shown(x)).join(", ")}`,
+    );
+}
+
+function checkObject(r: Refusals, path: DocPath, k: string, v: object, kind: string): void {
+  const at = [...path, k];
+  if (k === "supplementalGroups") {
+    for (const n of arr(v)) if (typeof n === "number") checkNumber(r, path, k, n);
+  } else if (k === "envFrom")
+    for (const [i, e] of arr(v).entries()) {
+      const src = rec(e) ?? {};
+      const refs = ["configMapRef", "secretRef"].filter((x) => src[x] !== undefined && src[x] !== null);
+      if (refs.length === 0) r.invalid(at, "", ["must specify one of: `configMapRef` or `secretRef`"]);
+      for (const ref of refs)
+        if ((str(rec(src[ref])?.["name"]) ?? "") === "") r.required([...at, i, ref, "name"]);
+    }
+  else if (k === "securityContext" && path[path.length - 2] !== "template") {
+    const sc = rec(v) ?? {};
+    if (sc["allowPrivilegeEscalation"] === false && sc["privileged"] === true)
+      r.invalid(at, v, ["cannot set `allowPrivilegeEscalation` to false and `privileged` to true"]);
+    const added = arr(rec(sc["capabilities"])?.["add"]).map(String);
+    if (
+      sc["allowPrivilegeEscalation"] === false &&
+      (added.includes("SYS_ADMIN") || added.includes("CAP_SYS_ADMIN"))
+    )
+      r.invalid(at, v, [
+        "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN",
+      ]);
+  } else if (
+    k === "matchLabels" ||
+    k === "nodeSelector" ||
+    (k === "selector" && kind === "Service" && path.length === 1)
+  )
+    validateLabels(r, v, at);
+  else if (k === "matchExpressions")
+    for (const [i, e] of arr(v).entries()) {
+      const key = str(rec(e)?.["key"]);
+      if (key !== undefined) r.invalid([...at, i, "key"], key, qualifiedNameErrors(key));
+    }
+  else if (k === "secretKeyRef" || k === "configMapKeyRef" || k === "secretRef" || k === "configMapRef") {
+    // (Volumes' secretName and configMap name are not checked for a format by the server.)
+    const name = str(rec(v)?.["name"]);
+    if (name !== undefined && name !== "") r.invalid([...at, "name"], name, dns1123SubdomainErrors(name));
+  } else if (kind === "NetworkPolicy" && (k === "from" || k === "to") && Array.isArray(v))
+    v.forEach((peer, i) => {
+      checkPeer(r, peer, [...at, i]);
+    });
 }

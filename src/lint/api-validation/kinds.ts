@@ -6,6 +6,7 @@ import { validatePodTemplate, validatePortRef } from "./pod.js";
 import {
   arr,
   configMapKeyErrors,
+  dns1035LabelErrors,
   dns1123LabelErrors,
   dns1123SubdomainErrors,
   num,
@@ -277,6 +278,9 @@ function validateData(r: Refusals, o: Obj): void {
 }
 
 function validateClaimSpec(r: Refusals, spec: Obj, path: DocPath): void {
+  const cls = str(spec["storageClassName"]);
+  if (cls !== undefined && cls !== "")
+    r.invalid([...path, "storageClassName"], cls, dns1123SubdomainErrors(cls));
   const modes = arr(spec["accessModes"]);
   if (modes.length === 0) r.required([...path, "accessModes"], "at least 1 access mode is required");
   for (const [i, m] of modes.entries())
@@ -372,7 +376,19 @@ function validateHpa(r: Refusals, spec: Obj): void {
         `Unsupported value: ${shown(mt)}: supported values: "ContainerResource", "External", "Object", "Pods", "Resource"`,
       );
     for (const src of ["resource", "containerResource", "pods", "object", "external"]) {
-      const tt = str(rec(rec(metric[src])?.["target"])?.["type"]);
+      const target = rec(rec(metric[src])?.["target"]);
+      const tt = str(target?.["type"]);
+      const needs: Readonly<Record<string, string>> = {
+        Utilization: "averageUtilization",
+        Value: "value",
+        AverageValue: "averageValue",
+      };
+      const wanted = tt === undefined ? undefined : needs[tt];
+      if (target !== undefined && wanted !== undefined && target[wanted] === undefined)
+        r.required(
+          ["spec", "metrics", i, src, "target", wanted],
+          "must set either a target raw value or a target utilization",
+        );
       if (tt !== undefined && !["Utilization", "Value", "AverageValue"].includes(tt))
         r.invalid(["spec", "metrics", i, src, "target", "type"], tt, [
           "must be either Utilization, Value, or AverageValue",
@@ -420,6 +436,14 @@ function validateIngress(r: Refusals, spec: Obj): void {
       if (backend !== undefined && backend["service"] === undefined && backend["resource"] === undefined)
         r.invalid([...at, "backend"], "", ["resource or service backend is required"]);
       const svc = rec(backend?.["service"]);
+      if (svc !== undefined) {
+        const svcName = str(svc["name"]);
+        if (svcName !== undefined && svcName !== "")
+          r.invalid([...at, "backend", "service", "name"], svcName, dns1035LabelErrors(svcName));
+        const p = rec(svc["port"]);
+        if (p === undefined || ((str(p["name"]) ?? "") === "" && (num(p["number"]) ?? 0) === 0))
+          r.required([...at, "backend"], "port name or number is required");
+      }
       const port = rec(svc?.["port"]);
       const portName = str(port?.["name"]);
       if (portName !== undefined && portName !== "")

@@ -64,11 +64,38 @@ const SUBDOMAIN_KINDS = new Set([
   "PodTemplate",
 ]);
 
+/**
+ * Keys and values already found valid. The same few label keys and values come back in every
+ * object, and in several places of each (metadata, template, selectors, spreading): remembering
+ * them makes the checks of a large input cost a set look-up each. Bounded: cleared when full.
+ */
+const validKeys = new Set<string>();
+const validValues = new Set<string>();
+/** Annotation keys are compared in lower case: a set of their own. */
+const validAnnotationKeys = new Set<string>();
+const REMEMBERED = 20_000;
+
+function remember(set: Set<string>, value: string): void {
+  if (set.size >= REMEMBERED) set.clear();
+  set.add(value);
+}
+
 /** Labels: qualified-name keys, label values. */
 export function validateLabels(r: Refusals, labels: unknown, path: DocPath): void {
-  for (const [k, v] of Object.entries(rec(labels) ?? {})) {
-    r.invalid(path, k, qualifiedNameErrors(k));
-    if (typeof v === "string") r.invalid([...path, k], v, labelValueErrors(v));
+  const map = rec(labels);
+  if (map === undefined) return;
+  for (const k in map) {
+    const v = map[k];
+    if (!validKeys.has(k)) {
+      const problems = qualifiedNameErrors(k);
+      if (problems.length === 0) remember(validKeys, k);
+      else r.invalid(path, k, problems);
+    }
+    if (typeof v === "string" && !validValues.has(v)) {
+      const problems = labelValueErrors(v);
+      if (problems.length === 0) remember(validValues, v);
+      else r.invalid([...path, k], v, problems);
+    }
   }
 }
 
@@ -98,7 +125,11 @@ export function validateMeta(r: Refusals, o: Obj, kind: string, namespaced: bool
 export function validateAnnotations(r: Refusals, annotations: unknown, path: DocPath): void {
   let size = 0;
   for (const [k, v] of Object.entries(rec(annotations) ?? {})) {
-    r.invalid(path, k, qualifiedNameErrors(k.toLowerCase()));
+    if (!validAnnotationKeys.has(k)) {
+      const problems = qualifiedNameErrors(k.toLowerCase());
+      if (problems.length === 0) remember(validAnnotationKeys, k);
+      else r.invalid(path, k, problems);
+    }
     size += k.length + (typeof v === "string" ? v.length : 0);
   }
   if (size > ANNOTATIONS_LIMIT) r.add(path, `Too long: may not be more than ${ANNOTATIONS_LIMIT} bytes`);

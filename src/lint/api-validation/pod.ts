@@ -82,6 +82,8 @@ function validateProbe(r: Refusals, p: unknown, path: DocPath, mustSucceedOnce: 
   // 0 is the zero value, defaulted to 1 before validation.
   if (mustSucceedOnce && success !== undefined && success !== 0 && success !== 1)
     r.invalid([...path, "successThreshold"], success, ["must be 1"]);
+  const exec = rec(probe["exec"]);
+  if (exec !== undefined && arr(exec["command"]).length === 0) r.required([...path, "exec", "command"]);
   const http = rec(probe["httpGet"]);
   if (http !== undefined) validatePortRef(r, http["port"], [...path, "httpGet", "port"]);
   const tcp = rec(probe["tcpSocket"]);
@@ -275,6 +277,16 @@ export function validatePodSpec(
       [...path, "restartPolicy"],
       `Unsupported value: ${shown(policy)}: supported values: ${restartPolicies.map((p) => shown(p)).join(", ")}`,
     );
+  const spreads = new Set<string>();
+  for (const [i, c] of arr(spec["topologySpreadConstraints"]).entries()) {
+    const key = `${str(rec(c)?.["topologyKey"]) ?? ""}, ${str(rec(c)?.["whenUnsatisfiable"]) ?? ""}`;
+    if (spreads.has(key))
+      r.add(
+        [...path, "topologySpreadConstraints", i, "{topologyKey, whenUnsatisfiable}"],
+        `Duplicate value: "{${key}}"`,
+      );
+    spreads.add(key);
+  }
   const grace = num(spec["terminationGracePeriodSeconds"]);
   if (grace !== undefined && grace < 0)
     r.invalid([...path, "terminationGracePeriodSeconds"], grace, ["must be greater than or equal to 0"]);
@@ -307,5 +319,7 @@ export function validatePodTemplate(
   const meta = rec(template["metadata"]) ?? {};
   validateLabels(r, meta["labels"], [...path, "metadata", "labels"]);
   validateAnnotations(r, meta["annotations"], [...path, "metadata", "annotations"]);
-  validatePodSpec(r, rec(template["spec"]) ?? {}, [...path, "spec"], restartPolicies, claims);
+  const spec = rec(template["spec"]);
+  if (spec === undefined) r.required([...path, "spec", "containers"]);
+  else validatePodSpec(r, spec, [...path, "spec"], restartPolicies, claims);
 }

@@ -13,8 +13,8 @@ import { fileURLToPath } from "node:url";
 import { ensureGoInstall } from "../test/tools/go-tools.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 30_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 100_000);
 const K8S = "v1.34.4";
 const KUBECONFORM = "v0.7.0";
 

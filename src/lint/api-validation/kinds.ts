@@ -11,6 +11,7 @@ import {
   dns1123SubdomainErrors,
   num,
   type Obj,
+  pathSegmentErrors,
   portNumErrors,
   qualifiedNameErrors,
   rec,
@@ -355,18 +356,11 @@ function validateHpa(r: Refusals, spec: Obj): void {
   if (!targetApi.includes("/") || targetApi.startsWith("/"))
     r.invalid(["spec", "scaleTargetRef", "apiVersion"], targetApi, ["apiVersion must specify API group"]);
   const targetKind = str(target["kind"]);
-  if (targetKind === "." || targetKind === "..")
-    r.invalid(["spec", "scaleTargetRef", "kind"], targetKind, [`may not be '${targetKind}'`]);
-  else if (targetKind !== undefined)
-    for (const c of ["/", "%"])
-      if (targetKind.includes(c))
-        r.invalid(["spec", "scaleTargetRef", "kind"], targetKind, [`may not contain '${c}'`]);
+  if (targetKind !== undefined)
+    r.invalid(["spec", "scaleTargetRef", "kind"], targetKind, pathSegmentErrors(targetKind));
   const targetName = str(target["name"]);
-  if (targetName !== undefined && targetName !== "") {
-    for (const c of ["/", "%"])
-      if (targetName.includes(c))
-        r.invalid(["spec", "scaleTargetRef", "name"], targetName, [`may not contain '${c}'`]);
-  }
+  if (targetName !== undefined && targetName !== "")
+    r.invalid(["spec", "scaleTargetRef", "name"], targetName, pathSegmentErrors(targetName));
   for (const [i, m] of arr(spec["metrics"]).entries()) {
     const metric = rec(m) ?? {};
     const mt = str(metric["type"]);
@@ -497,8 +491,7 @@ function validateBinding(r: Refusals, o: Obj): void {
   if (ref["name"] === "") r.required(["roleRef", "name"]);
   const refName = str(ref["name"]);
   if (refName !== undefined && refName !== "")
-    for (const c of ["/", "%"])
-      if (refName.includes(c)) r.invalid(["roleRef", "name"], refName, [`may not contain '${c}'`]);
+    r.invalid(["roleRef", "name"], refName, pathSegmentErrors(refName));
   if (ref["apiGroup"] !== undefined && ref["apiGroup"] !== "rbac.authorization.k8s.io")
     r.add(
       ["roleRef", "apiGroup"],

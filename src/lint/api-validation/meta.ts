@@ -5,6 +5,7 @@ import {
   dns1123SubdomainErrors,
   labelValueErrors,
   type Obj,
+  pathSegmentErrors,
   qualifiedNameErrors,
   rec,
   type Refusals,
@@ -14,13 +15,6 @@ import type { DocPath } from "../../spec/diagnostic.js";
 
 /** The total size of an object's annotations the API server allows (TotalAnnotationSizeLimitB). */
 const ANNOTATIONS_LIMIT = 256 * 1024;
-
-/** RBAC names are path segments (ValidateRBACName: path.IsValidPathSegmentName). */
-function pathSegmentErrors(name: string): string[] {
-  if (name === "." || name === "..") return [`may not be '${name}'`];
-  for (const c of ["/", "%"]) if (name.includes(c)) return [`may not contain '${c}'`];
-  return [];
-}
 
 /** The name format of each built-in kind, from the kind's own Validate<Kind>Name. */
 const NAME_RULES: Readonly<Record<string, (name: string) => string[]>> = {

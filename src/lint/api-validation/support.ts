@@ -62,6 +62,15 @@ export {
   qualifiedNameErrors,
 };
 
+/**
+ * A name that is one segment of an API path (path.IsValidPathSegmentName): RBAC names, the kind and
+ * name an HPA or a RoleBinding refers to. Each illegal part is a message of its own, as upstream.
+ */
+export function pathSegmentErrors(name: string): string[] {
+  if (name === "." || name === "..") return [`may not be '${name}'`];
+  return ["/", "%"].filter((c) => name.includes(c)).map((c) => `may not contain '${c}'`);
+}
+
 /** IANA_SVC_NAME: a port name (apimachinery IsValidPortName). */
 export function portNameErrors(name: string): string[] {
   const out: string[] = [];

@@ -14,6 +14,7 @@ import { lintInParallel } from "../io/lint-parallel.js";
 import { CONFIG_FILE, parseLintConfig } from "../lint/config.js";
 import { manifestObjectsOf, parseManifests } from "../lint/input.js";
 import { DEFAULT_SETTINGS, lintManifests } from "../lint/lint.js";
+import { customRule } from "../lint/custom.js";
 import { RULES } from "../lint/rules/index.js";
 import type { LintFinding, LintSettings, ManifestObject } from "../lint/types.js";
 import { formatLintJson, formatLintSarif, formatLintText } from "../report/lint-report.js";
@@ -94,17 +95,18 @@ export function addLintCommand(program: Command, term: Terminal, state: { code: 
 }
 
 async function lintCommand(term: Terminal, paths: readonly string[], opts: LintOptions): Promise<number> {
-  if (opts.listRules === true) {
-    for (const r of RULES)
-      term.out(`${r.id.padEnd(34)} ${r.severity.padEnd(8)} ${r.category.padEnd(13)} ${r.title}\n`);
-    return EXIT.ok;
-  }
-  if (paths.length === 0 && opts.spec === undefined)
+  if (opts.listRules !== true && paths.length === 0 && opts.spec === undefined)
     throw new UsageError("name the manifests to lint: files, directories or - for stdin (or --spec FILE)");
   if (opts.kustomize === true && opts.helm === true)
     throw new UsageError("--kustomize and --helm exclude each other");
   const settings = await settingsFrom(term, opts);
   if (settings === undefined) return EXIT.usage;
+  const rules = [...RULES, ...(settings.custom ?? []).map(customRule)];
+  if (opts.listRules === true) {
+    for (const r of rules)
+      term.out(`${r.id.padEnd(34)} ${r.severity.padEnd(8)} ${r.category.padEnd(13)} ${r.title}\n`);
+    return EXIT.ok;
+  }
   try {
     const sources: ManifestSource[] = [];
     if (opts.kustomize === true) for (const p of paths) sources.push(await buildKustomization(p));
@@ -146,7 +148,7 @@ async function lintCommand(term: Terminal, paths: readonly string[], opts: LintO
     if (opts.server === true)
       report = { ...report, findings: [...report.findings, ...(await serverFindings(opts, linted))] };
     if (opts.format === "json") term.out(formatLintJson(report));
-    else if (opts.format === "sarif") term.out(formatLintSarif(report, RULES, VERSION));
+    else if (opts.format === "sarif") term.out(formatLintSarif(report, rules, VERSION));
     else {
       // The text output quotes the source line of each finding: only the files with findings are read.
       const withFindings = new Set(report.findings.map((f) => f.position?.file));

@@ -3,6 +3,7 @@ import { error, type Diagnostic } from "../spec/diagnostic.js";
 import { parsePositioned } from "../spec/source.js";
 import { didYouMean } from "../spec/suggest.js";
 import { issuesToDiagnostics } from "../spec/zod-issues.js";
+import { customRuleSchema } from "./custom.js";
 import { DEFAULT_SETTINGS } from "./lint.js";
 import { RULES } from "./rules/index.js";
 import type { LintSettings } from "./types.js";
@@ -23,6 +24,8 @@ export const lintConfigSchema = z.strictObject({
   podSecurity: z.enum(["privileged", "baseline", "restricted"]).optional(),
   /** Per rule: a level, or an object with `level` and the rule's options. */
   rules: z.record(z.string(), z.union([level, z.looseObject({ level: level.optional() })])).optional(),
+  /** The team's own rules: see docs/lint.md "Team rules". */
+  custom: z.array(customRuleSchema).optional(),
 });
 
 /** Reads a lint config file: the settings it gives, and every problem with file:line:col. */
@@ -44,8 +47,39 @@ export function parseLintConfig(
       diagnostics: issuesToDiagnostics(result.error.issues, lintConfigSchema, data).map(at),
     };
   const cfg = result.data;
-  const ids = RULES.map((r) => r.id);
+  const builtIn = RULES.map((r) => r.id);
   const diagnostics: Diagnostic[] = [];
+  const custom = cfg.custom ?? [];
+  custom.forEach((c, i) => {
+    const clash = builtIn.includes(c.id)
+      ? "a built-in rule has this id"
+      : custom.findIndex((d) => d.id === c.id) < i
+        ? "an earlier custom rule has this id"
+        : undefined;
+    if (clash !== undefined)
+      diagnostics.push(
+        at(
+          error(
+            "lint-config/duplicate-rule",
+            ["custom", i, "id"],
+            `${clash}: '${c.id}'`,
+            "give the rule an id of its own",
+          ),
+        ),
+      );
+    if (c.require === undefined && c.forbid === undefined)
+      diagnostics.push(
+        at(
+          error(
+            "lint-config/empty-rule",
+            ["custom", i],
+            `custom rule '${c.id}' checks nothing`,
+            "give it `require:` or `forbid:` checks",
+          ),
+        ),
+      );
+  });
+  const ids = [...builtIn, ...custom.map((c) => c.id)];
   const levels: Record<string, "off" | "error" | "warning"> = {};
   const options: Record<string, Record<string, unknown>> = {};
   for (const [id, value] of Object.entries(cfg.rules ?? {})) {
@@ -75,6 +109,7 @@ export function parseLintConfig(
       options,
       kubeVersion: cfg.kubeVersion ?? DEFAULT_SETTINGS.kubeVersion,
       podSecurity: cfg.podSecurity ?? DEFAULT_SETTINGS.podSecurity,
+      ...(custom.length > 0 ? { custom } : {}),
     },
     diagnostics,
   };

@@ -1,3 +1,5 @@
+import { customRule } from "./custom.js";
+import { type ExternalReferences, externalReferences } from "./references.js";
 import type { DocPath, Severity } from "../spec/diagnostic.js";
 import { WAIVE_ANNOTATION_PREFIX } from "../render/labels.js";
 import { annotationsOf, sameItems } from "./object.js";
@@ -38,6 +40,11 @@ export interface LintReport {
     readonly kind: string;
     readonly count: number;
   }[];
+  /**
+   * Secrets and ConfigMaps (`namespace/name`) that pods read and the input does not hold: their keys
+   * were not checked. `kubeship` when kubeship wrote the pods (its deploy creates the Secrets).
+   */
+  readonly external?: ExternalReferences;
 }
 
 /** What lint reads: objects, and the findings made while reading them (syntax errors). */
@@ -58,6 +65,8 @@ export function lintManifests(
   schemas: readonly SchemaSet[],
   { rules = RULES, reported }: { rules?: readonly Rule[]; reported?: (o: ManifestObject) => boolean } = {},
 ): LintReport {
+  if (settings.custom !== undefined && settings.custom.length > 0)
+    rules = [...rules, ...settings.custom.map(customRule)];
   const crdSchemas = schemasFromCrds(input.objects);
   const allSchemas = crdSchemas === undefined ? schemas : [...schemas, crdSchemas];
   const findings: LintFinding[] = [];
@@ -104,11 +113,13 @@ export function lintManifests(
     }
   }
   const unvalidated = unvalidatedKinds(input.objects, allSchemas, reported);
+  const external = externalReferences(input.objects, reported);
   return {
     findings: sortFindings(findings),
     waived: sortWaivers(waived),
     objects: input.objects.length,
     ...(unvalidated.length > 0 ? { unvalidated } : {}),
+    ...(hasExternal(external) ? { external } : {}),
   };
 }
 
@@ -169,12 +180,24 @@ export function mergeReports(reports: readonly LintReport[]): LintReport {
     for (const w of r.waived)
       waived.set(`${w.rule}|${w.object.kind}|${w.object.namespace ?? ""}|${w.object.name}|${w.reason}`, w);
   const unvalidated = mergeUnvalidated(reports.flatMap((r) => r.unvalidated ?? []));
+  const union = (pick: (e: ExternalReferences) => readonly string[]): string[] =>
+    [...new Set(reports.flatMap((r) => (r.external === undefined ? [] : pick(r.external))))].sort();
+  const external: ExternalReferences = {
+    secrets: union((e) => e.secrets),
+    configMaps: union((e) => e.configMaps),
+    kubeship: reports.some((r) => r.external?.kubeship === true),
+  };
   return {
     findings: sortFindings(reports.flatMap((r) => r.findings)),
     waived: sortWaivers([...waived.values()]),
     objects: reports.reduce((a, r) => a + r.objects, 0),
     ...(unvalidated.length > 0 ? { unvalidated } : {}),
+    ...(hasExternal(external) ? { external } : {}),
   };
+}
+
+function hasExternal(e: ExternalReferences): boolean {
+  return e.secrets.length > 0 || e.configMaps.length > 0;
 }
 
 function cmp(a: string, b: string): number {

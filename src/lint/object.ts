@@ -3,7 +3,7 @@ import type { KubeObject } from "./types.js";
 
 // The generic accessors live in spec/plain-data.ts (shared with simulate, import and deploy); lint's
 // rules import them from here with the two that know Kubernetes metadata.
-export { asArray, asRecord, asString, field, fieldAt, stringMap } from "../spec/plain-data.js";
+export { asArray, asNumber, asRecord, asString, field, fieldAt, stringMap } from "../spec/plain-data.js";
 
 /** Whether two lists hold the same items (the same objects, not equal ones) in the same order. */
 export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {

@@ -375,7 +375,9 @@ export function lintShard(
     return home === undefined ? reportsClusterScoped : owned.has(home);
   };
   const report = lintManifests(input, settings, schemas, { reported: keep });
+  // The notes (kinds without a schema, references outside the input) already count only kept objects.
   return {
+    ...report,
     findings: report.findings.filter((f) => keep(f.object)),
     waived: report.waived.filter((w) => keep(w.object)),
     objects: input.objects.filter(keep).length,

@@ -1,5 +1,6 @@
 import type { Diagnostic, DocPath, Severity } from "../spec/diagnostic.js";
 import type { SourceLocator } from "../spec/source.js";
+import type { CustomRuleSpec } from "./custom.js";
 import type { SchemaSet } from "./schema/compact.js";
 
 /** A Kubernetes object as lint reads it: plain JSON data. */
@@ -30,6 +31,8 @@ export interface LintSettings {
   readonly kubeVersion: string;
   /** The Pod Security Standards level checked where no Namespace label says otherwise. @default "baseline" */
   readonly podSecurity: "privileged" | "baseline" | "restricted";
+  /** The team's own rules, from `custom:` in the config file. */
+  readonly custom?: readonly CustomRuleSpec[];
 }
 
 /** Everything a rule sees: all objects at once, indexed. */
@@ -68,7 +71,9 @@ export type RuleCategory =
   | "rbac"
   | "secrets"
   | "consistency"
-  | "metadata";
+  | "metadata"
+  /** A team's own rules, from the config file. */
+  | "team";
 
 /** A lint rule: a stable id, a default level, the text of its docs page, examples and the check. */
 export interface Rule {

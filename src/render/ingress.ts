@@ -1,7 +1,7 @@
 import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import type { Workload } from "../model/app-model.js";
 import { type RenderContext, servicePortName } from "./context.js";
-import { objectLabels } from "./labels.js";
+import { objectLabels, WAIVE_ANNOTATION_PREFIX } from "./labels.js";
 
 /** cert-manager's annotation that asks a ClusterIssuer for the certificate. https://cert-manager.io/docs/usage/ingress/ */
 export const CERT_MANAGER_ISSUER_ANNOTATION = "cert-manager.io/cluster-issuer";
@@ -31,6 +31,11 @@ export function renderIngresses(ctx: RenderContext): (IIngress & { metadata: { n
     .map(([name, ws, protocolAnnotations]) => {
       const annotations: Record<string, string> = { ...model.ingress.annotations, ...protocolAnnotations };
       if (model.ingress.tls !== undefined) annotations[CERT_MANAGER_ISSUER_ANNOTATION] = model.ingress.tls;
+      if (model.ingress.tls === undefined || model.domain === undefined)
+        annotations[`${WAIVE_ANNOTATION_PREFIX}ingress-tls`] =
+          model.domain === undefined
+            ? "the spec names no domain, so there is no host to hold a certificate for: TLS ends in front of the ingress controller, or the traffic is plain HTTP"
+            : "the spec's ingress names no TLS issuer (ingress.tls): TLS ends in front of the ingress controller, or the traffic is plain HTTP";
       const paths = [...ws]
         .sort((a, b) => ((a.route ?? "") < (b.route ?? "") ? -1 : 1))
         .map((w) => ({

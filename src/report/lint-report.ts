@@ -45,7 +45,22 @@ export function formatLintText(report: LintReport, options: LintTextOptions = {}
     lines.push(
       `not validated (no schema; lint them with their CRD in the input): ${report.unvalidated.map((u) => `${u.kind} ${u.apiVersion} (${u.count})`).join(", ")}`,
     );
+  const external = report.external;
+  if (external !== undefined) {
+    const list = (what: string, names: readonly string[]): string[] =>
+      names.length === 0 ? [] : [`${what} ${shortList(names)}`];
+    lines.push(
+      `not in the input (their keys were not checked${external.kubeship ? "; `kubeship deploy` creates the Secrets it generates" : ""}): ${[...list("Secrets", external.secrets), ...list("ConfigMaps", external.configMaps)].join("; ")}`,
+    );
+  }
   return `${lines.join("\n")}\n`;
+}
+
+/** Up to five names, then how many more. */
+function shortList(names: readonly string[]): string {
+  return names.length <= 5
+    ? names.join(", ")
+    : `${names.slice(0, 5).join(", ")} and ${names.length - 5} more`;
 }
 
 /** `12 objects: 2 errors, 3 warnings, 1 waived`. */
@@ -80,6 +95,7 @@ export function formatLintJson(report: LintReport): string {
         warnings: report.findings.length - errors,
         waived: report.waived.length,
         ...(report.unvalidated === undefined ? {} : { unvalidated: report.unvalidated }),
+        ...(report.external === undefined ? {} : { external: report.external }),
       },
     },
     null,

@@ -20,6 +20,11 @@ export function asString(v: unknown): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
+/** The value as a finite number, or undefined. */
+export function asNumber(v: unknown): number | undefined {
+  return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+}
+
 type Key = string | number;
 
 /**

@@ -20,6 +20,7 @@ import { hpaTarget } from "./hpa-target.js";
 import { hpaVpaConflict } from "./hpa-vpa-conflict.js";
 import { imageTagRule } from "./image-tag.js";
 import { ingressBackend } from "./ingress-backend.js";
+import { ingressTls } from "./ingress-tls.js";
 import { livenessProbe } from "./liveness-probe.js";
 import { memoryLimit } from "./memory-limit.js";
 import { networkPolicyBlocksDependency } from "./network-policy-blocks-dependency.js";
@@ -34,6 +35,7 @@ import { podSpreading } from "./pod-spreading.js";
 import { privilegeEscalation } from "./privilege-escalation.js";
 import { privileged } from "./privileged.js";
 import { probePort } from "./probe-port.js";
+import { probesIdentical } from "./probes-identical.js";
 import { rbacEscalation } from "./rbac-escalation.js";
 import { rbacPodExec } from "./rbac-pod-exec.js";
 import { rbacReadSecrets } from "./rbac-read-secrets.js";
@@ -94,6 +96,7 @@ export const RULES: readonly Rule[] = sortRules([
   hpaVpaConflict,
   imageTagRule,
   ingressBackend,
+  ingressTls,
   livenessProbe,
   memoryLimit,
   networkPolicyBlocksDependency,
@@ -108,6 +111,7 @@ export const RULES: readonly Rule[] = sortRules([
   privilegeEscalation,
   privileged,
   probePort,
+  probesIdentical,
   rbacEscalation,
   rbacPodExec,
   rbacReadSecrets,

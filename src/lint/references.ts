@@ -30,50 +30,43 @@ export function externalReferences(
     if (reported?.(pod.target) === false) continue;
     const ns = pod.target.namespace ?? "";
     let missing = false;
-    for (const [kind, name] of podReferences(pod)) {
-      if (have.has(`${kind}/${ns}/${name}`)) continue;
+    podReferences(pod, (kind, name) => {
+      if (have.has(`${kind}/${ns}/${name}`)) return;
       (kind === "Secret" ? secrets : configMaps).add(ns === "" ? name : `${ns}/${name}`);
       missing = true;
-    }
+    });
     if (missing && labelsOf(pod.target.object)[MANAGED_BY_LABEL] === "kubeship") kubeship = true;
   }
   return { secrets: [...secrets].sort(), configMaps: [...configMaps].sort(), kubeship };
 }
 
-/** The required Secret and ConfigMap names one pod template reads. */
-function* podReferences(pod: PodTemplate): Generator<["Secret" | "ConfigMap", string]> {
-  const required = (ref: unknown): string | undefined =>
-    field(ref, "optional") === true ? undefined : asString(field(ref, "name"));
+/** The required Secret and ConfigMap names one pod template reads (a callback: every pod, every rule run). */
+function podReferences(pod: PodTemplate, found: (kind: "Secret" | "ConfigMap", name: string) => void): void {
+  const required = (kind: "Secret" | "ConfigMap", ref: unknown, key = "name"): void => {
+    const r = asRecord(ref);
+    if (r === undefined || r.optional === true) return;
+    const name = asString(r[key]);
+    if (name !== undefined) found(kind, name);
+  };
   for (const list of ["initContainers", "containers"] as const)
     for (const c of asArray(pod.spec[list])) {
       for (const e of asArray(field(c, "env"))) {
         const from = asRecord(field(e, "valueFrom"));
         if (from === undefined) continue;
-        const s = required(from.secretKeyRef);
-        if (s !== undefined) yield ["Secret", s];
-        const m = required(from.configMapKeyRef);
-        if (m !== undefined) yield ["ConfigMap", m];
+        required("Secret", from.secretKeyRef);
+        required("ConfigMap", from.configMapKeyRef);
       }
       for (const e of asArray(field(c, "envFrom"))) {
-        const s = required(field(e, "secretRef"));
-        if (s !== undefined) yield ["Secret", s];
-        const m = required(field(e, "configMapRef"));
-        if (m !== undefined) yield ["ConfigMap", m];
+        required("Secret", field(e, "secretRef"));
+        required("ConfigMap", field(e, "configMapRef"));
       }
     }
   for (const v of asArray(pod.spec.volumes)) {
-    const secret = field(v, "secret");
-    if (secret !== undefined && field(secret, "optional") !== true) {
-      const name = asString(field(secret, "secretName"));
-      if (name !== undefined) yield ["Secret", name];
-    }
-    const cm = required(field(v, "configMap"));
-    if (cm !== undefined) yield ["ConfigMap", cm];
+    required("Secret", field(v, "secret"), "secretName");
+    required("ConfigMap", field(v, "configMap"));
     for (const source of asArray(field(v, "projected", "sources"))) {
-      const s = required(field(source, "secret"));
-      if (s !== undefined) yield ["Secret", s];
-      const m = required(field(source, "configMap"));
-      if (m !== undefined) yield ["ConfigMap", m];
+      required("Secret", field(source, "secret"));
+      required("ConfigMap", field(source, "configMap"));
     }
   }
 }

@@ -100,20 +100,37 @@ function checkPeer(r: Refusals, peer: unknown, path: DocPath): void {
  */
 export function validateEverywhere(r: Refusals, root: unknown, rootPath: DocPath, kind: string): void {
   // A stack, not recursion: a hostile manifest may nest thousands of levels deep.
-  const stack: [unknown, DocPath][] = [[root, rootPath]];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const [value, path] = item;
+  const stack: Place[] = [{ value: root, parent: undefined, key: "" }];
+  for (let place = stack.pop(); place !== undefined; place = stack.pop()) {
+    const value = place.value;
     if (Array.isArray(value)) {
       // Only objects and arrays hold what the checks look at: a list of strings is passed by.
       for (let i = value.length - 1; i >= 0; i--) {
         const item: unknown = value[i];
-        if (item !== null && typeof item === "object") stack.push([item, [...path, i]]);
+        if (item !== null && typeof item === "object") stack.push({ value: item, parent: place, key: i });
       }
       continue;
     }
     const o = rec(value);
-    if (o !== undefined) visit(r, o, path, kind, stack);
+    if (o !== undefined) visit(r, o, place, rootPath, kind, stack);
   }
+}
+
+/**
+ * Where the walk is: the value, and the way back to the root. The path of a field is made only when
+ * something is reported or looks at it: most fields are leaves that pass, and this walk sees every
+ * field of every object lint reads.
+ */
+interface Place {
+  readonly value: unknown;
+  readonly parent: Place | undefined;
+  readonly key: string | number;
+}
+
+function pathOf(place: Place, rootPath: DocPath): DocPath {
+  const keys: (string | number)[] = [];
+  for (let p: Place | undefined = place; p?.parent !== undefined; p = p.parent) keys.push(p.key);
+  return [...rootPath, ...keys.reverse()];
 }
 
 /** String fields some check looks at; every other string is passed by. */
@@ -149,19 +166,26 @@ const UNSIGNED_IDS: ReadonlySet<string> = new Set([
   "supplementalGroups",
 ]);
 
-// The path of a field is made only when something is reported or walked into: most fields are
-// leaves that pass, and this walk sees every field of every object lint reads.
-function visit(r: Refusals, o: Obj, path: DocPath, kind: string, stack: [unknown, DocPath][]): void {
+function visit(r: Refusals, o: Obj, place: Place, rootPath: DocPath, kind: string, stack: Place[]): void {
   for (const k in o) {
     const v = o[k];
-    if (typeof v === "number") checkNumber(r, path, k, v);
-    else if (typeof v === "string") {
-      if (STRING_KEYS.has(k)) checkString(r, path, k, v, kind);
+    if (typeof v === "number") {
+      if (numberRefused(k, v)) checkNumber(r, pathOf(place, rootPath), k, v);
+    } else if (typeof v === "string") {
+      if (STRING_KEYS.has(k)) checkString(r, pathOf(place, rootPath), k, v, kind);
     } else if (v !== null && typeof v === "object") {
-      if (OBJECT_KEYS.has(k)) checkObject(r, path, k, v, kind);
-      stack.push([v, [...path, k]]);
+      if (OBJECT_KEYS.has(k)) checkObject(r, pathOf(place, rootPath), k, v, kind);
+      stack.push({ value: v, parent: place, key: k });
     }
   }
+}
+
+/** Whether `checkNumber` has something to say (the common case, a number that passes, costs no path). */
+function numberRefused(k: string, n: number): boolean {
+  return (
+    (Number.isInteger(n) && !INT64_FIELDS.has(k) && (n > INT32_MAX || n < -INT32_MAX - 1)) ||
+    (UNSIGNED_IDS.has(k) && (n < 0 || n > INT32_MAX))
+  );
 }
 
 function checkNumber(r: Refusals, path: DocPath, k: string, n: number): void {

@@ -42,11 +42,10 @@ function patience(probe: Readonly<Record<string, unknown>>): number {
   return (asNumber(probe.periodSeconds) ?? 10) * (asNumber(probe.failureThreshold) ?? 3);
 }
 
-/** A handler as a string with sorted keys, so key order does not matter. */
+/** What a handler asks: the fields that make two handlers the same check (cheap: every container). */
 function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) =>
-    x !== null && typeof x === "object" && !Array.isArray(x)
-      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : x,
-  );
+  const h = asRecord(v);
+  if (h === undefined) return "";
+  const command = Array.isArray(h.command) ? h.command.join("\u0000") : "";
+  return `${String(h.path)} ${String(h.port)} ${String(h.host)} ${String(h.scheme)} ${String(h.service)} ${command}`;
 }

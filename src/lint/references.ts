@@ -29,13 +29,13 @@ export function externalReferences(
   for (const pod of podTemplates(objects)) {
     if (reported?.(pod.target) === false) continue;
     const ns = pod.target.namespace ?? "";
-    let missing = false;
+    const seen = { missing: false };
     podReferences(pod, (kind, name) => {
       if (have.has(`${kind}/${ns}/${name}`)) return;
       (kind === "Secret" ? secrets : configMaps).add(ns === "" ? name : `${ns}/${name}`);
-      missing = true;
+      seen.missing = true;
     });
-    if (missing && labelsOf(pod.target.object)[MANAGED_BY_LABEL] === "kubeship") kubeship = true;
+    if (seen.missing && labelsOf(pod.target.object)[MANAGED_BY_LABEL] === "kubeship") kubeship = true;
   }
   return { secrets: [...secrets].sort(), configMaps: [...configMaps].sort(), kubeship };
 }

@@ -129,7 +129,7 @@ interface Place {
 
 function pathOf(place: Place, rootPath: DocPath): DocPath {
   const keys: (string | number)[] = [];
-  for (let p: Place | undefined = place; p?.parent !== undefined; p = p.parent) keys.push(p.key);
+  for (let p = place; p.parent !== undefined; p = p.parent) keys.push(p.key);
   return [...rootPath, ...keys.reverse()];
 }
 

@@ -1,7 +1,7 @@
 // Generates schemas/kubernetes-<minor>.json (every built-in kind of each supported Kubernetes version)
 // and schemas/crds.json (the CRDs kubeship emits) in lint's compact format, from upstream sources
 // fetched through the Go module proxy: api/openapi-spec/swagger.json of k8s.io/kubernetes, the CRD
-// manifests of prometheus-operator, cert-manager and the Vertical Pod Autoscaler. Run with `npm run schemas`; the output is committed,
+// manifests of prometheus-operator, cert-manager, the Vertical Pod Autoscaler and Gateway API. Run with `npm run schemas`; the output is committed,
 // so lint needs no network. The versions below are the whole list: add one and run the script again.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -48,6 +48,17 @@ const CRD_SOURCES = [
     // The VerticalPodAutoscaler kubeship renders for autoscale.vertical (and its checkpoints).
     module: "k8s.io/autoscaler/vertical-pod-autoscaler@v1.5.1",
     files: ["deploy/vpa-v1-crd-gen.yaml"],
+  },
+  {
+    // Gateway API's standard channel: what `ingress.api: gateway` and `migrate-ingress` write.
+    module: "sigs.k8s.io/gateway-api@v1.6.3",
+    files: [
+      "config/crd/standard/gateway.networking.k8s.io_gatewayclasses.yaml",
+      "config/crd/standard/gateway.networking.k8s.io_gateways.yaml",
+      "config/crd/standard/gateway.networking.k8s.io_httproutes.yaml",
+      "config/crd/standard/gateway.networking.k8s.io_grpcroutes.yaml",
+      "config/crd/standard/gateway.networking.k8s.io_referencegrants.yaml",
+    ],
   },
 ];
 

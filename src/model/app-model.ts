@@ -159,6 +159,15 @@ export interface Backing {
   readonly placement: Placement;
 }
 
+/** The Gateway routes attach to, and whether kubeship writes it. */
+export interface GatewayRef {
+  readonly name: string;
+  readonly namespace: string;
+  readonly sectionName?: string;
+  /** Set when kubeship writes the Gateway: its GatewayClass. */
+  readonly create?: { readonly className: string };
+}
+
 /** The normalized application: every default applied, one dependency graph. */
 export interface AppModel {
   readonly app: string;
@@ -166,6 +175,10 @@ export interface AppModel {
   readonly environment?: string;
   readonly domain?: string;
   readonly ingress: {
+    /** Ingress objects, or Gateway API routes. */
+    readonly api: "ingress" | "gateway";
+    /** With `api: gateway`: the Gateway the routes attach to. */
+    readonly gateway?: GatewayRef;
     readonly className: string;
     readonly tls?: string;
     /** Where the ingress controller runs; undefined: allow any namespace in. */

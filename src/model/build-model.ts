@@ -5,12 +5,14 @@ import {
   formatPath,
   resultOf,
   type Result,
+  warning,
 } from "../spec/diagnostic.js";
 import { quantityValue } from "../spec/quantity.js";
 import type { AppSpec, AutoscaleSpec, HealthSpec, PermissionSpec, ResourcesSpec } from "../spec/schema.js";
 import type {
   AppModel,
   Autoscale,
+  GatewayRef,
   Backing,
   Health,
   Placement,
@@ -38,6 +40,7 @@ import {
   verticalOf,
   volumesOf,
 } from "./workload-features.js";
+import { translateAnnotations } from "./ingress-annotations.js";
 import { cycleDiagnostics, DependencyGraph, type DependencyEdge, type GraphNode } from "./graph.js";
 
 /**
@@ -152,18 +155,27 @@ export function buildModel(
 
   const graph = buildGraph(spec, workloads, backings);
   diagnostics.push(...cycleDiagnostics(graph));
+  if (spec.ingress?.api === "gateway")
+    for (const u of translateAnnotations(spec.ingress.annotations ?? {}).untranslated)
+      diagnostics.push(
+        warning(
+          "spec/annotation-without-gateway-equivalent",
+          ["ingress", "annotations", u.key],
+          `${u.key} has no Gateway API equivalent and is not written: ${u.why}`,
+          "configure it in the gateway implementation, or remove it",
+        ),
+      );
   const model: AppModel = {
     app: spec.app,
     namespace: spec.namespace ?? spec.app,
     ...(environment === undefined ? {} : { environment }),
     ...(spec.domain === undefined ? {} : { domain: spec.domain }),
     ingress: {
+      api: spec.ingress?.api ?? "ingress",
+      ...gatewayOf(spec),
       className: spec.ingress?.className ?? DEFAULT_INGRESS_CLASS,
       ...(spec.ingress?.tls === undefined ? {} : { tls: spec.ingress.tls }),
-      ...controllerNamespace(
-        spec.ingress?.controllerNamespace,
-        spec.ingress?.className ?? DEFAULT_INGRESS_CLASS,
-      ),
+      ...controllerNamespace(spec),
       annotations: sortRecord(spec.ingress?.annotations ?? {}),
     },
     config: stringRecord(spec.config),
@@ -232,12 +244,39 @@ export function modelBackings(spec: AppSpec): Backing[] {
   }));
 }
 
-function controllerNamespace(
-  explicit: string | undefined,
-  className: string,
-): { controllerNamespace?: string } {
-  const ns = explicit ?? INGRESS_CONTROLLER_NAMESPACES[className];
+/**
+ * Where the traffic to routed services comes from, for their NetworkPolicies: the namespace given,
+ * else the usual one of the IngressClass's controller, else (Gateway API) the namespace of a Gateway
+ * kubeship does not write (its proxies run there in most implementations; a Gateway kubeship writes
+ * has a policy of its own for its proxies, see render/network-policy.ts).
+ */
+function controllerNamespace(spec: AppSpec): { controllerNamespace?: string } {
+  const i = spec.ingress;
+  const gw = gatewayOf(spec).gateway;
+  const ns =
+    i?.controllerNamespace ??
+    (i?.api === "gateway"
+      ? gw?.create === undefined
+        ? gw?.namespace
+        : undefined
+      : INGRESS_CONTROLLER_NAMESPACES[i?.className ?? DEFAULT_INGRESS_CLASS]);
   return ns === undefined ? {} : { controllerNamespace: ns };
+}
+
+/** The Gateway of `api: gateway` (its name and namespace defaulted); none for Ingress. */
+function gatewayOf(spec: AppSpec): { gateway?: GatewayRef } {
+  const i = spec.ingress;
+  if (i?.api !== "gateway") return {};
+  const g = i.gateway ?? {};
+  const ns = spec.namespace ?? spec.app;
+  return {
+    gateway: {
+      name: g.name ?? spec.app,
+      namespace: g.namespace ?? ns,
+      ...(g.sectionName === undefined ? {} : { sectionName: g.sectionName }),
+      ...(g.create === undefined ? {} : { create: { className: g.create.className } }),
+    },
+  };
 }
 
 function buildGraph(

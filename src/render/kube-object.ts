@@ -42,6 +42,9 @@ export const KIND_ORDER: readonly string[] = [
   "VerticalPodAutoscaler",
   "PodDisruptionBudget",
   "Ingress",
+  "Gateway",
+  "HTTPRoute",
+  "GRPCRoute",
   "ServiceMonitor",
   "PrometheusRule",
 ];

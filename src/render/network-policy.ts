@@ -3,8 +3,10 @@ import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/Netw
 import type {
   INetworkPolicyEgressRule,
   INetworkPolicyIngressRule,
+  INetworkPolicyPeer,
   INetworkPolicyPort,
 } from "kubernetes-models/networking.k8s.io/v1";
+import { GATEWAY_NAME_LABEL } from "./gateway-routes.js";
 import { isExternal } from "../catalog/catalog.js";
 import type { BackingRuntime } from "../catalog/types.js";
 import type { AppModel } from "../model/app-model.js";
@@ -37,6 +39,7 @@ export function renderNetworkPolicies(ctx: RenderContext): NamedPolicy[] {
       { to: [DNS_PEER], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] },
     ]),
   ];
+  out.push(...gatewayProxyPolicy(model));
   for (const w of model.workloads) {
     const ingress: INetworkPolicyIngressRule[] = [];
     const ports = w.port === undefined ? [] : [tcp(w.port)];
@@ -151,11 +154,36 @@ function scraperPeer(model: AppModel): { namespaceSelector: { matchLabels?: Reco
     : { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } };
 }
 
-function controllerPeer(model: AppModel): { namespaceSelector: { matchLabels?: Record<string, string> } } {
+/**
+ * Where routed traffic comes from: the ingress controller's namespace (any namespace when it is not
+ * known), or, for a Gateway kubeship writes, the pods its implementation runs for it (labelled with
+ * the Gateway's name, GEP-1762), in the Gateway's namespace.
+ */
+function controllerPeer(model: AppModel): INetworkPolicyPeer {
   const ns = model.ingress.controllerNamespace;
+  const gw = model.ingress.gateway;
+  if (ns === undefined && gw?.create !== undefined) {
+    const pods = { podSelector: { matchLabels: { [GATEWAY_NAME_LABEL]: gw.name } } };
+    return gw.namespace === model.namespace
+      ? pods
+      : { ...pods, namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": gw.namespace } } };
+  }
   return ns === undefined
     ? { namespaceSelector: {} }
     : { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } };
+}
+
+/**
+ * For a Gateway kubeship writes in the app's namespace, whose default-deny would also hold its
+ * proxies: they take traffic from anywhere and reach their own control plane, whose namespace and
+ * ports depend on the implementation, so the policy allows both; the routed services still admit
+ * only the proxies.
+ */
+function gatewayProxyPolicy(model: AppModel): NamedPolicy[] {
+  const gw = model.ingress.gateway;
+  if (gw?.create === undefined || gw.namespace !== model.namespace) return [];
+  if (!model.workloads.some((w) => w.route !== undefined && w.port !== undefined)) return [];
+  return [policy(model, `${model.app}-gateway`, { [GATEWAY_NAME_LABEL]: gw.name }, [{}], [{}])];
 }
 
 function policy(

@@ -10,6 +10,7 @@ import {
   labelValueErrors,
   qualifiedNameErrors,
 } from "./k8s-names.js";
+import { checkRouting } from "./check-routing.js";
 import { checkWorkloadFeatures } from "./check-workload-features.js";
 import { didYouMean } from "./suggest.js";
 
@@ -161,7 +162,12 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
           "serve /metrics on a port of its own and name it in metrics.port",
         ),
       );
-    if (s.protocol === "grpc" && s.route !== undefined && spec.ingress?.tls === undefined)
+    if (
+      s.protocol === "grpc" &&
+      s.route !== undefined &&
+      spec.ingress?.tls === undefined &&
+      spec.ingress?.api !== "gateway"
+    )
       out.push(
         warning(
           "spec/grpc-route-without-tls",
@@ -333,6 +339,7 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
       ),
     );
   checkWorkloadFeatures(out, spec);
+  checkRouting(out, spec);
   if (!domainNeeded && spec.domain !== undefined)
     out.push(
       warning(

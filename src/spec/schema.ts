@@ -308,8 +308,38 @@ export const volume = z
   })
   .strict();
 
+const gateway = z
+  .object({
+    name: z
+      .string()
+      .optional()
+      .describe("The Gateway the routes attach to @default the app's name, when `create` is given"),
+    namespace: z.string().optional().describe("Its namespace @default the app's namespace"),
+    sectionName: z
+      .string()
+      .optional()
+      .describe("One listener of the Gateway to attach to @default every listener that allows the routes"),
+    create: z
+      .object({
+        className: z.string().describe("The GatewayClass of the Gateway kubeship writes (eg, istio, nginx, cilium ...)"),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "Write the Gateway too: an HTTPS listener with cert-manager's certificate when `tls` names an issuer, and an HTTP listener that redirects to it",
+      ),
+  })
+  .strict();
+
 const ingress = z
   .object({
+    api: z
+      .enum(["ingress", "gateway"])
+      .optional()
+      .describe(
+        "ingress: Ingress objects for `className`; gateway: Gateway API routes (HTTPRoute, GRPCRoute) attached to `gateway` @default ingress",
+      ),
+    gateway: gateway.optional().describe("With api: gateway, the Gateway the routes attach to"),
     className: z.string().optional().describe("@default nginx"),
     tls: z.string().optional().describe("cert-manager ClusterIssuer: enables TLS on `domain`"),
     annotations: z.record(z.string(), z.string()).optional(),

@@ -73,9 +73,11 @@ const NO_EQUIVALENT: Readonly<Record<string, string>> = {
   "session-cookie-max-age": "see affinity",
   "use-regex":
     "regular-expression paths are implementation-specific in Gateway API (RegularExpression match): rewrite the paths as prefixes",
-  "configuration-snippet": "raw NGINX configuration has no equivalent (and is a security risk): rewrite it as routes and filters",
-  "server-snippet": "raw NGINX configuration has no equivalent (and is a security risk): rewrite it as routes and filters",
-  "canary": "canary Ingresses become weighted backendRefs in one route: merge the canary Ingress by hand",
+  "configuration-snippet":
+    "raw NGINX configuration has no equivalent (and is a security risk): rewrite it as routes and filters",
+  "server-snippet":
+    "raw NGINX configuration has no equivalent (and is a security risk): rewrite it as routes and filters",
+  canary: "canary Ingresses become weighted backendRefs in one route: merge the canary Ingress by hand",
   "canary-weight": "see canary",
   "canary-by-header": "see canary (a header match on a second rule)",
   "ssl-passthrough": "TLS passthrough is a TLSRoute on a listener in Passthrough mode: write it by hand",
@@ -87,7 +89,8 @@ const NO_EQUIVALENT: Readonly<Record<string, string>> = {
   "enable-access-log": "access logs are the implementation's settings",
   "enable-opentelemetry": "tracing is the implementation's settings",
   "service-upstream": "Gateway API implementations choose how they reach a Service's endpoints",
-  "x-forwarded-prefix": "no standard field: a RequestHeaderModifier filter can set the header to a fixed value",
+  "x-forwarded-prefix":
+    "no standard field: a RequestHeaderModifier filter can set the header to a fixed value",
   "app-root": "a redirect of / only: write a rule for path / (Exact) with a RequestRedirect filter",
 };
 
@@ -117,7 +120,8 @@ export function translateAnnotations(annotations: Readonly<Record<string, string
     const v = take(n);
     if (v === undefined) return [];
     const s = seconds(v);
-    if (s === undefined) untranslated.push({ key: `${NGINX_PREFIX}${n}`, why: `'${v}' is not a number of seconds` });
+    if (s === undefined)
+      untranslated.push({ key: `${NGINX_PREFIX}${n}`, why: `'${v}' is not a number of seconds` });
     return s === undefined ? [] : [Number(v)];
   });
   if (timeouts.length > 0) backendRequest = `${Math.max(...timeouts)}s`;
@@ -130,7 +134,8 @@ export function translateAnnotations(annotations: Readonly<Record<string, string
         key: `${NGINX_PREFIX}rewrite-target`,
         why: "a rewrite with regular-expression captures has no Gateway API form: use prefix paths and ReplacePrefixMatch",
       });
-    else if (target.startsWith("/")) rewrite = { path: { type: "ReplacePrefixMatch", replacePrefixMatch: target } };
+    else if (target.startsWith("/"))
+      rewrite = { path: { type: "ReplacePrefixMatch", replacePrefixMatch: target } };
     else untranslated.push({ key: `${NGINX_PREFIX}rewrite-target`, why: `'${target}' is not a path` });
   }
   if (vhost !== undefined) rewrite = { ...rewrite, hostname: vhost };
@@ -178,16 +183,25 @@ export function translateAnnotations(annotations: Readonly<Record<string, string
       why: "TLS to the backend is a BackendTLSPolicy (with the backend's CA and hostname): write it by hand",
     });
   } else if (protocol !== undefined && protocol !== "HTTP")
-    untranslated.push({ key: `${NGINX_PREFIX}backend-protocol`, why: `${protocol} backends have no Gateway API route` });
+    untranslated.push({
+      key: `${NGINX_PREFIX}backend-protocol`,
+      why: `${protocol} backends have no Gateway API route`,
+    });
 
   for (const key of Object.keys(annotations).sort()) {
     if (handled.has(key)) continue;
     if (key.startsWith(NGINX_PREFIX)) {
       const name = key.slice(NGINX_PREFIX.length);
-      untranslated.push({ key, why: NO_EQUIVALENT[name] ?? "an ingress-nginx setting with no Gateway API equivalent" });
+      untranslated.push({
+        key,
+        why: NO_EQUIVALENT[name] ?? "an ingress-nginx setting with no Gateway API equivalent",
+      });
     } else if (key === "kubernetes.io/ingress.class") continue;
     else if (key === "cert-manager.io/cluster-issuer" || key === "cert-manager.io/issuer")
-      untranslated.push({ key, why: "cert-manager reads it from the Gateway: put it on the Gateway's metadata" });
+      untranslated.push({
+        key,
+        why: "cert-manager reads it from the Gateway: put it on the Gateway's metadata",
+      });
     else untranslated.push({ key, why: "not an ingress-nginx annotation: check what reads it" });
   }
   untranslated.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -47,7 +47,11 @@ export function renderGatewayRoutes(ctx: RenderContext): GatewayObject[] {
     .sort((a, b) => ((a.route ?? "") < (b.route ?? "") ? -1 : 1));
   if (routed.length === 0) return [];
   const tls = servesTls(ctx, gw);
-  const parent = parentRef(ctx, gw, gw.create === undefined ? gw.sectionName : tls ? HTTPS_LISTENER : HTTP_LISTENER);
+  const parent = parentRef(
+    ctx,
+    gw,
+    gw.create === undefined ? gw.sectionName : tls ? HTTPS_LISTENER : HTTP_LISTENER,
+  );
   const hostnames = model.domain === undefined ? {} : { hostnames: [model.domain] };
   const translation = translateAnnotations(model.ingress.annotations);
   const out: GatewayObject[] = [];
@@ -90,7 +94,9 @@ export function renderGatewayRoutes(ctx: RenderContext): GatewayObject[] {
       spec: {
         parentRefs: [parentRef(ctx, gw, HTTP_LISTENER)],
         ...hostnames,
-        rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+        rules: [
+          { filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] },
+        ],
       },
     });
   }
@@ -139,7 +145,9 @@ function httpRule(w: Workload, t: AnnotationTranslation): IHTTPRouteRule {
  * A gRPC service's route as a GRPCRoute match: `/` is every method, `/pkg.Service` one service,
  * `/pkg.Service/Method` one method (the spec check refuses any other form).
  */
-export function grpcMatches(route: string): { matches?: { method: { type: "Exact"; service: string; method?: string } }[] } {
+export function grpcMatches(route: string): {
+  matches?: { method: { type: "Exact"; service: string; method?: string } }[];
+} {
   const parts = route.split("/").filter((p) => p !== "");
   const [service, method] = parts;
   if (service === undefined) return {};
@@ -169,7 +177,10 @@ function gatewayObject(ctx: RenderContext, gw: GatewayRef, tls: boolean): Named<
             protocol: "HTTPS",
             port: 443,
             ...host,
-            tls: { mode: "Terminate" as const, certificateRefs: [{ kind: "Secret", name: tlsSecretName(model.app) }] },
+            tls: {
+              mode: "Terminate" as const,
+              certificateRefs: [{ kind: "Secret", name: tlsSecretName(model.app) }],
+            },
             allowedRoutes,
           },
         ]

@@ -31,6 +31,9 @@ export function renderIngresses(ctx: RenderContext): (IIngress & { metadata: { n
     .map(([name, ws, protocolAnnotations]) => {
       const annotations: Record<string, string> = { ...model.ingress.annotations, ...protocolAnnotations };
       if (model.ingress.tls !== undefined) annotations[CERT_MANAGER_ISSUER_ANNOTATION] = model.ingress.tls;
+      if (model.ingress.className === "nginx")
+        annotations[`${WAIVE_ANNOTATION_PREFIX}ingress-nginx-retired`] =
+          "the spec asks for an Ingress of class nginx (ingress.api: ingress, the default); ingress.api: gateway writes Gateway API routes instead";
       if (model.ingress.tls === undefined || model.domain === undefined)
         annotations[`${WAIVE_ANNOTATION_PREFIX}ingress-tls`] =
           model.domain === undefined

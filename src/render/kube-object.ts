@@ -42,11 +42,12 @@ export const KIND_ORDER: readonly string[] = [
   "VerticalPodAutoscaler",
   "PodDisruptionBudget",
   "Ingress",
+  "ServiceMonitor",
+  "PrometheusRule",
+  // Gateway API routing (after the kinds before it, so that their file numbers stay as they were).
   "Gateway",
   "HTTPRoute",
   "GRPCRoute",
-  "ServiceMonitor",
-  "PrometheusRule",
 ];
 
 /** Sorts objects by apply order, then by name: the stable order of every output. */

@@ -321,7 +321,9 @@ const gateway = z
       .describe("One listener of the Gateway to attach to @default every listener that allows the routes"),
     create: z
       .object({
-        className: z.string().describe("The GatewayClass of the Gateway kubeship writes (eg, istio, nginx, cilium ...)"),
+        className: z
+          .string()
+          .describe("The GatewayClass of the Gateway kubeship writes (eg, istio, nginx, cilium ...)"),
       })
       .strict()
       .optional()

@@ -14,6 +14,7 @@ export const SPECS = [
   "examples/codeplatform.kubeship.yaml",
   "examples/medaudit.kubeship.yaml",
   "test/fixtures/kitchen-sink.kubeship.yaml",
+  "test/fixtures/gateway.kubeship.yaml",
 ] as const;
 
 /** Reads a file relative to the repository root. */

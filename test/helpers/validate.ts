@@ -9,6 +9,7 @@ const CRD_PACKAGES: Record<string, string> = {
   "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
   "cert-manager.io": "@kubernetes-models/cert-manager",
   "autoscaling.k8s.io": "@kubernetes-models/autoscaler",
+  "gateway.networking.k8s.io": "@kubernetes-models/gateway-api",
 };
 
 /** Validates an object against the kubernetes-models schema of its apiVersion and kind; returns the error text or undefined. */

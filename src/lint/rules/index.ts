@@ -20,6 +20,8 @@ import { hpaTarget } from "./hpa-target.js";
 import { hpaVpaConflict } from "./hpa-vpa-conflict.js";
 import { imageTagRule } from "./image-tag.js";
 import { ingressBackend } from "./ingress-backend.js";
+import { ingressNginxRetired } from "./ingress-nginx-retired.js";
+import { routeBackend, routeConflict, routeParent } from "./gateway-routes.js";
 import { ingressTls } from "./ingress-tls.js";
 import { livenessProbe } from "./liveness-probe.js";
 import { memoryLimit } from "./memory-limit.js";
@@ -96,6 +98,10 @@ export const RULES: readonly Rule[] = sortRules([
   hpaVpaConflict,
   imageTagRule,
   ingressBackend,
+  ingressNginxRetired,
+  routeBackend,
+  routeConflict,
+  routeParent,
   ingressTls,
   livenessProbe,
   memoryLimit,

@@ -8,10 +8,10 @@ import { schemaError } from "../helpers/validate.js";
 
 const FIXTURE = "test/fixtures/gateway.kubeship.yaml";
 
-function spec<T>(o: unknown, ...path: (string | number)[]): T {
+function spec(o: unknown, ...path: (string | number)[]): unknown {
   let cur = o;
   for (const k of path) cur = (cur as Record<string | number, unknown>)[k];
-  return cur as T;
+  return cur;
 }
 
 /** The fixture with its `ingress` replaced. */
@@ -132,7 +132,9 @@ describe("ingress.api: gateway", () => {
     if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
     const gw = find(r.value.objects, "Gateway", "storefront");
     expect(gw.metadata.namespace).toBe("edge");
-    expect(spec<{ allowedRoutes: unknown }[]>(gw, "spec", "listeners").map((l) => l.allowedRoutes)).toEqual([
+    expect(
+      (spec(gw, "spec", "listeners") as { allowedRoutes: unknown }[]).map((l) => l.allowedRoutes),
+    ).toEqual([
       {
         namespaces: {
           from: "Selector",

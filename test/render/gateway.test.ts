@@ -191,11 +191,8 @@ describe("ingress.api: gateway", () => {
     expect(r.diagnostics.map((d) => `${d.code} ${d.path.join(".")}`)).toEqual([
       "spec/annotation-without-gateway-equivalent ingress.annotations.nginx.ingress.kubernetes.io/proxy-body-size",
     ]);
-    const rule = spec<Record<string, unknown>[]>(
-      find(r.value.objects, "HTTPRoute", "storefront"),
-      "spec",
-      "rules",
-    )[0];
+    const rules = spec(find(r.value.objects, "HTTPRoute", "storefront"), "spec", "rules");
+    const rule = (rules as Record<string, unknown>[])[0];
     expect(rule?.["filters"]).toEqual([
       { type: "URLRewrite", urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/" } } },
     ]);

@@ -17,6 +17,7 @@ import { addDiagramCommand } from "./diagram-command.js";
 import { renderSpecFile, reportDiagnostics, type SpecOptions, specPathOf, withSpec } from "./spec-input.js";
 import { addRunbookCommand } from "./runbook-command.js";
 import { addImportCommand } from "./import-command.js";
+import { addMigrateIngressCommand } from "./migrate-ingress-command.js";
 import { EXIT, processTerminal, refuseToOverwrite, type Terminal, UsageError } from "./io.js";
 import { VERSION } from "./version.js";
 
@@ -85,6 +86,7 @@ export function buildProgram(term: Terminal, state: { code: number } = { code: E
   addDiagramCommand(program, term, state);
   addRunbookCommand(program, term, state);
   addImportCommand(program, term, state);
+  addMigrateIngressCommand(program, term, state);
   addDeployCommands(program, term, state);
 
   program

@@ -89,7 +89,9 @@ export function addDeployCommands(program: Command, term: Terminal, state: { cod
     });
 
   clusterOptions(
-    program.command("status").description("workloads ready/desired, autoscalers, recent warning events"),
+    program
+      .command("status")
+      .description("workloads ready/desired, autoscalers, Gateway API routes, recent warning events"),
   ).action(async (spec: string | undefined, opts: ClusterOptions) => {
     const { app, cluster } = await load(term, specPathOf(spec, opts), opts);
     const s = await appStatus(cluster, app.model);
@@ -100,6 +102,11 @@ export function addDeployCommands(program: Command, term: Terminal, state: { cod
       lines.push("", "AUTOSCALER                 REPLICAS (MIN-MAX)   METRICS");
       for (const h of s.autoscalers)
         lines.push(`${h.name.padEnd(26)} ${`${h.current} (${h.min}-${h.max})`.padEnd(20)} ${h.metrics}`);
+    }
+    if (s.routes.length > 0) {
+      lines.push("", "ROUTING                                    READY   STATE");
+      for (const r of s.routes)
+        lines.push(`${`${r.kind}/${r.name}`.padEnd(42)} ${(r.ready ? "yes" : "no").padEnd(7)} ${r.state}`);
     }
     if (s.warnings.length > 0) {
       lines.push("", "RECENT WARNINGS");

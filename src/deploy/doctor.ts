@@ -6,6 +6,7 @@ import { manifestObjectsOf } from "../lint/input.js";
 import { containersOf, podTemplates } from "../lint/pods.js";
 import { explainNotReady } from "./diagnose.js";
 import type { DoctorCheck } from "./doctor-check.js";
+import { gatewayChecks } from "./doctor-gateway.js";
 import { volumeChecks } from "./doctor-volumes.js";
 import type { Cluster } from "./kube/cluster.js";
 import { conditionTrue, readinessOf } from "./readiness.js";
@@ -282,6 +283,7 @@ export async function runDoctor(cluster: Cluster, app: RenderedApp): Promise<Doc
   }
 
   checks.push(...(await volumeChecks(cluster, objects)));
+  checks.push(...(await gatewayChecks(cluster, model, objects)));
 
   const monitoringFix =
     "install prometheus-operator (kube-prometheus-stack), turn the monitoring option off, or deploy with --skip-missing-crds";
@@ -308,7 +310,7 @@ export async function runDoctor(cluster: Cluster, app: RenderedApp): Promise<Doc
           },
     );
   }
-  if (model.ingress.tls !== undefined && has("Ingress")) {
+  if (model.ingress.tls !== undefined && (has("Ingress") || has("Gateway"))) {
     const serves = await cluster.serves("cert-manager.io/v1", "ClusterIssuer");
     const issuer = serves
       ? await cluster.get({

@@ -1,6 +1,7 @@
 import type { SecretRequirement } from "../catalog/types.js";
 import type { AppModel } from "../model/app-model.js";
 import type { KubeObject } from "../render/kube-object.js";
+import { judgeGatewayControllers } from "./gateway.js";
 import { INSTANCE_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from "../render/labels.js";
 import { NAMESPACE_LABEL } from "../render/rbac.js";
 import { DeployError } from "./errors.js";
@@ -253,6 +254,9 @@ async function makePlan(
     "v1|ConfigMap",
     "v1|ServiceAccount",
     "networking.k8s.io/v1|Ingress",
+    "gateway.networking.k8s.io/v1|Gateway",
+    "gateway.networking.k8s.io/v1|HTTPRoute",
+    "gateway.networking.k8s.io/v1|GRPCRoute",
     "networking.k8s.io/v1|NetworkPolicy",
     "autoscaling/v2|HorizontalPodAutoscaler",
     "policy/v1|PodDisruptionBudget",
@@ -311,6 +315,8 @@ async function applyPlan(
     reporter({ type: "secret", name, action, keys });
   });
   const deadline = started + req.timeoutSeconds * 1000;
+  const gateways = await judgeGatewayControllers(cluster, model, objects);
+  if (gateways.note !== undefined) reporter({ type: "note", message: gateways.note });
   const tracker = new ReadinessTracker(cluster, model.app, model.namespace, (object, readiness) => {
     reporter({ type: "progress", object, readiness });
   });
@@ -360,7 +366,7 @@ async function applyPlan(
     if (aborted) throw new DeployError("the deploy stopped after an earlier failure");
     const applied = await applyStep(step);
     settle.push(...applied);
-    await tracker.waitFor([...applied, ...alsoWaitFor], deadline);
+    await tracker.waitFor([...applied.filter(gateways.waits), ...alsoWaitFor], deadline);
   };
   try {
     for (const step of steps.before) await runStep(step);

@@ -1,6 +1,7 @@
 import type { AppModel } from "../model/app-model.js";
 import type { KubeObject } from "../render/kube-object.js";
 import { BACKING_LABEL, COMPONENT_LABEL, NAME_LABEL } from "../render/labels.js";
+import { GATEWAY_KINDS } from "./gateway.js";
 
 /**
  * The graph node an object belongs to: its backing service for every StatefulSet and Service of one
@@ -35,7 +36,8 @@ const MONITORING_KINDS = new Set(["ServiceMonitor", "PrometheusRule", "PodMonito
 /**
  * The deploy order, from the model's one dependency graph: the namespace; config, accounts, policies
  * and Services; then the graph's waves (backing services, their init jobs, `before` jobs, then the
- * workloads that use them); then autoscalers and disruption budgets, Ingress, and monitoring.
+ * workloads that use them); then autoscalers and disruption budgets, Ingress or Gateway API routes,
+ * and monitoring.
  */
 export function deployWaves(model: AppModel, objects: readonly KubeObject[]): Wave[] {
   const waves: Wave[] = [];
@@ -67,7 +69,7 @@ export function deployWaves(model: AppModel, objects: readonly KubeObject[]): Wa
   }
   take("workloads", (o) => WORKLOAD_KINDS.has(o.kind));
   take("scaling", (o) => SCALING_KINDS.has(o.kind));
-  take("traffic", (o) => o.kind === "Ingress");
+  take("traffic", (o) => o.kind === "Ingress" || GATEWAY_KINDS.has(o.kind));
   take("monitoring", (o) => MONITORING_KINDS.has(o.kind) || isDashboard(o));
   take("other", () => true);
   return waves;

@@ -94,9 +94,73 @@ export function readinessOf(o: LiveObject): Readiness {
             state: "progressing",
             message: `claim ${typeof status["phase"] === "string" ? status["phase"] : "Pending"}`,
           };
+    case "HTTPRoute":
+    case "GRPCRoute":
+      return routeReadiness(o);
+    case "Gateway":
+      return gatewayReadiness(o);
     default:
       return { state: "ready", message: "applied" };
   }
+}
+
+type RouteCondition = Condition & { observedGeneration?: number };
+
+/**
+ * A Gateway API route: accepted by every parent it names and its references resolved (the
+ * conditions its gateway controller writes under `status.parents`, for this generation). A route
+ * that is not accepted stays "progressing" with the controller's reason: a parent may accept it
+ * later (its Gateway being programmed), and the deploy's timeout reports it by name and reason.
+ */
+export function routeReadiness(o: LiveObject): Readiness {
+  const generation = o.metadata.generation ?? 0;
+  const status = (o["status"] ?? {}) as Status;
+  const parents = (status["parents"] as Status[] | undefined) ?? [];
+  const wanted = ((o["spec"] as Status | undefined)?.["parentRefs"] as Status[] | undefined) ?? [];
+  if (parents.length === 0)
+    return { state: "progressing", message: "no gateway controller has taken it up yet" };
+  for (const p of parents) {
+    const ref = (p["parentRef"] ?? {}) as Status;
+    const parent = `Gateway ${typeof ref["name"] === "string" ? ref["name"] : "?"}${typeof ref["sectionName"] === "string" ? `/${ref["sectionName"]}` : ""}`;
+    const conditions = (p["conditions"] as RouteCondition[] | undefined) ?? [];
+    for (const type of ["Accepted", "ResolvedRefs"]) {
+      const c = conditions.find((x) => x.type === type);
+      if (c === undefined || (c.observedGeneration ?? generation) < generation)
+        return { state: "progressing", message: `waiting for ${parent} to judge this version (${type})` };
+      if (c.status !== "True")
+        return {
+          state: "progressing",
+          message: `${type === "Accepted" ? "not accepted by" : "references not resolved for"} ${parent}: ${c.reason ?? "?"}${c.message ? ` (${c.message})` : ""}`,
+        };
+    }
+  }
+  if (parents.length < wanted.length)
+    return {
+      state: "progressing",
+      message: `${parents.length} of ${wanted.length} parents have taken it up`,
+    };
+  return {
+    state: "ready",
+    message: `accepted by ${parents.length === 1 ? "its Gateway" : `${parents.length} parents`}`,
+  };
+}
+
+/** A Gateway: accepted by its class's controller and programmed into the data plane. */
+export function gatewayReadiness(o: LiveObject): Readiness {
+  const generation = o.metadata.generation ?? 0;
+  const status = (o["status"] ?? {}) as Status;
+  const conditions = (status["conditions"] as RouteCondition[] | undefined) ?? [];
+  for (const type of ["Accepted", "Programmed"]) {
+    const c = conditions.find((x) => x.type === type);
+    if (c === undefined || (c.observedGeneration ?? generation) < generation)
+      return { state: "progressing", message: `waiting for its controller (${type})` };
+    if (c.status !== "True")
+      return {
+        state: "progressing",
+        message: `${type} is ${c.status ?? "?"}: ${c.reason ?? "?"}${c.message ? ` (${c.message})` : ""}`,
+      };
+  }
+  return { state: "ready", message: "accepted and programmed" };
 }
 
 /**
@@ -183,4 +247,8 @@ export const WAITED_KINDS: ReadonlySet<string> = new Set([
   "StatefulSet",
   "Job",
   "CustomResourceDefinition",
+  // Only when a gateway controller is there to judge them (see deploy/gateway.ts).
+  "Gateway",
+  "HTTPRoute",
+  "GRPCRoute",
 ]);

@@ -1,4 +1,5 @@
 import type { AppModel } from "../model/app-model.js";
+import { GATEWAY_API_VERSION } from "../render/gateway-routes.js";
 import { INSTANCE_LABEL } from "../render/labels.js";
 import { NAMESPACE_LABEL } from "../render/rbac.js";
 import { str } from "./diagnose.js";
@@ -25,6 +26,13 @@ export interface AppStatus {
     readonly max: number;
     readonly metrics: string;
   }[];
+  /** Routing: Gateway API routes and the Gateway kubeship writes, with their controller's verdict. */
+  readonly routes: readonly {
+    readonly kind: string;
+    readonly name: string;
+    readonly ready: boolean;
+    readonly state: string;
+  }[];
   readonly warnings: readonly {
     readonly object: string;
     readonly reason: string;
@@ -44,6 +52,17 @@ export async function appStatus(cluster: Cluster, model: AppModel): Promise<AppS
     cluster.list("autoscaling/v2", "HorizontalPodAutoscaler", ns, selector),
     cluster.list("v1", "Event", ns, undefined, "type=Warning"),
   ]);
+  const routed = await Promise.all(
+    (["Gateway", "HTTPRoute", "GRPCRoute"] as const).map(async (kind) =>
+      (await cluster.serves(GATEWAY_API_VERSION, kind))
+        ? cluster.list(GATEWAY_API_VERSION, kind, ns, selector)
+        : [],
+    ),
+  );
+  const routes = routed.flat().map((o) => {
+    const r = readinessOf(o);
+    return { kind: o.kind, name: o.metadata.name, ready: r.state === "ready", state: r.message };
+  });
   const workloads = [...deployments, ...sets, ...jobs].map((o) => {
     const spec = (o["spec"] ?? {}) as Obj;
     const status = (o["status"] ?? {}) as Obj;
@@ -90,7 +109,7 @@ export async function appStatus(cluster: Cluster, model: AppModel): Promise<AppS
         count: num(e["count"]),
       };
     });
-  return { workloads, autoscalers, warnings };
+  return { workloads, autoscalers, routes, warnings };
 }
 
 /**
@@ -109,6 +128,9 @@ export async function destroy(
     ["monitoring.coreos.com/v1", "PrometheusRule"],
     ["monitoring.coreos.com/v1", "ServiceMonitor"],
     ["networking.k8s.io/v1", "Ingress"],
+    ["gateway.networking.k8s.io/v1", "HTTPRoute"],
+    ["gateway.networking.k8s.io/v1", "GRPCRoute"],
+    ["gateway.networking.k8s.io/v1", "Gateway"],
     ["autoscaling.k8s.io/v1", "VerticalPodAutoscaler"],
     ["autoscaling/v2", "HorizontalPodAutoscaler"],
     ["policy/v1", "PodDisruptionBudget"],

@@ -7,7 +7,7 @@ import { environmentNames } from "../../src/spec/load-spec.js";
 import { fuzzCases } from "../fuzz/generate.js";
 import { fuzzSeeds } from "../fuzz/seeds.js";
 import { readRepoFile, SPECS } from "../helpers/render.js";
-import { installCrds, PROMETHEUS_OPERATOR_CRDS, VPA_CRDS } from "./crds.js";
+import { GATEWAY_API_CRDS, installCrds, PROMETHEUS_OPERATOR_CRDS, VPA_CRDS } from "./crds.js";
 
 /**
  * What kubeship writes, the API server accepts: every object of every example and environment, and of
@@ -21,7 +21,11 @@ let removeCrds: (() => void)[] = [];
 const namespaces: string[] = [];
 
 beforeAll(() => {
-  removeCrds = [installCrds(kubeconfig, PROMETHEUS_OPERATOR_CRDS), installCrds(kubeconfig, VPA_CRDS)];
+  removeCrds = [
+    installCrds(kubeconfig, PROMETHEUS_OPERATOR_CRDS),
+    installCrds(kubeconfig, VPA_CRDS),
+    installCrds(kubeconfig, GATEWAY_API_CRDS),
+  ];
 });
 
 afterAll(async () => {

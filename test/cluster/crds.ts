@@ -26,6 +26,19 @@ export const VPA_CRDS: CrdSource = {
   files: ["deploy/vpa-v1-crd-gen.yaml"],
 };
 
+/** Gateway API's standard channel, of the version lint's schemas come from. */
+export const GATEWAY_API_CRDS: CrdSource = {
+  module: "sigs.k8s.io/gateway-api",
+  version: "v1.6.3",
+  files: [
+    "config/crd/standard/gateway.networking.k8s.io_gatewayclasses.yaml",
+    "config/crd/standard/gateway.networking.k8s.io_gateways.yaml",
+    "config/crd/standard/gateway.networking.k8s.io_httproutes.yaml",
+    "config/crd/standard/gateway.networking.k8s.io_grpcroutes.yaml",
+    "config/crd/standard/gateway.networking.k8s.io_referencegrants.yaml",
+  ],
+};
+
 function kubectl(kubeconfig: string, args: string[], input?: string): string {
   return execFileSync("kubectl", ["--kubeconfig", kubeconfig, ...args], {
     encoding: "utf8",

@@ -120,6 +120,95 @@ describe("the API server's validation, as lint reproduces it", () => {
     ).toEqual([]);
   });
 
+  it("refuses what later differential runs found (each miss becomes a case here)", () => {
+    const spec = (d: D): Record<string, unknown> =>
+      d.spec.template.spec as unknown as Record<string, unknown>;
+    expect(
+      deployment(
+        (d) =>
+          (spec(d)["topologySpreadConstraints"] = [
+            { maxSkew: 0, topologyKey: "zone", whenUnsatisfiable: "DoNotSchedule" },
+          ]),
+      ),
+    ).toEqual([
+      "spec.template.spec.topologySpreadConstraints.0.maxSkew: Invalid value: 0: must be greater than zero",
+    ]);
+    expect(
+      deployment(
+        (d) =>
+          (spec(d)["affinity"] = {
+            podAntiAffinity: {
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                {
+                  weight: 65536,
+                  podAffinityTerm: { topologyKey: "zone", labelSelector: { matchLabels: { app: "api" } } },
+                },
+              ],
+            },
+          }),
+      ),
+    ).toEqual([
+      "spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.0.weight: Invalid value: 65536: must be in the range 1-100",
+    ]);
+    const hpa = (metrics: unknown): string[] =>
+      apiValidation({
+        apiVersion: "autoscaling/v2",
+        kind: "HorizontalPodAutoscaler",
+        metadata: { name: "h", namespace: "n" },
+        spec: {
+          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "api" },
+          maxReplicas: 3,
+          metrics,
+        },
+      }).map((r) => `${r.path.join(".")}: ${r.message}`);
+    expect(hpa([{ type: "Resource" }])).toEqual([
+      "spec.metrics.0.resource: Required value: must populate information for the given metric source",
+    ]);
+    expect(deployment((d) => (d.spec.strategy = { type: "Canary" }))).toEqual([
+      'spec.strategy: Unsupported value: "Canary": supported values: "Recreate", "RollingUpdate"',
+    ]);
+    expect(deployment((d) => (d.spec.strategy = { type: "" }))).toEqual([]);
+    expect(
+      deployment(
+        (d) =>
+          (spec(d)["tolerations"] = [
+            { key: "dedicated", operator: "Equal", value: "gpu", effect: "NoSchedule" },
+            { key: "node.kubernetes.io/unreachable", operator: "Exists", tolerationSeconds: 30 },
+            { operator: "Exists" },
+          ]),
+      ),
+    ).toEqual([
+      "spec.template.spec.tolerations.1.effect: Invalid value: \"\": effect must be 'NoExecute' when `tolerationSeconds` is set",
+    ]);
+    // Accepted with a warning and treated as 1: no refusal.
+    expect(deployment((d) => (spec(d)["terminationGracePeriodSeconds"] = -1))).toEqual([]);
+    const policy = (cidr: string): string[] =>
+      apiValidation({
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: "p", namespace: "n" },
+        spec: { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr, except: ["10.0.0.0/33"] } }] }] },
+      }).map((r) => `${r.path.join(".")}: ${r.message}`);
+    expect(policy("0.0.0.0/0/x")).toEqual([
+      'spec.egress.0.to.0.ipBlock.cidr: Invalid value: "0.0.0.0/0/x": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)',
+      'spec.egress.0.to.0.ipBlock.except.0: Invalid value: "10.0.0.0/33": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)',
+    ]);
+    expect(policy("2001:db8::/64").length).toBe(1);
+    expect(policy("010.0.0.0/8").length).toBe(2);
+    const ingress = (tls: unknown): string[] =>
+      apiValidation({
+        apiVersion: "networking.k8s.io/v1",
+        kind: "Ingress",
+        metadata: { name: "i", namespace: "n" },
+        spec: { tls, defaultBackend: { service: { name: "web", port: { number: 80 } } } },
+      }).map((r) => `${r.path.join(".")}: ${r.message}`);
+    expect(ingress([{ hosts: ["*.example.com"], secretName: "web-tls" }])).toEqual([]);
+    expect(ingress([{ hosts: [""], secretName: "sink-tls/x" }]).map((x) => x.split(":")[0])).toEqual([
+      "spec.tls.0.hosts.0",
+      "spec.tls.0.secretName",
+    ]);
+  });
+
   it("walks a deeply nested object without running out of stack", () => {
     let deep: Record<string, unknown> = {};
     const root = deep;

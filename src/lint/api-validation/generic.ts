@@ -158,7 +158,7 @@ const OBJECT_KEYS: ReadonlySet<string> = new Set([
   "supplementalGroups",
 ]);
 /** Enum fields held by pointer in the API types: an empty string is not defaulted, it is refused. */
-const POINTER_ENUMS: ReadonlySet<string> = new Set(["fsGroupChangePolicy"]);
+const POINTER_ENUMS: ReadonlySet<string> = new Set(["fsGroupChangePolicy", "pathType"]);
 const UNSIGNED_IDS: ReadonlySet<string> = new Set([
   "runAsUser",
   "runAsGroup",

@@ -1,3 +1,4 @@
+import { isIPv6 } from "node:net";
 import type { DocPath } from "../../spec/diagnostic.js";
 import { cronProblem } from "../../spec/cron.js";
 import { quantityValue } from "../../spec/quantity.js";
@@ -118,8 +119,14 @@ function validateDeployment(r: Refusals, spec: Obj): void {
   nonNegative(r, spec, path, ["replicas", "minReadySeconds", "revisionHistoryLimit"]);
   validatePodTemplate(r, spec["template"], [...path, "template"], ALWAYS);
   const strategy = rec(spec["strategy"]) ?? {};
-  const type = str(strategy["type"]) ?? "RollingUpdate";
+  // An empty type is Go's zero value, defaulted to RollingUpdate.
+  const type = str(strategy["type"]) || "RollingUpdate";
   const rolling = rec(strategy["rollingUpdate"]);
+  if (type !== "Recreate" && type !== "RollingUpdate")
+    r.add(
+      [...path, "strategy"],
+      `Unsupported value: ${shown(type)}: supported values: "Recreate", "RollingUpdate"`,
+    );
   if (type === "Recreate" && rolling !== undefined)
     r.add(
       [...path, "strategy", "rollingUpdate"],
@@ -369,6 +376,19 @@ function validateHpa(r: Refusals, spec: Obj): void {
         ["spec", "metrics", i, "type"],
         `Unsupported value: ${shown(mt)}: supported values: "ContainerResource", "External", "Object", "Pods", "Resource"`,
       );
+    const SOURCES: Readonly<Record<string, string>> = {
+      Resource: "resource",
+      ContainerResource: "containerResource",
+      Pods: "pods",
+      Object: "object",
+      External: "external",
+    };
+    const own = mt === undefined ? undefined : SOURCES[mt];
+    if (own !== undefined && (metric[own] === undefined || metric[own] === null))
+      r.required(["spec", "metrics", i, own], "must populate information for the given metric source");
+    for (const src of Object.values(SOURCES))
+      if (own !== undefined && src !== own && metric[src] !== undefined && metric[src] !== null)
+        r.add(["spec", "metrics", i, src], "Forbidden: must populate the given metric source only");
     for (const src of ["resource", "containerResource", "pods", "object", "external"]) {
       const target = rec(rec(metric[src])?.["target"]);
       const tt = str(target?.["type"]);
@@ -410,6 +430,18 @@ function validateHpa(r: Refusals, spec: Obj): void {
 function validateIngress(r: Refusals, spec: Obj): void {
   const cls = str(spec["ingressClassName"]);
   if (cls !== undefined) r.invalid(["spec", "ingressClassName"], cls, dns1123SubdomainErrors(cls));
+  for (const [i, tls] of arr(spec["tls"]).entries()) {
+    for (const [j, h] of arr(rec(tls)?.["hosts"]).entries())
+      if (typeof h === "string")
+        r.invalid(
+          ["spec", "tls", i, "hosts", j],
+          h,
+          dns1123SubdomainErrors(h.startsWith("*.") ? h.slice(2) : h),
+        );
+    const secret = str(rec(tls)?.["secretName"]);
+    if (secret !== undefined && secret !== "")
+      r.invalid(["spec", "tls", i, "secretName"], secret, dns1123SubdomainErrors(secret));
+  }
   if (arr(spec["rules"]).length === 0 && spec["defaultBackend"] === undefined)
     r.invalid(["spec"], [], ["either `defaultBackend` or `rules` must be specified"]);
   for (const [i, rule] of arr(spec["rules"]).entries()) {
@@ -525,7 +557,23 @@ function validateNetworkPolicy(r: Refusals, spec: Obj): void {
         `Unsupported value: ${shown(t)}: supported values: "Ingress", "Egress"`,
       );
   for (const dir of ["ingress", "egress"])
-    for (const [i, rule] of arr(spec[dir]).entries())
+    for (const [i, rule] of arr(spec[dir]).entries()) {
+      for (const [j, peer] of arr(rec(rule)?.[dir === "ingress" ? "from" : "to"]).entries()) {
+        const block = rec(rec(peer)?.["ipBlock"]);
+        if (block === undefined) continue;
+        const at = ["spec", dir, i, dir === "ingress" ? "from" : "to", j, "ipBlock"];
+        const cidr = str(block["cidr"]) ?? "";
+        if (cidr === "") r.required([...at, "cidr"]);
+        else if (!isCidr(cidr))
+          r.invalid([...at, "cidr"], cidr, [
+            "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
+          ]);
+        for (const [k, e] of arr(block["except"]).entries())
+          if (typeof e === "string" && !isCidr(e))
+            r.invalid([...at, "except", k], e, [
+              "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
+            ]);
+      }
       for (const [j, p] of arr(rec(rule)?.["ports"]).entries()) {
         const port = rec(p) ?? {};
         if (port["port"] !== undefined)
@@ -537,6 +585,20 @@ function validateNetworkPolicy(r: Refusals, spec: Obj): void {
             "must be greater than or equal to `port`",
           ]);
       }
+    }
+}
+
+/** A CIDR as Go's netip.ParsePrefix reads it: IPv4 without leading zeros, or IPv6; a prefix length in range. */
+export function isCidr(text: string): boolean {
+  const slash = text.indexOf("/");
+  if (slash < 0) return false;
+  const ip = text.slice(0, slash);
+  const bits = text.slice(slash + 1);
+  if (!/^(0|[1-9]\d{0,2})$/.test(bits)) return false;
+  const n = Number(bits);
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip))
+    return n <= 32 && ip.split(".").every((o) => /^(0|[1-9]\d*)$/.test(o) && Number(o) <= 255);
+  return n <= 128 && !ip.includes("%") && isIPv6(ip);
 }
 
 /** The kind-specific rules of the built-in kinds kubeship writes and the guides hold. */

@@ -9,6 +9,8 @@ import {
   type Obj,
   portNameErrors,
   portNumErrors,
+  labelValueErrors,
+  qualifiedNameErrors,
   QUANTITY,
   rec,
   type Refusals,
@@ -279,6 +281,12 @@ export function validatePodSpec(
     );
   const spreads = new Set<string>();
   for (const [i, c] of arr(spec["topologySpreadConstraints"]).entries()) {
+    const skew = num(rec(c)?.["maxSkew"]);
+    if (skew !== undefined && skew <= 0)
+      r.invalid([...path, "topologySpreadConstraints", i, "maxSkew"], skew, ["must be greater than zero"]);
+    const domains = num(rec(c)?.["minDomains"]);
+    if (domains !== undefined && domains <= 0)
+      r.invalid([...path, "topologySpreadConstraints", i, "minDomains"], domains, ["must be greater than 0"]);
     const key = `${str(rec(c)?.["topologyKey"]) ?? ""}, ${str(rec(c)?.["whenUnsatisfiable"]) ?? ""}`;
     if (spreads.has(key))
       r.add(
@@ -287,9 +295,45 @@ export function validatePodSpec(
       );
     spreads.add(key);
   }
-  const grace = num(spec["terminationGracePeriodSeconds"]);
-  if (grace !== undefined && grace < 0)
-    r.invalid([...path, "terminationGracePeriodSeconds"], grace, ["must be greater than or equal to 0"]);
+  for (const [i, t] of arr(spec["tolerations"]).entries()) {
+    const tol = rec(t) ?? {};
+    const at = [...path, "tolerations", i];
+    const key = str(tol["key"]) ?? "";
+    const operator = str(tol["operator"]) ?? "";
+    const value = str(tol["value"]) ?? "";
+    if (key !== "") r.invalid([...at, "key"], key, qualifiedNameErrors(key));
+    if (key === "" && operator !== "Exists")
+      r.invalid([...at, "operator"], operator, [
+        'operator must be Exists when `key` is empty, which means "match all values and all keys"',
+      ]);
+    if (
+      tol["tolerationSeconds"] !== undefined &&
+      tol["tolerationSeconds"] !== null &&
+      str(tol["effect"]) !== "NoExecute"
+    )
+      r.invalid([...at, "effect"], str(tol["effect"]) ?? "", [
+        "effect must be 'NoExecute' when `tolerationSeconds` is set",
+      ]);
+    if (operator === "Exists" && value !== "")
+      r.invalid([...at, "operator"], value, ["value must be empty when `operator` is 'Exists'"]);
+    if ((operator === "Equal" || operator === "") && value !== "")
+      r.invalid([...at, "value"], value, labelValueErrors(value));
+  }
+  // A negative terminationGracePeriodSeconds is accepted with a warning and treated as 1 (a Pod's is
+  // set to 1): not a refusal.
+  const affinity = rec(spec["affinity"]);
+  for (const kind of ["nodeAffinity", "podAffinity", "podAntiAffinity"])
+    for (const [i, term] of arr(
+      rec(affinity?.[kind])?.["preferredDuringSchedulingIgnoredDuringExecution"],
+    ).entries()) {
+      const weight = num(rec(term)?.["weight"]);
+      if (weight !== undefined && (weight < 1 || weight > 100))
+        r.invalid(
+          [...path, "affinity", kind, "preferredDuringSchedulingIgnoredDuringExecution", i, "weight"],
+          weight,
+          ["must be in the range 1-100"],
+        );
+    }
   const deadline = num(spec["activeDeadlineSeconds"]);
   if (deadline !== undefined && deadline <= 0)
     r.invalid([...path, "activeDeadlineSeconds"], deadline, ["must be between 1 and 2147483647, inclusive"]);

@@ -82,10 +82,9 @@ describe("Gateway API routes on the control plane", () => {
     if (!r.ok) throw new Error("renders");
     const doctor = await runDoctor(cluster, r.value);
     expect(doctor.checks.find((c) => c.name === "Gateway API")?.status).toBe("ok");
-    expect(doctor.checks.find((c) => c.name === "GatewayClass")).toMatchObject({
-      status: "fail",
-      detail: expect.stringContaining("no GatewayClass no-such-class"),
-    });
+    const check = doctor.checks.find((c) => c.name === "GatewayClass");
+    expect(check?.status).toBe("fail");
+    expect(check?.detail).toContain("no GatewayClass no-such-class");
   });
 
   it("waits for the stand-in controller to accept the Gateway and every route; status shows them", async () => {
@@ -126,8 +125,8 @@ describe("Gateway API routes on the control plane", () => {
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(Error);
-      expect(String((error as Error).message)).toContain(`GRPCRoute/${APP}-grpc`);
-      expect(String((error as Error).message)).toContain("NotAllowedByListeners");
+      expect((error as Error).message).toContain(`GRPCRoute/${APP}-grpc`);
+      expect((error as Error).message).toContain("NotAllowedByListeners");
     } finally {
       await controller.stop();
     }

@@ -10,7 +10,10 @@ interface Obj {
   readonly kind: string;
   readonly metadata: { readonly name: string; readonly generation?: number };
   readonly spec?: { readonly parentRefs?: readonly Record<string, unknown>[] };
-  readonly status?: { readonly parents?: readonly unknown[]; readonly conditions?: readonly { observedGeneration?: number }[] };
+  readonly status?: {
+    readonly parents?: readonly unknown[];
+    readonly conditions?: readonly { observedGeneration?: number }[];
+  };
 }
 
 /**
@@ -43,7 +46,9 @@ export class GatewayControllerStandIn {
       metadata: { name },
       spec: { controllerName: STAND_IN_CONTROLLER },
     };
-    execFileSync("kubectl", ["--kubeconfig", this.kubeconfig, "apply", "-f", "-"], { input: JSON.stringify(cls) });
+    execFileSync("kubectl", ["--kubeconfig", this.kubeconfig, "apply", "-f", "-"], {
+      input: JSON.stringify(cls),
+    });
     await this.patchStatus("gatewayclass", name, undefined, {
       conditions: [condition("Accepted", "True", "Accepted", 1)],
     });
@@ -90,22 +95,38 @@ export class GatewayControllerStandIn {
       const seen = JSON.stringify(o.status?.parents ?? []).includes(`"observedGeneration":${generation}`);
       if (seen) continue;
       const refused = this.refuse.has(o.metadata.name);
-      await this.patchStatus(o.kind === "HTTPRoute" ? "httproute" : "grpcroute", o.metadata.name, this.namespace, {
-        parents: parents.map((parentRef) => ({
-          parentRef,
-          controllerName: STAND_IN_CONTROLLER,
-          conditions: [
-            refused
-              ? condition("Accepted", "False", "NotAllowedByListeners", generation, "no listener of the Gateway allows this route")
-              : condition("Accepted", "True", "Accepted", generation),
-            condition("ResolvedRefs", "True", "ResolvedRefs", generation),
-          ],
-        })),
-      });
+      await this.patchStatus(
+        o.kind === "HTTPRoute" ? "httproute" : "grpcroute",
+        o.metadata.name,
+        this.namespace,
+        {
+          parents: parents.map((parentRef) => ({
+            parentRef,
+            controllerName: STAND_IN_CONTROLLER,
+            conditions: [
+              refused
+                ? condition(
+                    "Accepted",
+                    "False",
+                    "NotAllowedByListeners",
+                    generation,
+                    "no listener of the Gateway allows this route",
+                  )
+                : condition("Accepted", "True", "Accepted", generation),
+              condition("ResolvedRefs", "True", "ResolvedRefs", generation),
+            ],
+          })),
+        },
+      );
     }
   }
 
-  private async patchStatus(resource: string, name: string, namespace: string | undefined, status: unknown): Promise<void> {
+  private async patchStatus(
+    resource: string,
+    name: string,
+    namespace: string | undefined,
+    status: unknown,
+  ): Promise<void> {
     await this.kubectl([
       "patch",
       `${resource}.gateway.networking.k8s.io`,
@@ -120,5 +141,12 @@ export class GatewayControllerStandIn {
 }
 
 function condition(type: string, status: string, reason: string, generation: number, message = "") {
-  return { type, status, reason, message, observedGeneration: generation, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, "Z") };
+  return {
+    type,
+    status,
+    reason,
+    message,
+    observedGeneration: generation,
+    lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+  };
 }

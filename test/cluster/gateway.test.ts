@@ -96,7 +96,9 @@ describe("Gateway API routes on the control plane", () => {
     controller.start();
     try {
       const events = await deploying;
-      const progress = events.flatMap((e) => (e.type === "progress" ? [`${e.object} ${e.readiness.message}`] : []));
+      const progress = events.flatMap((e) =>
+        e.type === "progress" ? [`${e.object} ${e.readiness.message}`] : [],
+      );
       expect(progress.some((p) => p.startsWith(`HTTPRoute/${APP} `) && p.includes("accepted"))).toBe(true);
     } finally {
       await controller.stop();

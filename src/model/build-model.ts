@@ -155,6 +155,18 @@ export function buildModel(
 
   const graph = buildGraph(spec, workloads, backings);
   diagnostics.push(...cycleDiagnostics(graph));
+  if (spec.ingress?.api === "gateway" && spec.ingress.gateway?.create === undefined) {
+    const key = Object.keys(spec.ingress.annotations ?? {}).find((k) => /\/(force-)?ssl-redirect$/.test(k));
+    if (key !== undefined && translateAnnotations(spec.ingress.annotations ?? {}).httpsRedirect)
+      diagnostics.push(
+        warning(
+          "spec/gateway-redirect-elsewhere",
+          ["ingress", "annotations", key],
+          `the redirect to HTTPS is a route on the HTTP listener of Gateway ${spec.ingress.gateway?.name ?? ""}, which its owner writes: kubeship does not`,
+          "ask the Gateway's owner for the redirect, or let kubeship write the Gateway (ingress.gateway.create)",
+        ),
+      );
+  }
   if (spec.ingress?.api === "gateway")
     for (const u of translateAnnotations(spec.ingress.annotations ?? {}).untranslated)
       diagnostics.push(

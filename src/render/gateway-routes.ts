@@ -133,8 +133,12 @@ function httpRule(w: Workload, t: AnnotationTranslation): IHTTPRouteRule {
             },
           },
         ];
+  const matches = [{ path: { type: "PathPrefix" as const, value: w.route ?? "/" } }];
+  // A permanent or temporary redirect (ingress-nginx's permanent-redirect) answers every request.
+  if (t.redirect !== undefined)
+    return { matches, filters: [{ type: "RequestRedirect", requestRedirect: t.redirect }] };
   return {
-    matches: [{ path: { type: "PathPrefix", value: w.route ?? "/" } }],
+    matches,
     ...(rewrite.length > 0 ? { filters: rewrite } : {}),
     backendRefs: [{ name: w.name, port: w.port ?? 0 }],
     ...(t.timeouts === undefined ? {} : { timeouts: t.timeouts }),

@@ -199,6 +199,42 @@ describe("ingress.api: gateway", () => {
   });
 });
 
+describe("redirects asked of ingress-nginx", () => {
+  it("answers every request with the permanent redirect, and leaves the HTTPS redirect to the Gateway's owner with a warning", () => {
+    const r = renderSpec(
+      withIngress({
+        api: "gateway",
+        gateway: { name: "public", namespace: "gateways" },
+        annotations: {
+          "nginx.ingress.kubernetes.io/permanent-redirect": "https://shop.example.org/",
+          "nginx.ingress.kubernetes.io/force-ssl-redirect": "true",
+        },
+      }),
+      { file: "s.yaml" },
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["spec/gateway-redirect-elsewhere"]);
+    const rules = spec(find(r.value.objects, "HTTPRoute", "storefront"), "spec", "rules") as Record<
+      string,
+      unknown
+    >[];
+    expect(rules[0]).toEqual({
+      matches: [{ path: { type: "PathPrefix", value: "/" } }],
+      filters: [
+        {
+          type: "RequestRedirect",
+          requestRedirect: {
+            scheme: "https",
+            hostname: "shop.example.org",
+            path: { type: "ReplaceFullPath", replaceFullPath: "/" },
+            statusCode: 301,
+          },
+        },
+      ],
+    });
+  });
+});
+
 describe("ingress-nginx annotations in Gateway API terms", () => {
   it("translates timeouts, rewrites, redirects and the backend protocol, and names what it cannot", () => {
     const t = translateAnnotations({

@@ -3,7 +3,10 @@ import { parse, stringify } from "yaml";
 import { renderSpec } from "../../src/app.js";
 import { translateAnnotations } from "../../src/model/ingress-annotations.js";
 import type { KubeObject } from "../../src/render/kube-object.js";
-import { find, ofKind, readRepoFile, renderFile } from "../helpers/render.js";
+import { manifestObjectsOf } from "../../src/lint/input.js";
+import { DEFAULT_SETTINGS, lintManifests } from "../../src/lint/lint.js";
+import { schemasFor } from "../helpers/lint.js";
+import { find, ofKind, readRepoFile, renderFile, SPECS } from "../helpers/render.js";
 import { schemaError } from "../helpers/validate.js";
 
 const FIXTURE = "test/fixtures/gateway.kubeship.yaml";
@@ -197,6 +200,40 @@ describe("ingress.api: gateway", () => {
       { type: "URLRewrite", urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/" } } },
     ]);
   });
+});
+
+describe.each(SPECS.filter((p) => p.startsWith("examples/")))("%s with ingress.api: gateway", (path) => {
+  it.each(["1.30", "1.34", "1.37"])(
+    "renders routes that lint clean at restricted for Kubernetes %s",
+    async (kubeVersion) => {
+      const doc = parse(readRepoFile(path)) as Record<string, unknown>;
+      const ingress = (doc["ingress"] ?? {}) as Record<string, unknown>;
+      delete ingress["className"];
+      doc["ingress"] = {
+        ...ingress,
+        api: "gateway",
+        gateway: { create: { className: "eg" } },
+        // TLS where the example has a domain to hold a certificate for.
+        ...(doc["domain"] === undefined ? {} : { tls: "letsencrypt-prod" }),
+      };
+      const r = renderSpec(stringify(doc), { file: path });
+      if (!r.ok) throw new Error(JSON.stringify(r.diagnostics, null, 2));
+      const objects = r.value.objects;
+      expect(objects.filter((o) => o.kind === "Ingress")).toEqual([]);
+      const routed = r.value.model.workloads.filter((w) => w.route !== undefined && w.port !== undefined);
+      const rules = ofKind(objects, "HTTPRoute")
+        .concat(ofKind(objects, "GRPCRoute"))
+        .filter((o) => !o.metadata.name.endsWith("-https-redirect"))
+        .flatMap((o) => spec(o, "spec", "rules") as unknown[]);
+      expect(rules.length).toBe(routed.length);
+      const report = lintManifests(
+        manifestObjectsOf(objects, path),
+        { ...DEFAULT_SETTINGS, kubeVersion, podSecurity: "restricted" },
+        await schemasFor(kubeVersion),
+      );
+      expect(report.findings).toEqual([]);
+    },
+  );
 });
 
 describe("redirects asked of ingress-nginx", () => {

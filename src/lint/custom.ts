@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { DocPath } from "../spec/diagnostic.js";
 import { asArray, asRecord } from "./object.js";
 import { podTemplateOf } from "./pods.js";
-import type { ManifestObject, Rule, RuleFinding } from "./types.js";
+import type { CustomCheck, CustomRuleSpec, ManifestObject, Rule, RuleFinding } from "./types.js";
 
 /** One condition on the values a path reaches; several in one check must all hold. */
 const condition = {
@@ -66,8 +66,11 @@ export const customRuleSchema = z.strictObject({
   forbid: z.array(check).min(1).optional(),
 });
 
-export type CustomRuleSpec = z.output<typeof customRuleSchema>;
-type Check = z.output<typeof check>;
+// The schema's output must be the interface rules are built from (types.ts, which cannot import
+// this file without a cycle): a compile-time check.
+type Conforms<T extends CustomRuleSpec> = T;
+export type ParsedCustomRule = Conforms<z.output<typeof customRuleSchema>>;
+type Check = CustomCheck;
 
 /** The rule a `custom:` entry describes. */
 export function customRule(spec: CustomRuleSpec): Rule {

@@ -1,6 +1,5 @@
 import type { Diagnostic, DocPath, Severity } from "../spec/diagnostic.js";
 import type { SourceLocator } from "../spec/source.js";
-import type { CustomRuleSpec } from "./custom.js";
 import type { SchemaSet } from "./schema/compact.js";
 
 /** A Kubernetes object as lint reads it: plain JSON data. */
@@ -19,6 +18,28 @@ export interface ManifestObject {
   readonly base: DocPath;
   /** Finds line and column of a path in the object's document (lazily: positions cost a second parse). */
   readonly locator: SourceLocator | undefined;
+}
+
+/** One condition of a team rule's check (see custom.ts). */
+export interface CustomCheck {
+  readonly path: string;
+  readonly equals?: string | number | boolean | undefined;
+  readonly in?: readonly (string | number | boolean)[] | undefined;
+  readonly matches?: string | undefined;
+  readonly min?: number | undefined;
+  readonly max?: number | undefined;
+}
+
+/** A team rule from `custom:` in `.kubeship-lint.yaml` (validated by custom.ts's schema). */
+export interface CustomRuleSpec {
+  readonly id: string;
+  readonly level: Severity;
+  readonly title: string;
+  readonly fix?: string | undefined;
+  readonly kinds?: readonly string[] | undefined;
+  readonly namespaces?: readonly string[] | undefined;
+  readonly require?: readonly CustomCheck[] | undefined;
+  readonly forbid?: readonly CustomCheck[] | undefined;
 }
 
 /** What the rule ids, levels and options of a run are. */

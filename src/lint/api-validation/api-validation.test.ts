@@ -197,6 +197,16 @@ describe("the API server's validation, as lint reproduces it", () => {
     ]);
     expect(policy("2001:db8::/64").length).toBe(1);
     expect(policy("010.0.0.0/8").length).toBe(2);
+    for (const ok of ["::/0", "::ffff:10.0.0.1/128", "1:2:3:4:5:6:7:8/128", "fd00::/8"])
+      expect(policy(ok).length).toBe(1);
+    for (const bad of [
+      "fe80::1%eth0/64",
+      "1::2::3/64",
+      "1:2:3:4:5:6:7:8:9/64",
+      "2001:db8::/129",
+      "12345::/16",
+    ])
+      expect(policy(bad).length).toBe(2);
     const ingress = (tls: unknown): string[] =>
       apiValidation({
         apiVersion: "networking.k8s.io/v1",

@@ -1,4 +1,3 @@
-import { isIPv6 } from "node:net";
 import type { DocPath } from "../../spec/diagnostic.js";
 import { cronProblem } from "../../spec/cron.js";
 import { quantityValue } from "../../spec/quantity.js";
@@ -598,7 +597,27 @@ export function isCidr(text: string): boolean {
   const n = Number(bits);
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip))
     return n <= 32 && ip.split(".").every((o) => /^(0|[1-9]\d*)$/.test(o) && Number(o) <= 255);
-  return n <= 128 && !ip.includes("%") && isIPv6(ip);
+  return n <= 128 && isIPv6(ip);
+}
+
+/** An IPv6 address as Go's netip reads it: hex groups, one `::` at most, an IPv4 tail, no zone. */
+function isIPv6(ip: string): boolean {
+  const halves = ip.split("::");
+  if (halves.length > 2) return false;
+  const groups = (part: string): string[] | undefined => (part === "" ? [] : part.split(":"));
+  const head = groups(halves[0] ?? "");
+  const tail = halves.length === 2 ? groups(halves[1] ?? "") : [];
+  if (head === undefined || tail === undefined) return false;
+  const all = [...head, ...tail];
+  let count = 0;
+  for (const [i, g] of all.entries()) {
+    if (i === all.length - 1 && /^\d{1,3}(\.\d{1,3}){3}$/.test(g)) {
+      if (!g.split(".").every((o) => /^(0|[1-9]\d*)$/.test(o) && Number(o) <= 255)) return false;
+      count += 2;
+    } else if (/^[0-9a-fA-F]{1,4}$/.test(g)) count += 1;
+    else return false;
+  }
+  return halves.length === 2 ? count < 8 : count === 8;
 }
 
 /** The kind-specific rules of the built-in kinds kubeship writes and the guides hold. */

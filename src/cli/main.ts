@@ -1,7 +1,10 @@
 import { Command, CommanderError, Option } from "commander";
 import { writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { renderSpec } from "../app.js";
+import { emitArgoCd } from "../emit/gitops/argocd.js";
+import { emitFlux } from "../emit/gitops/flux.js";
+import type { GitopsTarget } from "../emit/gitops/waves.js";
 import { emitHelmChart } from "../emit/helm/chart.js";
 import { emitKustomize } from "../emit/kustomize.js";
 import { emitStream, emitYamlFiles } from "../emit/yaml.js";
@@ -67,11 +70,17 @@ export function buildProgram(term: Terminal, state: { code: number } = { code: E
     .addOption(
       new Option(
         "--format <format>",
-        "yaml: plain manifests; helm: a chart; kustomize: base and overlays (helm and kustomize need -o DIR)",
+        "yaml: plain manifests; helm: a chart; kustomize: base and overlays; argocd, flux: GitOps trees in deploy order (all but yaml need -o DIR)",
       )
-        .choices(["yaml", "helm", "kustomize"])
+        .choices(["yaml", "helm", "kustomize", "argocd", "flux"])
         .default("yaml"),
     )
+    .option("--repo <url>", "the Git repository Argo CD or Flux reads the tree from (--format argocd|flux)")
+    .option(
+      "--path <path>",
+      "the tree's folder inside that repository (--format argocd|flux; default: the -o directory)",
+    )
+    .option("--revision <rev>", "the branch (or commit) to follow (--format argocd|flux)", "main")
     .option("--chart-version <semver>", "version of the Helm chart (--format helm)", "0.1.0")
     .option(
       "--app-version <version>",
@@ -119,6 +128,9 @@ interface RenderOptions extends SpecOptions {
   format: string;
   chartVersion: string;
   appVersion?: string;
+  repo?: string;
+  path?: string;
+  revision: string;
 }
 
 async function renderCommand(term: Terminal, specPath: string, opts: RenderOptions): Promise<number> {
@@ -130,9 +142,47 @@ async function renderCommand(term: Terminal, specPath: string, opts: RenderOptio
     throw new UsageError(
       `--chart-version ${opts.chartVersion}: Helm needs a semantic version such as 1.2.3 (or 1.2.3-rc.1)`,
     );
+  if ((opts.format === "argocd" || opts.format === "flux") && opts.repo === undefined)
+    throw new UsageError(`--format ${opts.format} needs --repo URL: the Git repository ${opts.format === "argocd" ? "Argo CD" : "Flux"} reads the tree from`);
   const { app, text, file } = await renderSpecFile(term, specPath, opts);
   if (app === undefined) return EXIT.usage;
   const { objects } = app;
+  if (opts.format === "argocd" || opts.format === "flux") {
+    // The base spec and every environment (or only the one asked for), each in its own folder.
+    const targets: GitopsTarget[] = [];
+    for (const env of opts.env === undefined ? [undefined, ...environmentNames(text)] : [opts.env]) {
+      const r =
+        env === opts.env
+          ? { ok: true as const, value: app, diagnostics: [] }
+          : renderSpec(text, {
+              file,
+              ...(env === undefined ? {} : { env }),
+              ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
+            });
+      reportDiagnostics(
+        term,
+        r.diagnostics.filter((d) => d.severity === "error"),
+        new Map([[file, text]]),
+      );
+      if (!r.ok) return EXIT.usage;
+      targets.push({
+        env,
+        model: r.value.model,
+        objects: r.value.objects,
+        secrets: r.value.secrets.filter((x) => x.source === "generated" || x.files !== undefined),
+      });
+    }
+    if (opts.path === undefined && isAbsolute(opts.output))
+      throw new UsageError(
+        `-o ${opts.output} is an absolute path: give --path, the tree's folder inside the repository ${opts.repo ?? ""}`,
+      );
+    const source = { repo: opts.repo ?? "", path: opts.path ?? opts.output, revision: opts.revision };
+    await writeTree(opts.output, opts.format === "argocd" ? emitArgoCd(targets, source) : emitFlux(targets, source));
+    term.err(
+      `wrote ${opts.format === "argocd" ? "an Argo CD" : "a Flux"} tree of ${targets.length} environment${targets.length === 1 ? "" : "s"} into ${opts.output}; the Secrets it needs are listed in its README.md\n`,
+    );
+    return EXIT.ok;
+  }
   if (opts.format === "helm") {
     const chart = emitHelmChart(app, {
       version: opts.chartVersion,

@@ -10,7 +10,7 @@ import { DeployError } from "./errors.js";
 import type { LiveObject } from "./kube/cluster.js";
 import { ClusterError, UnreachableError } from "./kube/errors.js";
 import { KubeHttp } from "./kube/http.js";
-import { criticalFirst, deploySteps, deployWaves } from "./order.js";
+import { criticalFirst, deploySteps, deployWaves } from "../render/deploy-order.js";
 import { classify, isImmutableError, pruneEntries } from "./plan.js";
 import { readinessFromPods, readinessOf, serviceReadiness } from "./readiness.js";
 import { generateSecretValue, parseSecretsFile, withSecretFileHashes } from "./secrets.js";

@@ -10,7 +10,7 @@ import { type Revision, listRevisions, loadRevision, markRevision, saveRevision 
 import { type Cluster, type LiveObject, refOf } from "./kube/cluster.js";
 import { ClusterError } from "./kube/errors.js";
 import { acquireLock } from "./lock.js";
-import { criticalFirst, deploySteps, type Wave } from "./order.js";
+import { criticalFirst, deploySteps, type Wave } from "../render/deploy-order.js";
 import { classify, type PlanEntry, pruneEntries, refKey, refName } from "./plan.js";
 import {
   type ExternalValues,

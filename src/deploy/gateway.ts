@@ -5,14 +5,13 @@
  * and the deploy says, once, why it did not wait for them.
  */
 import type { AppModel } from "../model/app-model.js";
-import { GATEWAY_API_VERSION } from "../render/gateway-routes.js";
+import { GATEWAY_API_VERSION, GATEWAY_KINDS } from "../render/gateway-routes.js";
 import type { KubeObject } from "../render/kube-object.js";
 import type { Cluster, LiveObject } from "./kube/cluster.js";
 import { ClusterError } from "./kube/errors.js";
 import { conditionTrue } from "./readiness.js";
 import type { AppliedObject } from "./wait.js";
 
-export const GATEWAY_KINDS: ReadonlySet<string> = new Set(["Gateway", "HTTPRoute", "GRPCRoute"]);
 
 export interface GatewayJudgement {
   /** Whether the deploy waits for this Gateway API object. */

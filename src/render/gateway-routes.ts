@@ -19,6 +19,9 @@ import { objectLabels } from "./labels.js";
 
 export const GATEWAY_API_VERSION = "gateway.networking.k8s.io/v1";
 
+/** The Gateway API kinds kubeship writes. */
+export const GATEWAY_KINDS: ReadonlySet<string> = new Set(["Gateway", "HTTPRoute", "GRPCRoute"]);
+
 /** The label Gateway API implementations put on the pods they run for a Gateway (GEP-1762). */
 export const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
 

@@ -1,7 +1,7 @@
 import type { AppModel } from "../model/app-model.js";
-import type { KubeObject } from "../render/kube-object.js";
-import { BACKING_LABEL, COMPONENT_LABEL, NAME_LABEL } from "../render/labels.js";
-import { GATEWAY_KINDS } from "./gateway.js";
+import { GATEWAY_KINDS } from "./gateway-routes.js";
+import type { KubeObject } from "./kube-object.js";
+import { BACKING_LABEL, COMPONENT_LABEL, NAME_LABEL } from "./labels.js";
 
 /**
  * The graph node an object belongs to: its backing service for every StatefulSet and Service of one

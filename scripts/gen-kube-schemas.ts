@@ -1,7 +1,7 @@
 // Generates schemas/kubernetes-<minor>.json (every built-in kind of each supported Kubernetes version)
 // and schemas/crds.json (the CRDs kubeship emits) in lint's compact format, from upstream sources
 // fetched through the Go module proxy: api/openapi-spec/swagger.json of k8s.io/kubernetes, the CRD
-// manifests of prometheus-operator, cert-manager, the Vertical Pod Autoscaler and Gateway API. Run with `npm run schemas`; the output is committed,
+// manifests of prometheus-operator, cert-manager, the Vertical Pod Autoscaler, Gateway API, Argo CD and Flux. Run with `npm run schemas`; the output is committed,
 // so lint needs no network. The versions below are the whole list: add one and run the script again.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -59,6 +59,19 @@ const CRD_SOURCES = [
       "config/crd/standard/gateway.networking.k8s.io_grpcroutes.yaml",
       "config/crd/standard/gateway.networking.k8s.io_referencegrants.yaml",
     ],
+  },
+  {
+    // The GitOps objects `render --format argocd|flux` writes.
+    module: "github.com/argoproj/argo-cd/v3@v3.2.0",
+    files: ["manifests/crds/application-crd.yaml"],
+  },
+  {
+    module: "github.com/fluxcd/kustomize-controller@v1.7.2",
+    files: ["config/crd/bases/kustomize.toolkit.fluxcd.io_kustomizations.yaml"],
+  },
+  {
+    module: "github.com/fluxcd/source-controller@v1.7.0",
+    files: ["config/crd/bases/source.toolkit.fluxcd.io_gitrepositories.yaml"],
   },
 ];
 

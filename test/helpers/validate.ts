@@ -10,6 +10,9 @@ const CRD_PACKAGES: Record<string, string> = {
   "cert-manager.io": "@kubernetes-models/cert-manager",
   "autoscaling.k8s.io": "@kubernetes-models/autoscaler",
   "gateway.networking.k8s.io": "@kubernetes-models/gateway-api",
+  "argoproj.io": "@kubernetes-models/argo-cd",
+  "kustomize.toolkit.fluxcd.io": "@kubernetes-models/flux-cd",
+  "source.toolkit.fluxcd.io": "@kubernetes-models/flux-cd",
 };
 
 /** Validates an object against the kubernetes-models schema of its apiVersion and kind; returns the error text or undefined. */

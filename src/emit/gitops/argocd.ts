@@ -14,7 +14,7 @@ import {
   type GitopsTarget,
   gitopsReadme,
   joinPath,
-  numberedWaves,
+  syncWaves,
 } from "./waves.js";
 
 /** Argo CD's annotation: objects of a lower wave are synced and healthy before the next wave. */
@@ -33,9 +33,12 @@ export function emitArgoCd(targets: readonly GitopsTarget[], options: ArgoCdOpti
   const files: [string, string][] = [];
   for (const t of targets) {
     const dir = envDir(t.env);
-    for (const wave of numberedWaves(t.model, t.objects))
-      for (const o of wave.objects)
-        files.push([`${dir}/${objectFileName(o)}`, GENERATED_HEADER + objectToYaml(withWave(o, wave.index))]);
+    const waves = syncWaves(t);
+    for (const o of t.objects)
+      files.push([
+        `${dir}/${objectFileName(o)}`,
+        GENERATED_HEADER + objectToYaml(withWave(o, waves.get(o) ?? 0)),
+      ]);
     files.push([
       `applications/${applicationName(t)}.yaml`,
       GENERATED_HEADER + objectToYaml(application(t, options)),

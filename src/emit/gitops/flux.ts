@@ -8,10 +8,15 @@ import type { IGitRepository } from "@kubernetes-models/flux-cd/source.toolkit.f
 import type { IKustomization } from "@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization";
 import { type FileTree, fileTree } from "../file-tree.js";
 import { GENERATED_HEADER, objectFileName, objectToYaml } from "../yaml.js";
-import { deploySteps } from "../../render/deploy-order.js";
 import { GATEWAY_KINDS } from "../../render/gateway-routes.js";
-import type { KubeObject } from "../../render/kube-object.js";
-import { envDir, type GitopsSource, type GitopsTarget, gitopsReadme, joinPath } from "./waves.js";
+import {
+  envDir,
+  type GitopsSource,
+  type GitopsTarget,
+  gitopsReadme,
+  gitopsSteps,
+  joinPath,
+} from "./waves.js";
 
 /** The namespace Flux's objects live in by default. */
 const FLUX_NAMESPACE = "flux-system";
@@ -49,74 +54,6 @@ const GATEWAY_HEALTH = [
   },
 ];
 
-/** One Flux Kustomization of a tree: the step's folder, its objects, what it waits for. */
-interface FluxStep {
-  readonly slug: string;
-  readonly objects: readonly KubeObject[];
-  readonly dependsOn: readonly string[];
-}
-
-/**
- * The steps of `kubeship deploy` (render/deploy-order.ts) as Flux Kustomizations: the namespace,
- * then the config; one per step of each graph node (its workloads, a backing's other members, its
- * init job), each depending on the node's step before it or, for the first, on the last step of
- * every node it uses: the graph itself, so a change to the graph never moves an object into another
- * Kustomization (which would prune and re-create it). Then autoscalers, routing and monitoring, after
- * every node.
- */
-export function fluxSteps(t: GitopsTarget): FluxStep[] {
-  const steps = deploySteps(t.model, t.objects);
-  const out: FluxStep[] = [];
-  let previous: string[] = [];
-  steps.before.forEach((w, i) => {
-    const slug = `${String(i).padStart(2, "0")}-${slugOf(w.name)}`;
-    out.push({ slug, objects: w.objects, dependsOn: previous });
-    previous = [slug];
-  });
-  const config = previous;
-  const last = new Map<string, string>();
-  for (const [node, waves] of steps.nodes) {
-    const last_ = waves[waves.length - 1];
-    if (last_ !== undefined) last.set(node, slugOf(last_.name));
-  }
-  // What "node ready" waits on: its last step, or (a node without objects here, an external service)
-  // what it itself depends on.
-  const readyOf = (node: string, seen = new Set<string>()): string[] => {
-    const own = last.get(node);
-    if (own !== undefined) return [own];
-    if (seen.has(node)) return [];
-    seen.add(node);
-    return t.model.graph.dependenciesOf(node).flatMap((d) => readyOf(d, seen));
-  };
-  for (const node of [...steps.nodes.keys()].sort()) {
-    const waves = steps.nodes.get(node) ?? [];
-    waves.forEach((w, i) => {
-      const before =
-        i === 0
-          ? [...config, ...t.model.graph.dependenciesOf(node).flatMap((d) => readyOf(d))]
-          : [slugOf(waves[i - 1]?.name ?? "")];
-      out.push({ slug: slugOf(w.name), objects: w.objects, dependsOn: [...new Set(before)].sort() });
-    });
-  }
-  const everyNode = [...last.values()].sort();
-  for (const w of steps.after)
-    out.push({
-      slug: `99-${slugOf(w.name)}`,
-      objects: w.objects,
-      dependsOn: everyNode.length > 0 ? everyNode : config,
-    });
-  return out;
-}
-
-function slugOf(name: string): string {
-  return (
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-+|-+$/g, "") || "step"
-  );
-}
-
 /** The Flux tree for the base spec and each environment. */
 export function emitFlux(targets: readonly GitopsTarget[], options: FluxOptions): FileTree {
   const files: [string, string][] = [];
@@ -125,7 +62,7 @@ export function emitFlux(targets: readonly GitopsTarget[], options: FluxOptions)
     const prefix = t.env === undefined ? t.model.app : `${t.model.app}-${t.env}`;
     const nameOf = (slug: string): string => `${prefix}-${slug}`.slice(0, 63).replace(/-+$/, "");
     const kustomizations: Named<IKustomization>[] = [];
-    for (const step of fluxSteps(t)) {
+    for (const step of gitopsSteps(t)) {
       const folder = `${dir}/steps/${step.slug}`;
       for (const o of step.objects)
         files.push([`${folder}/${objectFileName(o)}`, GENERATED_HEADER + objectToYaml(o)]);

@@ -1,10 +1,10 @@
 /**
- * The deploy order as GitOps tools read it: the waves of `kubeship deploy` (render/deploy-order.ts,
- * from the model's one dependency graph), numbered. Argo CD gets the number as each object's
- * sync-wave; Flux gets one Kustomization per wave, each depending on the one before.
+ * The deploy order as GitOps tools read it: the steps of `kubeship deploy` (render/deploy-order.ts,
+ * from the model's one dependency graph) and what each waits for. Flux gets a Kustomization per
+ * step with those dependencies; Argo CD gets each step's level as its objects' sync-wave.
  */
 import type { AppModel } from "../../model/app-model.js";
-import { deployWaves } from "../../render/deploy-order.js";
+import { deploySteps } from "../../render/deploy-order.js";
 import type { KubeObject } from "../../render/kube-object.js";
 
 /** One environment's render: its model and objects (`env` undefined for the base spec). */
@@ -23,30 +23,93 @@ export interface GitopsSource {
   readonly revision: string;
 }
 
-export interface NumberedWave {
-  readonly index: number;
-  /** A file-name-safe name: `03-postgres-redis`. */
+/** One step of the deploy: a folder of a GitOps tree, its objects, the steps it waits for. */
+export interface GitopsStep {
   readonly slug: string;
-  readonly name: string;
   readonly objects: readonly KubeObject[];
+  readonly dependsOn: readonly string[];
 }
 
-/** The deploy's waves, numbered from 0. */
-export function numberedWaves(model: AppModel, objects: readonly KubeObject[]): NumberedWave[] {
-  return deployWaves(model, objects).map((w, index) => ({
-    index,
-    slug: `${String(index).padStart(2, "0")}-${slugOf(w.name)}`,
-    name: w.name,
-    objects: w.objects,
-  }));
+/**
+ * The steps of `kubeship deploy` (render/deploy-order.ts) as a GitOps tool runs them: the namespace,
+ * then the config; one per step of each graph node (its workloads, a backing's other members, its
+ * init job), each depending on the node's step before it or, for the first, on the last step of
+ * every node it uses: the graph itself, so a change to the graph never moves an object into another
+ * Kustomization (which would prune and re-create it). Then autoscalers, routing and monitoring, after
+ * every node.
+ */
+export function gitopsSteps(t: GitopsTarget): GitopsStep[] {
+  const steps = deploySteps(t.model, t.objects);
+  const out: GitopsStep[] = [];
+  let previous: string[] = [];
+  steps.before.forEach((w, i) => {
+    const slug = `${String(i).padStart(2, "0")}-${slugOf(w.name)}`;
+    out.push({ slug, objects: w.objects, dependsOn: previous });
+    previous = [slug];
+  });
+  const config = previous;
+  const last = new Map<string, string>();
+  for (const [node, waves] of steps.nodes) {
+    const last_ = waves[waves.length - 1];
+    if (last_ !== undefined) last.set(node, slugOf(last_.name));
+  }
+  // What "node ready" waits on: its last step, or (a node without objects here, an external service)
+  // what it itself depends on.
+  const readyOf = (node: string, seen = new Set<string>()): string[] => {
+    const own = last.get(node);
+    if (own !== undefined) return [own];
+    if (seen.has(node)) return [];
+    seen.add(node);
+    return t.model.graph.dependenciesOf(node).flatMap((d) => readyOf(d, seen));
+  };
+  for (const node of [...steps.nodes.keys()].sort()) {
+    const waves = steps.nodes.get(node) ?? [];
+    waves.forEach((w, i) => {
+      const before =
+        i === 0
+          ? [...config, ...t.model.graph.dependenciesOf(node).flatMap((d) => readyOf(d))]
+          : [slugOf(waves[i - 1]?.name ?? "")];
+      out.push({ slug: slugOf(w.name), objects: w.objects, dependsOn: [...new Set(before)].sort() });
+    });
+  }
+  const everyNode = [...last.values()].sort();
+  for (const w of steps.after)
+    out.push({
+      slug: `99-${slugOf(w.name)}`,
+      objects: w.objects,
+      dependsOn: everyNode.length > 0 ? everyNode : config,
+    });
+  return out;
 }
 
 function slugOf(name: string): string {
-  const s = name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  return (s.length > 40 ? s.slice(0, 40).replace(/-+$/, "") : s) || "wave";
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "step"
+  );
+}
+
+/**
+ * The Argo CD sync wave of each object: its step's place in a level schedule of the step graph (the
+ * longest chain of steps before it), so every step's wave is above the waves of all it waits for.
+ */
+export function syncWaves(t: GitopsTarget): Map<KubeObject, number> {
+  const steps = gitopsSteps(t);
+  const bySlug = new Map(steps.map((s) => [s.slug, s]));
+  const level = new Map<string, number>();
+  const levelOf = (slug: string): number => {
+    const known = level.get(slug);
+    if (known !== undefined) return known;
+    const deps = bySlug.get(slug)?.dependsOn ?? [];
+    const l = deps.length === 0 ? 0 : 1 + Math.max(...deps.map(levelOf));
+    level.set(slug, l);
+    return l;
+  };
+  const out = new Map<KubeObject, number>();
+  for (const s of steps) for (const o of s.objects) out.set(o, levelOf(s.slug));
+  return out;
 }
 
 /** The folder of an environment: `base`, or the environment's name. */

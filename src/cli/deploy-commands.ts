@@ -14,6 +14,7 @@ import type { RenderedApp } from "../render/render-app.js";
 import { EXIT, type Terminal, UsageError } from "./io.js";
 import { readNextToSpec, renderSpecFile, type SpecOptions, specPathOf, withSpec } from "./spec-input.js";
 import { makeReporter, type OutputMode } from "./reporter.js";
+import { formatPlanMarkdown } from "./plan-markdown.js";
 
 interface ClusterOptions extends SpecOptions {
   kubeconfig?: string;
@@ -79,14 +80,33 @@ export function addDeployCommands(program: Command, term: Terminal, state: { cod
       .description("show what a deploy would change (server-side dry run), change nothing"),
   )
     .option("--skip-missing-crds", "leave out objects whose CRDs are not installed")
-    .action(async (spec: string | undefined, opts: ClusterOptions) => {
-      state.code = await deployCommand(term, specPathOf(spec, opts), {
-        ...opts,
-        dryRun: true,
-        timeout: "5m",
-        progress: "plain",
-      });
-    });
+    .addOption(
+      new Option("--format <format>", "text, or markdown for a pull-request comment (on stdout)")
+        .choices(["text", "markdown"])
+        .default("text"),
+    )
+    .addOption(
+      new Option("--output <format>", "the name the issue tracker knows for --format")
+        .choices(["text", "markdown"])
+        .hideHelp(),
+    )
+    .action(
+      async (
+        spec: string | undefined,
+        opts: ClusterOptions & { format: string; output?: string; skipMissingCrds?: boolean },
+      ) => {
+        if ((opts.output ?? opts.format) === "markdown") {
+          state.code = await markdownPlan(term, specPathOf(spec, opts), opts);
+          return;
+        }
+        state.code = await deployCommand(term, specPathOf(spec, opts), {
+          ...opts,
+          dryRun: true,
+          timeout: "5m",
+          progress: "plain",
+        });
+      },
+    );
 
   clusterOptions(
     program
@@ -272,6 +292,34 @@ async function deployCommand(term: Terminal, spec: string, opts: DeployOptions):
   } finally {
     process.removeListener("SIGINT", onInterrupt);
   }
+}
+
+/** `kubeship diff --format markdown`: the dry run's plan as Markdown on stdout, notes on stderr. */
+async function markdownPlan(
+  term: Terminal,
+  spec: string,
+  opts: ClusterOptions & { skipMissingCrds?: boolean },
+): Promise<number> {
+  const { app, cluster, text } = await load(term, spec, opts);
+  const outcome = await deploy({
+    cluster,
+    model: app.model,
+    objects: app.objects,
+    secrets: app.secrets,
+    spec: text,
+    timeoutSeconds: 300,
+    atomic: false,
+    dryRun: true,
+    forceConflicts: false,
+    skipMissingCrds: opts.skipMissingCrds === true,
+    external: () => undefined,
+    reporter: (e) => {
+      if (e.type === "note") term.err(`note: ${e.message}\n`);
+    },
+    holder: holder(),
+  });
+  term.out(formatPlanMarkdown(app.model, app.objects, outcome.plan, cluster.server));
+  return EXIT.ok;
 }
 
 async function load(

@@ -143,7 +143,9 @@ async function renderCommand(term: Terminal, specPath: string, opts: RenderOptio
       `--chart-version ${opts.chartVersion}: Helm needs a semantic version such as 1.2.3 (or 1.2.3-rc.1)`,
     );
   if ((opts.format === "argocd" || opts.format === "flux") && opts.repo === undefined)
-    throw new UsageError(`--format ${opts.format} needs --repo URL: the Git repository ${opts.format === "argocd" ? "Argo CD" : "Flux"} reads the tree from`);
+    throw new UsageError(
+      `--format ${opts.format} needs --repo URL: the Git repository ${opts.format === "argocd" ? "Argo CD" : "Flux"} reads the tree from`,
+    );
   const { app, text, file } = await renderSpecFile(term, specPath, opts);
   if (app === undefined) return EXIT.usage;
   const { objects } = app;
@@ -177,7 +179,10 @@ async function renderCommand(term: Terminal, specPath: string, opts: RenderOptio
         `-o ${opts.output} is an absolute path: give --path, the tree's folder inside the repository ${opts.repo ?? ""}`,
       );
     const source = { repo: opts.repo ?? "", path: opts.path ?? opts.output, revision: opts.revision };
-    await writeTree(opts.output, opts.format === "argocd" ? emitArgoCd(targets, source) : emitFlux(targets, source));
+    await writeTree(
+      opts.output,
+      opts.format === "argocd" ? emitArgoCd(targets, source) : emitFlux(targets, source),
+    );
     term.err(
       `wrote ${opts.format === "argocd" ? "an Argo CD" : "a Flux"} tree of ${targets.length} environment${targets.length === 1 ? "" : "s"} into ${opts.output}; the Secrets it needs are listed in its README.md\n`,
     );

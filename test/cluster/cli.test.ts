@@ -51,6 +51,25 @@ describe("kubeship deploy commands against a real control plane", () => {
       "spec.template.spec.containers.0.image: user-service:1.0.0 -> user-service:1.0.1",
     );
 
+    // The plan as a pull-request comment: a replacement names the field that forces it.
+    writeFileSync(
+      spec,
+      readRepoFile("examples/shop.kubeship.yaml")
+        .replace("app: demo-app", "app: cli-shop")
+        .replace("user-service:1.0.0", "user-service:1.0.1")
+        .replace("redis: { type: redis, storage: 5Gi }", "redis: { type: redis, storage: 6Gi }"),
+    );
+    const markdown = await run(["diff", spec, "--skip-missing-crds", "--format", "markdown"]);
+    expect(markdown.code).toBe(0);
+    expect(markdown.out).toContain("### kubeship plan: `cli-shop` in namespace `cli-shop`");
+    expect(markdown.out).toMatch(/\*\*0 to create, \d+ to update, 1 to replace, 0 to prune\*\*/);
+    expect(markdown.out).toContain("#### Replacements (deleted and created again)");
+    expect(markdown.out).toMatch(/- `StatefulSet\/redis`: spec\S* cannot change in place/);
+    expect(markdown.out).toContain(
+      "- `spec.template.spec.containers.0.image: user-service:1.0.0 -> user-service:1.0.1`",
+    );
+    expect(markdown.out).not.toMatch(/password/i);
+
     const status = await run(["status", spec]);
     expect(status.code).toBe(0);
     expect(status.out).toMatch(/StatefulSet\/postgres\s+1\/1/);

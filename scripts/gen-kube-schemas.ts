@@ -73,6 +73,11 @@ const CRD_SOURCES = [
     module: "github.com/fluxcd/source-controller@v1.7.0",
     files: ["config/crd/bases/source.toolkit.fluxcd.io_gitrepositories.yaml"],
   },
+  {
+    // What `kubeship seal` writes.
+    module: "github.com/bitnami-labs/sealed-secrets@v0.40.0",
+    files: ["helm/sealed-secrets/crds/bitnami.com_sealedsecrets.yaml"],
+  },
 ];
 
 type Extract = (name: string) => Buffer;

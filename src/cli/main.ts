@@ -21,6 +21,7 @@ import { renderSpecFile, reportDiagnostics, type SpecOptions, specPathOf, withSp
 import { addRunbookCommand } from "./runbook-command.js";
 import { addImportCommand } from "./import-command.js";
 import { addMigrateIngressCommand } from "./migrate-ingress-command.js";
+import { addSealCommand } from "./seal-command.js";
 import { EXIT, processTerminal, refuseToOverwrite, type Terminal, UsageError } from "./io.js";
 import { VERSION } from "./version.js";
 
@@ -96,6 +97,7 @@ export function buildProgram(term: Terminal, state: { code: number } = { code: E
   addRunbookCommand(program, term, state);
   addImportCommand(program, term, state);
   addMigrateIngressCommand(program, term, state);
+  addSealCommand(program, term, state);
   addDeployCommands(program, term, state);
 
   program

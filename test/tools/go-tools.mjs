@@ -72,6 +72,46 @@ export function ensureGoInstall(pkg, version, binName = pkg.split("/").at(-1)) {
   return bin;
 }
 
+/**
+ * The path of an upstream command built from its module's source zip, for a module the proxy serves
+ * under a path other than the one its go.mod declares (`go install` refuses those): bitnami-labs'
+ * sealed-secrets declares github.com/bitnami/sealed-secrets.
+ */
+export function ensureGoBuildFromModule(module, version, pkgDir, binName) {
+  const dir = join(cache, `${binName}-${version}`);
+  const bin = join(dir, binName);
+  if (existsSync(bin)) return bin;
+  mkdirSync(cache, { recursive: true });
+  const work = mkdtempSync(join(cache, `source-${binName}-`));
+  try {
+    const info = JSON.parse(
+      execFileSync("go", ["mod", "download", "-json", `${module}@${version}`], {
+        env: goEnv,
+        encoding: "utf8",
+        maxBuffer: 1 << 26,
+      }),
+    );
+    execFileSync("unzip", ["-q", info.Zip, "-d", work]);
+    const root = join(work, `${module}@${version}`);
+    go(["build", "-trimpath", "-ldflags=-s -w", "-o", join(work, binName), `./${pkgDir}`], root);
+    mkdirSync(dir, { recursive: true });
+    renameSync(join(work, binName), bin);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return bin;
+}
+
+/** kubeseal, the sealed-secrets client (its --recovery-unseal opens what `kubeship seal` wrote). */
+export function ensureKubeseal() {
+  return ensureGoBuildFromModule("github.com/bitnami-labs/sealed-secrets", "v0.40.0", "cmd/kubeseal", "kubeseal");
+}
+
+/** sops, to decrypt what `render` encrypts for age recipients. */
+export function ensureSops() {
+  return ensureGoInstall("github.com/getsops/sops/v3/cmd/sops", "v3.13.3", "sops");
+}
+
 /** kubectl's own YAML reader (k8s.io/apimachinery over go-yaml), as a command. */
 export function ensureKubeYaml() {
   return ensureGoWrapper("kube-yaml");

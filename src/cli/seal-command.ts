@@ -1,0 +1,99 @@
+import type { Command } from "commander";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { DeployError } from "../deploy/errors.js";
+import { parseSecretsFile } from "../deploy/secrets.js";
+import { SEALED_SECRET_API, sealingKey, sealSecrets } from "../deploy/seal.js";
+import { fileTree } from "../emit/file-tree.js";
+import { GENERATED_HEADER, objectFileName, objectToYaml } from "../emit/yaml.js";
+import { writeTree } from "../io/write-tree.js";
+import { parseManifests } from "../lint/input.js";
+import { EXIT, type Terminal, UsageError } from "./io.js";
+import { readNextToSpec, renderSpecFile, type SpecOptions, specPathOf, withSpec } from "./spec-input.js";
+
+interface SealOptions extends SpecOptions {
+  cert: string;
+  output: string;
+  secretsFile?: string;
+}
+
+/** Adds `kubeship seal`. */
+export function addSealCommand(program: Command, term: Terminal, state: { code: number }): void {
+  withSpec(
+    program
+      .command("seal")
+      .description(
+        "write the app's Secrets as SealedSecrets for the cluster's sealed-secrets controller (safe to commit)",
+      ),
+  )
+    .requiredOption("--cert <file>", "the controller's certificate (kubeseal --fetch-cert > cert.pem)")
+    .requiredOption("-o, --output <dir>", "where to write the SealedSecrets (values sealed there before are kept)")
+    .option("--secrets-file <file>", "KEY=value lines for external services' secrets (the environment is read first)")
+    .action(async (spec: string | undefined, opts: SealOptions) => {
+      state.code = await sealCommand(term, specPathOf(spec, opts), opts);
+    });
+}
+
+async function sealCommand(term: Terminal, specPath: string, opts: SealOptions): Promise<number> {
+  const pem = await readFile(opts.cert, "utf8").catch((e: unknown) => {
+    throw new UsageError(`--cert ${opts.cert}: cannot read it`, { cause: e });
+  });
+  let key: ReturnType<typeof sealingKey>;
+  try {
+    key = sealingKey(pem);
+  } catch (e) {
+    if (e instanceof DeployError) throw new UsageError(`--cert ${opts.cert}: ${e.message}; ${e.hint ?? ""}`, { cause: e });
+    throw e;
+  }
+  const secretsFile =
+    opts.secretsFile === undefined
+      ? new Map<string, string>()
+      : parseSecretsFile(
+          await readFile(opts.secretsFile, "utf8").catch((e: unknown) => {
+            throw new UsageError(`--secrets-file ${opts.secretsFile ?? ""}: cannot read it`, { cause: e });
+          }),
+        );
+  const { app } = await renderSpecFile(term, specPath, opts);
+  if (app === undefined) return EXIT.usage;
+  const previous = await sealedBefore(opts.output, app.model.namespace);
+  let sealed: ReturnType<typeof sealSecrets>;
+  try {
+    sealed = sealSecrets(
+      app.model,
+      app.secrets,
+      key,
+      (_secret, k, file) =>
+        file === undefined ? (process.env[k] ?? secretsFile.get(k)) : readNextToSpec(specPath, file),
+      previous,
+    );
+  } catch (e) {
+    // A missing value is the user's input to give: usage (exit 2), with the fix.
+    if (e instanceof DeployError) throw new UsageError(`${e.message}; ${e.hint ?? ""}`, { cause: e });
+    throw e;
+  }
+  const { objects, keys } = sealed;
+  await writeTree(
+    opts.output,
+    fileTree(objects.map((o) => [objectFileName(o), GENERATED_HEADER + objectToYaml(o)] as const)),
+  );
+  const count = (how: string): number => keys.filter((k) => k.how === how).length;
+  term.err(
+    `wrote ${objects.length} SealedSecrets into ${opts.output}: ${count("generated")} values generated, ${count("supplied")} supplied, ${count("kept")} kept as sealed before\n`,
+  );
+  return EXIT.ok;
+}
+
+/** The encrypted data of the SealedSecrets already in the output directory (none when it is new). */
+async function sealedBefore(dir: string, namespace: string): Promise<Map<string, Record<string, string>>> {
+  const out = new Map<string, Record<string, string>>();
+  const files = await readdir(dir).catch(() => [] as string[]);
+  for (const f of files.filter((x) => x.endsWith(".yaml"))) {
+    const parsed = parseManifests(await readFile(join(dir, f), "utf8"), f);
+    for (const o of parsed.objects) {
+      if (o.apiVersion !== SEALED_SECRET_API || o.kind !== "SealedSecret" || o.namespace !== namespace) continue;
+      const data = (o.object["spec"] as { encryptedData?: Record<string, unknown> } | undefined)?.encryptedData ?? {};
+      out.set(o.name, Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === "string")));
+    }
+  }
+  return out;
+}

@@ -15,6 +15,7 @@ import { classify, type PlanEntry, pruneEntries, refKey, refName } from "./plan.
 import {
   type ExternalValues,
   planSecrets,
+  waitForSecrets,
   type SecretPlan,
   withSecretFileHashes,
   writeSecrets,
@@ -57,6 +58,10 @@ const CRD_OWNERS: Readonly<Record<string, string>> = {
   PrometheusRule: "prometheus-operator (monitoring.coreos.com)",
   Certificate: "cert-manager",
   VerticalPodAutoscaler: "the Vertical Pod Autoscaler (autoscaling.k8s.io)",
+  ExternalSecret: "the External Secrets Operator (external-secrets.io)",
+  Gateway: "Gateway API's CRDs (gateway.networking.k8s.io)",
+  HTTPRoute: "Gateway API's CRDs (gateway.networking.k8s.io)",
+  GRPCRoute: "Gateway API's CRDs (gateway.networking.k8s.io)",
 };
 
 /**
@@ -87,7 +92,9 @@ export async function deploy(req: DeployRequest): Promise<DeployOutcome> {
   let revision = 0;
   try {
     // A deploy that cannot start (a supplied secret nobody gave) fails here, before it records a revision.
-    const secrets = await planSecrets(cluster, model, req.secrets, req.external);
+    // With a secrets backend, a controller writes the Secrets: the deploy waits for them instead.
+    const secrets =
+      model.secrets.backend === "generate" ? await planSecrets(cluster, model, req.secrets, req.external) : [];
     const history = await listRevisions(cluster, model.app, model.namespace);
     const last = history.at(-1);
     if (last?.status === "pending") {
@@ -370,6 +377,10 @@ async function applyPlan(
   };
   try {
     for (const step of steps.before) await runStep(step);
+    if (model.secrets.backend !== "generate")
+      await waitForSecrets(cluster, model, req.secrets, deadline, (message) => {
+        reporter({ type: "note", message });
+      });
     // Each node of the graph starts as soon as everything it depends on is ready (and its init job done).
     const done = new Map<string, Promise<void>>();
     const runNode = (name: string): Promise<void> => {

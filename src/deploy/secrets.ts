@@ -115,6 +115,59 @@ export async function writeSecrets(
   }
 }
 
+/**
+ * With a secrets backend (External Secrets, Sealed Secrets), waits until every Secret the app needs
+ * exists with all its keys, as the controller writes it; by the deadline, names each one missing
+ * and, for an ExternalSecret, why ESO has not synced it (its Ready condition).
+ */
+export async function waitForSecrets(
+  cluster: Cluster,
+  model: AppModel,
+  requirements: readonly SecretRequirement[],
+  deadline: number,
+  note: (message: string) => void,
+): Promise<void> {
+  const pending = new Map(requirements.map((r) => [r.name, r]));
+  let said = false;
+  for (;;) {
+    for (const [name, req] of pending) {
+      const live = await cluster.get({ apiVersion: "v1", kind: "Secret", name, namespace: model.namespace });
+      const data = (live?.["data"] ?? {}) as Record<string, unknown>;
+      if (live !== undefined && req.keys.every((k) => typeof data[k] === "string")) pending.delete(name);
+    }
+    if (pending.size === 0) return;
+    if (!said) {
+      note(
+        `waiting for ${model.secrets.backend === "external-secrets" ? "External Secrets" : "the sealed-secrets controller"} to write ${[...pending.keys()].join(", ")}`,
+      );
+      said = true;
+    }
+    if (Date.now() >= deadline) {
+      const why = await Promise.all(
+        [...pending.values()].map(async (r) => `${r.name} (keys ${r.keys.join(", ")})${await syncProblem(cluster, model, r.name)}`),
+      );
+      throw new DeployError(
+        `these Secrets did not appear: ${why.join("; ")}`,
+        model.secrets.backend === "external-secrets"
+          ? "check the ExternalSecrets (kubectl describe externalsecret) and their store"
+          : "apply the SealedSecrets `kubeship seal` wrote (or let GitOps do it), and check the sealed-secrets controller",
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** Why an ExternalSecret has not written its Secret, from its Ready condition ("" when unknown). */
+async function syncProblem(cluster: Cluster, model: AppModel, name: string): Promise<string> {
+  if (model.secrets.backend !== "external-secrets") return "";
+  const es = await cluster
+    .get({ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", name, namespace: model.namespace })
+    .catch(() => undefined);
+  const conditions = ((es?.["status"] as { conditions?: { type?: string; status?: string; reason?: string; message?: string }[] } | undefined)?.conditions ?? []);
+  const ready = conditions.find((c) => c.type === "Ready");
+  return ready === undefined ? "" : `: ExternalSecret Ready ${ready.status ?? "?"}, ${ready.reason ?? ""} ${ready.message ?? ""}`.trimEnd();
+}
+
 /** Parses a secrets file: `KEY=value` lines, `#` comments, optional quotes. */
 export function parseSecretsFile(text: string): Map<string, string> {
   const out = new Map<string, string>();

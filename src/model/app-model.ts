@@ -201,6 +201,18 @@ export interface AppModel {
   };
   readonly security: { readonly networkPolicies: boolean; readonly podSecurity: "restricted" | "baseline" };
   /** App-wide secret names: generated once and shared, or supplied at deploy time. Sorted. */
-  readonly secrets: { readonly shared: readonly string[]; readonly supplied: readonly string[] };
+  readonly secrets: {
+    readonly shared: readonly string[];
+    readonly supplied: readonly string[];
+    /** Who creates the Secrets: kubeship's deploy, or a controller (the deploy then waits). */
+    readonly backend: "generate" | "external-secrets" | "sealed-secrets";
+    /** With external-secrets: where and under which key each Secret is read. */
+    readonly external?: {
+      readonly store: { readonly name: string; readonly kind: "SecretStore" | "ClusterSecretStore" };
+      readonly remoteKey: string;
+      readonly remoteKeys: Readonly<Record<string, string>>;
+      readonly refreshInterval: string;
+    };
+  };
   readonly graph: DependencyGraph;
 }

@@ -209,6 +209,17 @@ export function buildModel(
     secrets: {
       shared: [...new Set(spec.secrets?.shared ?? [])].sort(compare),
       supplied: [...new Set(spec.secrets?.supplied ?? [])].sort(compare),
+      backend: spec.secrets?.backend ?? "generate",
+      ...(spec.secrets?.backend === "external-secrets" && spec.secrets.store !== undefined
+        ? {
+            external: {
+              store: { name: spec.secrets.store.name, kind: spec.secrets.store.kind ?? "ClusterSecretStore" },
+              remoteKey: spec.secrets.remoteKey ?? "{app}/{secret}",
+              remoteKeys: sortRecord(spec.secrets.remoteKeys ?? {}),
+              refreshInterval: spec.secrets.refreshInterval ?? "1h",
+            },
+          }
+        : {}),
     },
     graph,
   };

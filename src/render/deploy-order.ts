@@ -21,6 +21,7 @@ const CONFIG_KINDS = new Set([
   "ServiceAccount",
   "ConfigMap",
   "Secret",
+  "ExternalSecret",
   "NetworkPolicy",
   "Service",
   "Role",

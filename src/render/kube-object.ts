@@ -48,6 +48,8 @@ export const KIND_ORDER: readonly string[] = [
   "Gateway",
   "HTTPRoute",
   "GRPCRoute",
+  // Applied with the config (render/deploy-order.ts); last here so that no other file number moves.
+  "ExternalSecret",
 ];
 
 /** Sorts objects by apply order, then by name: the stable order of every output. */

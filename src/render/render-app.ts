@@ -15,6 +15,7 @@ import {
 } from "./exporter-deployment.js";
 import { renderDeployment } from "./deployment.js";
 import { renderHpa } from "./horizontal-pod-autoscaler.js";
+import { renderExternalSecrets } from "./external-secret.js";
 import { renderGatewayRoutes } from "./gateway-routes.js";
 import { renderIngresses } from "./ingress.js";
 import { renderCronJob, renderInitJob, renderJob } from "./job.js";
@@ -119,6 +120,7 @@ function renderObjects(ctx: RenderContext): KubeObject[] {
     if (b.init) out.push(toObject(renderInitJob(ctx, b, b.init)));
   }
 
+  out.push(...renderExternalSecrets(ctx).map(toObject));
   if (model.ingress.api === "gateway") out.push(...renderGatewayRoutes(ctx).map(toObject));
   else out.push(...renderIngresses(ctx).map(toObject));
   if (model.security.networkPolicies) out.push(...renderNetworkPolicies(ctx).map(toObject));

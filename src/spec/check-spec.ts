@@ -11,6 +11,7 @@ import {
   qualifiedNameErrors,
 } from "./k8s-names.js";
 import { checkRouting } from "./check-routing.js";
+import { checkSecretsBackend } from "./check-secrets-backend.js";
 import { checkWorkloadFeatures } from "./check-workload-features.js";
 import { didYouMean } from "./suggest.js";
 
@@ -340,6 +341,7 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
     );
   checkWorkloadFeatures(out, spec);
   checkRouting(out, spec);
+  checkSecretsBackend(out, spec);
   if (!domainNeeded && spec.domain !== undefined)
     out.push(
       warning(

@@ -399,6 +399,35 @@ const secretsSection = z
       .describe(
         "Values given at deploy time (the environment, or --secrets-file), never generated: third-party API keys; workloads list the name in their `secrets`",
       ),
+    backend: z
+      .enum(["generate", "external-secrets", "sealed-secrets"])
+      .optional()
+      .describe(
+        "Where the Secrets come from. generate: kubeship deploy creates them (generated values kept, supplied ones from the environment); external-secrets: an ExternalSecret each, from `store`; sealed-secrets: `kubeship seal` writes SealedSecrets to commit. With the last two, deploy waits for the Secrets instead of creating them @default generate",
+      ),
+    store: z
+      .object({
+        name: z.string().describe("The SecretStore or ClusterSecretStore"),
+        kind: z.enum(["SecretStore", "ClusterSecretStore"]).optional().describe("@default ClusterSecretStore"),
+      })
+      .strict()
+      .optional()
+      .describe("With backend external-secrets: the store every ExternalSecret reads from"),
+    remoteKey: z
+      .string()
+      .optional()
+      .describe(
+        "With backend external-secrets: the remote key of each Secret, from {app}, {namespace}, {env} and {secret}; each key of the Secret is a property of it @default {app}/{secret}",
+      ),
+    remoteKeys: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe("With backend external-secrets: the remote key of one Secret by its name, instead of the pattern"),
+    refreshInterval: z
+      .string()
+      .regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, "a Go duration, e.g. 1h or 15m")
+      .optional()
+      .describe("With backend external-secrets: how often ESO reads the store again @default 1h"),
   })
   .strict()
   .describe("App-wide secrets; a workload lists their names in its own `secrets`");

@@ -11,6 +11,7 @@ const CRD_PACKAGES: Record<string, string> = {
   "autoscaling.k8s.io": "@kubernetes-models/autoscaler",
   "gateway.networking.k8s.io": "@kubernetes-models/gateway-api",
   "argoproj.io": "@kubernetes-models/argo-cd",
+  "external-secrets.io": "@kubernetes-models/external-secrets",
   "kustomize.toolkit.fluxcd.io": "@kubernetes-models/flux-cd",
   "source.toolkit.fluxcd.io": "@kubernetes-models/flux-cd",
 };

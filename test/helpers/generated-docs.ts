@@ -26,7 +26,7 @@ function cliDoc(): string {
     "",
     "One meaning per flag in every command, as Helm and kubectl users expect:",
     "",
-    "- `-o, --output` is where the output goes: a directory (`render`, `migrate-ingress`), a file (`diagram`, `simulate`, `runbook`, `import`), `-` for stdout.",
+    "- `-o, --output` is where the output goes: a directory (`render`, `migrate-ingress`, `seal`), a file (`diagram`, `simulate`, `runbook`, `import`), `-` for stdout.",
     "- `--format` is the output format (`render`, `lint`, `simulate`, `diagram`, `doctor`). It has no short form: `-f` means what it means to kubectl, a file.",
     "- `-f, --filename` names the spec (instead of the argument) on every command that reads one; on `lint` it adds a file or directory to lint (repeatable), as `kubectl apply -f` does.",
     "- `-n, --namespace` puts the app into another namespace than the spec's (`lint --helm`: the release namespace).",

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { DeployError } from "../deploy/errors.js";
 import { parseSecretsFile } from "../deploy/secrets.js";
 import { SEALED_SECRET_API, sealingKey, sealSecrets } from "../deploy/seal.js";
+import { isAgeRecipient, sopsSecrets } from "../deploy/sops.js";
 import { fileTree } from "../emit/file-tree.js";
 import { GENERATED_HEADER, objectFileName, objectToYaml } from "../emit/yaml.js";
 import { writeTree } from "../io/write-tree.js";
@@ -12,7 +13,8 @@ import { EXIT, type Terminal, UsageError } from "./io.js";
 import { readNextToSpec, renderSpecFile, type SpecOptions, specPathOf, withSpec } from "./spec-input.js";
 
 interface SealOptions extends SpecOptions {
-  cert: string;
+  cert?: string;
+  age?: string[];
   output: string;
   secretsFile?: string;
 }
@@ -23,36 +25,44 @@ export function addSealCommand(program: Command, term: Terminal, state: { code: 
     program
       .command("seal")
       .description(
-        "write the app's Secrets as SealedSecrets for the cluster's sealed-secrets controller (safe to commit)",
+        "write the app's Secrets encrypted, safe to commit: SealedSecrets for the cluster's sealed-secrets controller (--cert), or SOPS files for age recipients (--age)",
       ),
   )
-    .requiredOption("--cert <file>", "the controller's certificate (kubeseal --fetch-cert > cert.pem)")
-    .requiredOption("-o, --output <dir>", "where to write the SealedSecrets (values sealed there before are kept)")
-    .option("--secrets-file <file>", "KEY=value lines for external services' secrets (the environment is read first)")
+    .option("--cert <file>", "the sealed-secrets controller's certificate (kubeseal --fetch-cert > cert.pem)")
+    .option(
+      "--age <recipient...>",
+      "age recipients (age1...) to encrypt SOPS files for (what Flux's kustomize-controller or sops decrypts)",
+    )
+    .requiredOption(
+      "-o, --output <dir>",
+      "where to write the SealedSecrets (values sealed there before are kept)",
+    )
+    .option(
+      "--secrets-file <file>",
+      "KEY=value lines for external services' secrets (the environment is read first)",
+    )
     .action(async (spec: string | undefined, opts: SealOptions) => {
       state.code = await sealCommand(term, specPathOf(spec, opts), opts);
     });
 }
 
 async function sealCommand(term: Terminal, specPath: string, opts: SealOptions): Promise<number> {
-  const pem = await readFile(opts.cert, "utf8").catch((e: unknown) => {
-    throw new UsageError(`--cert ${opts.cert}: cannot read it`, { cause: e });
+  if ((opts.cert === undefined) === (opts.age === undefined))
+    throw new UsageError("give --cert (SealedSecrets) or --age (SOPS files), one of the two");
+  if (opts.age !== undefined) return sopsCommand(term, specPath, { ...opts, age: opts.age });
+  const certFile = opts.cert ?? "";
+  const pem = await readFile(certFile, "utf8").catch((e: unknown) => {
+    throw new UsageError(`--cert ${certFile}: cannot read it`, { cause: e });
   });
   let key: ReturnType<typeof sealingKey>;
   try {
     key = sealingKey(pem);
   } catch (e) {
-    if (e instanceof DeployError) throw new UsageError(`--cert ${opts.cert}: ${e.message}; ${e.hint ?? ""}`, { cause: e });
+    if (e instanceof DeployError)
+      throw new UsageError(`--cert ${certFile}: ${e.message}; ${e.hint ?? ""}`, { cause: e });
     throw e;
   }
-  const secretsFile =
-    opts.secretsFile === undefined
-      ? new Map<string, string>()
-      : parseSecretsFile(
-          await readFile(opts.secretsFile, "utf8").catch((e: unknown) => {
-            throw new UsageError(`--secrets-file ${opts.secretsFile ?? ""}: cannot read it`, { cause: e });
-          }),
-        );
+  const secretsFile = await readSecretsFile(opts.secretsFile);
   const { app } = await renderSpecFile(term, specPath, opts);
   if (app === undefined) return EXIT.usage;
   const previous = await sealedBefore(opts.output, app.model.namespace);
@@ -90,10 +100,73 @@ async function sealedBefore(dir: string, namespace: string): Promise<Map<string,
   for (const f of files.filter((x) => x.endsWith(".yaml"))) {
     const parsed = parseManifests(await readFile(join(dir, f), "utf8"), f);
     for (const o of parsed.objects) {
-      if (o.apiVersion !== SEALED_SECRET_API || o.kind !== "SealedSecret" || o.namespace !== namespace) continue;
-      const data = (o.object["spec"] as { encryptedData?: Record<string, unknown> } | undefined)?.encryptedData ?? {};
-      out.set(o.name, Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === "string")));
+      if (o.apiVersion !== SEALED_SECRET_API || o.kind !== "SealedSecret" || o.namespace !== namespace)
+        continue;
+      const data =
+        (o.object["spec"] as { encryptedData?: Record<string, unknown> } | undefined)?.encryptedData ?? {};
+      out.set(
+        o.name,
+        Object.fromEntries(
+          Object.entries(data).filter((e): e is [string, string] => typeof e[1] === "string"),
+        ),
+      );
     }
   }
   return out;
+}
+
+async function readSecretsFile(path: string | undefined): Promise<Map<string, string>> {
+  return path === undefined
+    ? new Map<string, string>()
+    : parseSecretsFile(
+        await readFile(path, "utf8").catch((e: unknown) => {
+          throw new UsageError(`--secrets-file ${path}: cannot read it`, { cause: e });
+        }),
+      );
+}
+
+/** `kubeship seal --age ...`: SOPS-encrypted Secret manifests, one `<name>.enc.yaml` each. */
+async function sopsCommand(
+  term: Terminal,
+  specPath: string,
+  opts: SealOptions & { age: string[] },
+): Promise<number> {
+  const recipients = opts.age
+    .flatMap((a) => a.split(","))
+    .map((a) => a.trim())
+    .filter((a) => a !== "");
+  const bad = recipients.filter((r) => !isAgeRecipient(r));
+  if (bad.length > 0 || recipients.length === 0)
+    throw new UsageError(
+      `--age ${bad.join(", ")}: an age recipient is age1 followed by 58 letters and digits (age-keygen -y key.txt)`,
+    );
+  const secretsFile = await readSecretsFile(opts.secretsFile);
+  const { app } = await renderSpecFile(term, specPath, opts);
+  if (app === undefined) return EXIT.usage;
+  const previous = new Map<string, string>();
+  for (const f of (await readdir(opts.output).catch(() => [] as string[])).filter((x) =>
+    x.endsWith(".enc.yaml"),
+  ))
+    previous.set(f.slice(0, -".enc.yaml".length), await readFile(join(opts.output, f), "utf8"));
+  let files: Awaited<ReturnType<typeof sopsSecrets>>;
+  try {
+    files = await sopsSecrets(
+      app.model,
+      app.secrets,
+      recipients,
+      (_secret, k, file) =>
+        file === undefined ? (process.env[k] ?? secretsFile.get(k)) : readNextToSpec(specPath, file),
+      previous,
+      new Date(),
+    );
+  } catch (e) {
+    if (e instanceof DeployError) throw new UsageError(`${e.message}; ${e.hint ?? ""}`, { cause: e });
+    throw e;
+  }
+  await writeTree(opts.output, fileTree(files.map((f) => [f.file, f.text] as const)));
+  const count = (how: string): number => files.filter((f) => f.how === how).length;
+  term.err(
+    `wrote ${files.length} SOPS-encrypted Secrets into ${opts.output} for ${recipients.length} age recipient${recipients.length === 1 ? "" : "s"}: ${count("generated")} generated, ${count("supplied")} supplied, ${count("kept")} kept as encrypted before\n`,
+  );
+  return EXIT.ok;
 }

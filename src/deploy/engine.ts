@@ -94,7 +94,9 @@ export async function deploy(req: DeployRequest): Promise<DeployOutcome> {
     // A deploy that cannot start (a supplied secret nobody gave) fails here, before it records a revision.
     // With a secrets backend, a controller writes the Secrets: the deploy waits for them instead.
     const secrets =
-      model.secrets.backend === "generate" ? await planSecrets(cluster, model, req.secrets, req.external) : [];
+      model.secrets.backend === "generate"
+        ? await planSecrets(cluster, model, req.secrets, req.external)
+        : [];
     const history = await listRevisions(cluster, model.app, model.namespace);
     const last = history.at(-1);
     if (last?.status === "pending") {

@@ -12,7 +12,6 @@ import { ClusterError } from "./kube/errors.js";
 import { conditionTrue } from "./readiness.js";
 import type { AppliedObject } from "./wait.js";
 
-
 export interface GatewayJudgement {
   /** Whether the deploy waits for this Gateway API object. */
   readonly waits: (o: AppliedObject) => boolean;

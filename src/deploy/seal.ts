@@ -6,7 +6,14 @@
  * public key with the label `namespace/name` (strict scope), laid out as the RSA ciphertext's length
  * (2 bytes, big-endian), the RSA ciphertext, then the AES-GCM ciphertext and tag.
  */
-import { constants, createCipheriv, type KeyObject, publicEncrypt, randomBytes, X509Certificate } from "node:crypto";
+import {
+  constants,
+  createCipheriv,
+  type KeyObject,
+  publicEncrypt,
+  randomBytes,
+  X509Certificate,
+} from "node:crypto";
 import type { SecretRequirement } from "../catalog/types.js";
 import type { AppModel } from "../model/app-model.js";
 import type { KubeObject } from "../render/kube-object.js";
@@ -48,7 +55,11 @@ export function sealValue(key: KeyObject, namespace: string, name: string, value
 }
 
 /** Where a value comes from when sealing. */
-export type SealSource = (secret: string, key: string, file: string | undefined) => string | Buffer | undefined;
+export type SealSource = (
+  secret: string,
+  key: string,
+  file: string | undefined,
+) => string | Buffer | undefined;
 
 /** What one `kubeship seal` did to each key, for the report (never a value). */
 export interface SealedKey {
@@ -90,7 +101,10 @@ export function sealSecrets(
       } else if (s.source === "generated" && file === undefined) {
         encryptedData[k] = sealValue(key, model.namespace, s.name, generateSecretValue());
         report.push({ secret: s.name, key: k, how: "generated" });
-      } else missing.push(file === undefined ? `${s.name}.${k} (environment variable ${k})` : `${s.name}.${k} (file ${file})`);
+      } else
+        missing.push(
+          file === undefined ? `${s.name}.${k} (environment variable ${k})` : `${s.name}.${k} (file ${file})`,
+        );
     }
     objects.push({
       apiVersion: SEALED_SECRET_API,
@@ -99,7 +113,11 @@ export function sealSecrets(
       spec: {
         encryptedData: Object.fromEntries(Object.entries(encryptedData).sort(([a], [b]) => (a < b ? -1 : 1))),
         template: {
-          metadata: { name: s.name, namespace: model.namespace, labels: objectLabels(model, s.name, "secret") },
+          metadata: {
+            name: s.name,
+            namespace: model.namespace,
+            labels: objectLabels(model, s.name, "secret"),
+          },
           type: "Opaque",
         },
       },

@@ -115,8 +115,16 @@ export async function writeSecrets(
   }
 }
 
+/** Who writes the Secrets, per backend, for the deploy's note. */
+const WRITER: Readonly<Record<AppModel["secrets"]["backend"], string>> = {
+  generate: "kubeship",
+  "external-secrets": "External Secrets",
+  "sealed-secrets": "the sealed-secrets controller",
+  sops: "Flux (or whoever applies the SOPS files)",
+};
+
 /**
- * With a secrets backend (External Secrets, Sealed Secrets), waits until every Secret the app needs
+ * With a secrets backend (External Secrets, Sealed Secrets, SOPS), waits until every Secret the app needs
  * exists with all its keys, as the controller writes it; by the deadline, names each one missing
  * and, for an ExternalSecret, why ESO has not synced it (its Ready condition).
  */
@@ -137,20 +145,22 @@ export async function waitForSecrets(
     }
     if (pending.size === 0) return;
     if (!said) {
-      note(
-        `waiting for ${model.secrets.backend === "external-secrets" ? "External Secrets" : "the sealed-secrets controller"} to write ${[...pending.keys()].join(", ")}`,
-      );
+      note(`waiting for ${WRITER[model.secrets.backend]} to write ${[...pending.keys()].join(", ")}`);
       said = true;
     }
     if (Date.now() >= deadline) {
       const why = await Promise.all(
-        [...pending.values()].map(async (r) => `${r.name} (keys ${r.keys.join(", ")})${await syncProblem(cluster, model, r.name)}`),
+        [...pending.values()].map(
+          async (r) => `${r.name} (keys ${r.keys.join(", ")})${await syncProblem(cluster, model, r.name)}`,
+        ),
       );
       throw new DeployError(
         `these Secrets did not appear: ${why.join("; ")}`,
         model.secrets.backend === "external-secrets"
           ? "check the ExternalSecrets (kubectl describe externalsecret) and their store"
-          : "apply the SealedSecrets `kubeship seal` wrote (or let GitOps do it), and check the sealed-secrets controller",
+          : model.secrets.backend === "sops"
+            ? "apply the files `kubeship seal --age` wrote through Flux (its Kustomization decrypts SOPS) or `sops decrypt FILE | kubectl apply -f -`"
+            : "apply the SealedSecrets `kubeship seal` wrote (or let GitOps do it), and check the sealed-secrets controller",
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -163,9 +173,15 @@ async function syncProblem(cluster: Cluster, model: AppModel, name: string): Pro
   const es = await cluster
     .get({ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", name, namespace: model.namespace })
     .catch(() => undefined);
-  const conditions = ((es?.["status"] as { conditions?: { type?: string; status?: string; reason?: string; message?: string }[] } | undefined)?.conditions ?? []);
+  const conditions =
+    (
+      es?.["status"] as
+        { conditions?: { type?: string; status?: string; reason?: string; message?: string }[] } | undefined
+    )?.conditions ?? [];
   const ready = conditions.find((c) => c.type === "Ready");
-  return ready === undefined ? "" : `: ExternalSecret Ready ${ready.status ?? "?"}, ${ready.reason ?? ""} ${ready.message ?? ""}`.trimEnd();
+  return ready === undefined
+    ? ""
+    : `: ExternalSecret Ready ${ready.status ?? "?"}, ${ready.reason ?? ""} ${ready.message ?? ""}`.trimEnd();
 }
 
 /** Parses a secrets file: `KEY=value` lines, `#` comments, optional quotes. */

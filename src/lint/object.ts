@@ -19,3 +19,11 @@ export function annotationsOf(o: KubeObject): Readonly<Record<string, string>> {
 export function labelsOf(o: KubeObject): Readonly<Record<string, string>> {
   return stringMap(field(o, "metadata", "labels"));
 }
+
+/**
+ * Whether an object is a SOPS-encrypted manifest (a top-level `sops` with its MAC): Flux and `sops`
+ * remove that field before the object reaches the API server, and its values are ciphertext.
+ */
+export function isSopsEncrypted(o: KubeObject): boolean {
+  return typeof field(o, "sops", "mac") === "string" && typeof field(o, "sops", "lastmodified") === "string";
+}

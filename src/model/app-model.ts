@@ -205,7 +205,7 @@ export interface AppModel {
     readonly shared: readonly string[];
     readonly supplied: readonly string[];
     /** Who creates the Secrets: kubeship's deploy, or a controller (the deploy then waits). */
-    readonly backend: "generate" | "external-secrets" | "sealed-secrets";
+    readonly backend: "generate" | "external-secrets" | "sealed-secrets" | "sops";
     /** With external-secrets: where and under which key each Secret is read. */
     readonly external?: {
       readonly store: { readonly name: string; readonly kind: "SecretStore" | "ClusterSecretStore" };

@@ -25,7 +25,9 @@ export function remoteKeyOf(
  * pattern, or its override), each key of the Secret a property of it. The Secret ESO writes carries
  * the app's labels, so the deploy sees it as the app's.
  */
-export function renderExternalSecrets(ctx: RenderContext): (IExternalSecret & { metadata: { name: string } })[] {
+export function renderExternalSecrets(
+  ctx: RenderContext,
+): (IExternalSecret & { metadata: { name: string } })[] {
   const { model } = ctx;
   const ext = model.secrets.external;
   if (model.secrets.backend !== "external-secrets" || ext === undefined) return [];
@@ -45,7 +47,9 @@ export function renderExternalSecrets(ctx: RenderContext): (IExternalSecret & { 
         refreshInterval: ext.refreshInterval,
         secretStoreRef: { name: ext.store.name, kind: ext.store.kind },
         target: { name: s.name, creationPolicy: "Owner", template: { metadata: { labels } } },
-        data: [...s.keys].sort().map((key) => ({ secretKey: key, remoteRef: { key: remote, property: key } })),
+        data: [...s.keys]
+          .sort()
+          .map((key) => ({ secretKey: key, remoteRef: { key: remote, property: key } })),
       },
     };
   });

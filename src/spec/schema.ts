@@ -400,15 +400,18 @@ const secretsSection = z
         "Values given at deploy time (the environment, or --secrets-file), never generated: third-party API keys; workloads list the name in their `secrets`",
       ),
     backend: z
-      .enum(["generate", "external-secrets", "sealed-secrets"])
+      .enum(["generate", "external-secrets", "sealed-secrets", "sops"])
       .optional()
       .describe(
-        "Where the Secrets come from. generate: kubeship deploy creates them (generated values kept, supplied ones from the environment); external-secrets: an ExternalSecret each, from `store`; sealed-secrets: `kubeship seal` writes SealedSecrets to commit. With the last two, deploy waits for the Secrets instead of creating them @default generate",
+        "Where the Secrets come from. generate: kubeship deploy creates them (generated values kept, supplied ones from the environment); external-secrets: an ExternalSecret each, from `store`; sealed-secrets: `kubeship seal --cert` writes SealedSecrets to commit; sops: `kubeship seal --age` writes SOPS-encrypted Secrets to commit (Flux decrypts them). With any but generate, deploy waits for the Secrets instead of creating them @default generate",
       ),
     store: z
       .object({
         name: z.string().describe("The SecretStore or ClusterSecretStore"),
-        kind: z.enum(["SecretStore", "ClusterSecretStore"]).optional().describe("@default ClusterSecretStore"),
+        kind: z
+          .enum(["SecretStore", "ClusterSecretStore"])
+          .optional()
+          .describe("@default ClusterSecretStore"),
       })
       .strict()
       .optional()
@@ -422,7 +425,9 @@ const secretsSection = z
     remoteKeys: z
       .record(z.string(), z.string())
       .optional()
-      .describe("With backend external-secrets: the remote key of one Secret by its name, instead of the pattern"),
+      .describe(
+        "With backend external-secrets: the remote key of one Secret by its name, instead of the pattern",
+      ),
     refreshInterval: z
       .string()
       .regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, "a Go duration, e.g. 1h or 15m")

@@ -8,14 +8,7 @@ import type { IApplication } from "@kubernetes-models/argo-cd/argoproj.io/v1alph
 import type { KubeObject } from "../../render/kube-object.js";
 import { type FileTree, fileTree } from "../file-tree.js";
 import { GENERATED_HEADER, objectFileName, objectToYaml } from "../yaml.js";
-import {
-  envDir,
-  type GitopsSource,
-  type GitopsTarget,
-  gitopsReadme,
-  joinPath,
-  syncWaves,
-} from "./waves.js";
+import { envDir, type GitopsSource, type GitopsTarget, gitopsReadme, joinPath, syncWaves } from "./waves.js";
 
 /** Argo CD's annotation: objects of a lower wave are synced and healthy before the next wave. */
 export const SYNC_WAVE_ANNOTATION = "argocd.argoproj.io/sync-wave";

@@ -1,4 +1,4 @@
-import { asRecord } from "../object.js";
+import { asRecord, isSopsEncrypted } from "../object.js";
 import type { Rule } from "../types.js";
 import { eachOfKind, finding } from "./support.js";
 
@@ -16,6 +16,8 @@ export const plaintextSecret: Rule = {
   },
   check: (ctx) =>
     eachOfKind(ctx, ["Secret"], (o) => {
+      // A SOPS file holds ciphertext (ENC[AES256_GCM,...]) under data and stringData.
+      if (isSopsEncrypted(o.object)) return undefined;
       const keys = ["data", "stringData"].flatMap((f) =>
         Object.entries(asRecord(o.object[f]) ?? {})
           .filter(([, v]) => typeof v === "string" && v !== "")

@@ -1,7 +1,7 @@
 import { deprecationOf } from "../deprecations.js";
 import { validateAgainst } from "../schema/validate.js";
 import type { SchemaNode, SchemaSet } from "../schema/compact.js";
-import { field, sameItems } from "../object.js";
+import { field, isSopsEncrypted, sameItems } from "../object.js";
 import type { Rule, RuleFinding } from "../types.js";
 import { finding } from "./support.js";
 
@@ -88,7 +88,9 @@ export const schema: Rule = {
         );
         continue;
       }
-      for (const issue of validateAgainst(o.object, node, defs)) {
+      // A SOPS file's `sops` field is removed before the apply (by Flux or `sops decrypt`).
+      const checked = isSopsEncrypted(o.object) ? withoutSops(o.object) : o.object;
+      for (const issue of validateAgainst(checked, node, defs)) {
         yield finding(o, issue.path, issue.message, issue.hint) satisfies RuleFinding;
       }
       if (
@@ -99,3 +101,8 @@ export const schema: Rule = {
     }
   },
 };
+
+function withoutSops(o: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const { sops: _sops, ...rest } = o;
+  return rest;
+}

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { hostname, userInfo } from "node:os";
 import { createInterface } from "node:readline/promises";
 import { type Command, Option } from "commander";
-import { deploy, rollback } from "../deploy/engine.js";
+import { deploy, drift, rollback } from "../deploy/engine.js";
 import { DeployError, RolloutError } from "../deploy/errors.js";
 import { listRevisions } from "../deploy/history.js";
 import { Cluster } from "../deploy/kube/cluster.js";
@@ -13,7 +13,7 @@ import { appStatus, destroy } from "../deploy/status.js";
 import type { RenderedApp } from "../render/render-app.js";
 import { EXIT, type Terminal, UsageError } from "./io.js";
 import { readNextToSpec, renderSpecFile, type SpecOptions, specPathOf, withSpec } from "./spec-input.js";
-import { makeReporter, type OutputMode } from "./reporter.js";
+import { formatPlan, makeReporter, type OutputMode } from "./reporter.js";
 import { formatPlanMarkdown } from "./plan-markdown.js";
 
 interface ClusterOptions extends SpecOptions {
@@ -112,29 +112,48 @@ export function addDeployCommands(program: Command, term: Terminal, state: { cod
     program
       .command("status")
       .description("workloads ready/desired, autoscalers, Gateway API routes, recent warning events"),
-  ).action(async (spec: string | undefined, opts: ClusterOptions) => {
-    const { app, cluster } = await load(term, specPathOf(spec, opts), opts);
-    const s = await appStatus(cluster, app.model);
-    const lines = ["WORKLOAD                                   READY   STATE"];
-    for (const w of s.workloads)
-      lines.push(`${`${w.kind}/${w.name}`.padEnd(42)} ${`${w.ready}/${w.desired}`.padEnd(7)} ${w.state}`);
-    if (s.autoscalers.length > 0) {
-      lines.push("", "AUTOSCALER                 REPLICAS (MIN-MAX)   METRICS");
-      for (const h of s.autoscalers)
-        lines.push(`${h.name.padEnd(26)} ${`${h.current} (${h.min}-${h.max})`.padEnd(20)} ${h.metrics}`);
-    }
-    if (s.routes.length > 0) {
-      lines.push("", "ROUTING                                    READY   STATE");
-      for (const r of s.routes)
-        lines.push(`${`${r.kind}/${r.name}`.padEnd(42)} ${(r.ready ? "yes" : "no").padEnd(7)} ${r.state}`);
-    }
-    if (s.warnings.length > 0) {
-      lines.push("", "RECENT WARNINGS");
-      for (const w of s.warnings)
-        lines.push(`${w.object}: ${w.reason}: ${w.message}${w.count > 1 ? ` (x${w.count})` : ""}`);
-    }
-    term.out(`${lines.join("\n")}\n`);
-  });
+  )
+    .option(
+      "--drift",
+      "also list the objects whose live state differs from the last deployed revision in fields kubeship applies (a server-side dry run)",
+    )
+    .action(async (spec: string | undefined, opts: ClusterOptions & { drift?: boolean }) => {
+      const { app, cluster } = await load(term, specPathOf(spec, opts), opts);
+      const s = await appStatus(cluster, app.model);
+      const lines = ["WORKLOAD                                   READY   STATE"];
+      for (const w of s.workloads)
+        lines.push(`${`${w.kind}/${w.name}`.padEnd(42)} ${`${w.ready}/${w.desired}`.padEnd(7)} ${w.state}`);
+      if (s.autoscalers.length > 0) {
+        lines.push("", "AUTOSCALER                 REPLICAS (MIN-MAX)   METRICS");
+        for (const h of s.autoscalers)
+          lines.push(`${h.name.padEnd(26)} ${`${h.current} (${h.min}-${h.max})`.padEnd(20)} ${h.metrics}`);
+      }
+      if (s.routes.length > 0) {
+        lines.push("", "ROUTING                                    READY   STATE");
+        for (const r of s.routes)
+          lines.push(`${`${r.kind}/${r.name}`.padEnd(42)} ${(r.ready ? "yes" : "no").padEnd(7)} ${r.state}`);
+      }
+      if (s.warnings.length > 0) {
+        lines.push("", "RECENT WARNINGS");
+        for (const w of s.warnings)
+          lines.push(`${w.object}: ${w.reason}: ${w.message}${w.count > 1 ? ` (x${w.count})` : ""}`);
+      }
+      let driftFound = false;
+      if (opts.drift === true) {
+        const d = await drift(cluster, app.model);
+        driftFound = d !== undefined && d.entries.length > 0;
+        if (d === undefined) lines.push("", "DRIFT: no deployed revision to compare with");
+        else if (d.entries.length === 0)
+          lines.push("", `DRIFT: none (live objects match revision ${String(d.revision)})`);
+        else {
+          lines.push("", `DRIFT from revision ${String(d.revision)} (kubeship deploy would set these back)`);
+          lines.push(formatPlan(d.entries));
+        }
+      }
+      term.out(`${lines.join("\n")}\n`);
+      // Like kubectl diff: 1 when something drifted, so that CI can notice.
+      if (driftFound) state.code = EXIT.failed;
+    });
 
   clusterOptions(
     program

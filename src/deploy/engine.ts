@@ -176,6 +176,37 @@ async function reapply(
 }
 
 /** Rolls back to a stored revision (default: the last deployed one before the newest). */
+/**
+ * Drift (`kubeship status --drift`): the objects whose live state differs from the last deployed
+ * revision in the fields kubeship applies. The revision's objects go through the same server-side
+ * dry run as a deploy's plan: fields the HPA or controllers own are not kubeship's, so they do not
+ * count; a field changed by hand (kubectl edit, scale, set image) does, as does an object deleted
+ * (it would be created) or one only an immutable field separates (it would be replaced).
+ */
+export async function drift(
+  cluster: Cluster,
+  model: AppModel,
+): Promise<{ revision: number; entries: PlanEntry[] } | undefined> {
+  const history = await listRevisions(cluster, model.app, model.namespace);
+  const last = [...history].reverse().find((h) => h.status === "deployed");
+  if (last === undefined) return undefined;
+  const stored = await loadRevision(cluster, model.app, model.namespace, last.revision);
+  if (stored === undefined) return undefined;
+  const objects = stored.objects.filter((o) => o.kind !== "Namespace");
+  // Kinds whose CRDs are gone are drift too, but cannot be dry-run: they show as missing.
+  const served: KubeObject[] = [];
+  const missing: PlanEntry[] = [];
+  for (const o of objects)
+    if (await cluster.serves(o.apiVersion, o.kind)) served.push(o);
+    else
+      missing.push({ ref: refOf(o), action: "create", changes: [], reason: "its kind is no longer served" });
+  const plan = await makePlan(cluster, model, served, true);
+  return {
+    revision: last.revision,
+    entries: [...plan.filter((e) => e.action !== "unchanged" && e.action !== "prune"), ...missing],
+  };
+}
+
 export async function rollback(
   req: Omit<DeployRequest, "objects" | "secrets" | "spec">,
   to?: number,

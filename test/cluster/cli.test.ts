@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,6 +38,44 @@ describe("kubeship deploy commands against a real control plane", () => {
     expect(events.at(-1)).toMatchObject({ type: "done", revision: 1 });
     expect(events.some((e) => e.type === "secret")).toBe(true);
     expect(d.out).not.toMatch(/"password"\s*:/);
+
+    // Drift: nothing right after the deploy; a hand edit of a field kubeship applies is found.
+    const clean = await run(["status", spec, "--drift"]);
+    expect(clean.code).toBe(0);
+    expect(clean.out).toContain("DRIFT: none (live objects match revision 1)");
+    execFileSync("kubectl", [
+      "--kubeconfig",
+      inject("kubeconfig"),
+      "-n",
+      "cli-shop",
+      "patch",
+      "deployment",
+      "user-service",
+      "--type=json",
+      "-p",
+      '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"user-service:9.9.9"}]',
+    ]);
+    const drifted = await run(["status", spec, "--drift"]);
+    expect(drifted.code).toBe(1);
+    expect(drifted.out).toContain("DRIFT from revision 1");
+    expect(drifted.out).toMatch(/~ update\s+Deployment\/user-service/);
+    expect(drifted.out).toContain(
+      "spec.template.spec.containers.0.image: user-service:9.9.9 -> user-service:1.0.0",
+    );
+    const undo =
+      '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"user-service:1.0.0"}]';
+    execFileSync("kubectl", [
+      "--kubeconfig",
+      inject("kubeconfig"),
+      "-n",
+      "cli-shop",
+      "patch",
+      "deployment",
+      "user-service",
+      "--type=json",
+      "-p",
+      undo,
+    ]);
 
     writeFileSync(
       spec,

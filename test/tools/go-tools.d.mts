@@ -3,7 +3,12 @@ export function ensureGoWrapper(name: string): string;
 /** The path of an upstream command installed with `go install pkg@version`, built on first use. */
 export function ensureGoInstall(pkg: string, version: string, binName?: string): string;
 /** An upstream command built from its module's source zip (a module whose go.mod names another path). */
-export function ensureGoBuildFromModule(module: string, version: string, pkgDir: string, binName: string): string;
+export function ensureGoBuildFromModule(
+  module: string,
+  version: string,
+  pkgDir: string,
+  binName: string,
+): string;
 /** kubeseal (sealed-secrets v0.40.0), built from its Go module. */
 export function ensureKubeseal(): string;
 /** sops v3.13.3, built from its Go module. */

@@ -104,7 +104,12 @@ export function ensureGoBuildFromModule(module, version, pkgDir, binName) {
 
 /** kubeseal, the sealed-secrets client (its --recovery-unseal opens what `kubeship seal` wrote). */
 export function ensureKubeseal() {
-  return ensureGoBuildFromModule("github.com/bitnami-labs/sealed-secrets", "v0.40.0", "cmd/kubeseal", "kubeseal");
+  return ensureGoBuildFromModule(
+    "github.com/bitnami-labs/sealed-secrets",
+    "v0.40.0",
+    "cmd/kubeseal",
+    "kubeseal",
+  );
 }
 
 /** sops, to decrypt what `render` encrypts for age recipients. */

@@ -59,6 +59,7 @@ const CRD_OWNERS: Readonly<Record<string, string>> = {
   Certificate: "cert-manager",
   VerticalPodAutoscaler: "the Vertical Pod Autoscaler (autoscaling.k8s.io)",
   ExternalSecret: "the External Secrets Operator (external-secrets.io)",
+  Password: "the External Secrets Operator (generators.external-secrets.io)",
   Gateway: "Gateway API's CRDs (gateway.networking.k8s.io)",
   HTTPRoute: "Gateway API's CRDs (gateway.networking.k8s.io)",
   GRPCRoute: "Gateway API's CRDs (gateway.networking.k8s.io)",

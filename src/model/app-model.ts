@@ -212,6 +212,8 @@ export interface AppModel {
       readonly remoteKey: string;
       readonly remoteKeys: Readonly<Record<string, string>>;
       readonly refreshInterval: string;
+      /** Generated credentials: read from the store, or made once by ESO's Password generator. */
+      readonly generated: "store" | "generator";
     };
   };
   readonly graph: DependencyGraph;

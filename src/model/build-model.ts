@@ -217,6 +217,7 @@ export function buildModel(
               remoteKey: spec.secrets.remoteKey ?? "{app}/{secret}",
               remoteKeys: sortRecord(spec.secrets.remoteKeys ?? {}),
               refreshInterval: spec.secrets.refreshInterval ?? "1h",
+              generated: spec.secrets.generated ?? "store",
             },
           }
         : {}),

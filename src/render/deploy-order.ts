@@ -22,6 +22,7 @@ const CONFIG_KINDS = new Set([
   "ConfigMap",
   "Secret",
   "ExternalSecret",
+  "Password",
   "NetworkPolicy",
   "Service",
   "Role",

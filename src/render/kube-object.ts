@@ -50,6 +50,7 @@ export const KIND_ORDER: readonly string[] = [
   "GRPCRoute",
   // Applied with the config (render/deploy-order.ts); last here so that no other file number moves.
   "ExternalSecret",
+  "Password",
 ];
 
 /** Sorts objects by apply order, then by name: the stable order of every output. */

@@ -120,7 +120,7 @@ function renderObjects(ctx: RenderContext): KubeObject[] {
     if (b.init) out.push(toObject(renderInitJob(ctx, b, b.init)));
   }
 
-  out.push(...renderExternalSecrets(ctx).map(toObject));
+  out.push(...renderExternalSecrets(ctx));
   if (model.ingress.api === "gateway") out.push(...renderGatewayRoutes(ctx).map(toObject));
   else out.push(...renderIngresses(ctx).map(toObject));
   if (model.security.networkPolicies) out.push(...renderNetworkPolicies(ctx).map(toObject));

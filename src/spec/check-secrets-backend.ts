@@ -17,7 +17,7 @@ export function checkSecretsBackend(out: Diagnostic[], spec: AppSpec): void {
         "add secrets.store: { name: vault, kind: ClusterSecretStore }",
       ),
     );
-  for (const field of ["store", "remoteKey", "remoteKeys", "refreshInterval"] as const)
+  for (const field of ["store", "remoteKey", "remoteKeys", "refreshInterval", "generated"] as const)
     if (backend !== "external-secrets" && s[field] !== undefined)
       out.push(
         warning(

@@ -428,6 +428,12 @@ const secretsSection = z
       .describe(
         "With backend external-secrets: the remote key of one Secret by its name, instead of the pattern",
       ),
+    generated: z
+      .enum(["store", "generator"])
+      .optional()
+      .describe(
+        "With backend external-secrets, where generated credentials come from: store (read like the others; put them there first) or generator (ESO's Password generator makes them once: refreshPolicy CreatedOnce, never rotated under a database) @default store",
+      ),
     refreshInterval: z
       .string()
       .regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, "a Go duration, e.g. 1h or 15m")

@@ -12,6 +12,7 @@ const CRD_PACKAGES: Record<string, string> = {
   "gateway.networking.k8s.io": "@kubernetes-models/gateway-api",
   "argoproj.io": "@kubernetes-models/argo-cd",
   "external-secrets.io": "@kubernetes-models/external-secrets",
+  "generators.external-secrets.io": "@kubernetes-models/external-secrets",
   "kustomize.toolkit.fluxcd.io": "@kubernetes-models/flux-cd",
   "source.toolkit.fluxcd.io": "@kubernetes-models/flux-cd",
 };

@@ -50,6 +50,36 @@ describe("secrets.backend: external-secrets", () => {
     expect(report.findings).toEqual([]);
   });
 
+  it("lets ESO's Password generator make generated credentials once, and reads supplied ones from the store", async () => {
+    const text = readRepoFile("examples/codeplatform.kubeship.yaml").replace(
+      /^secrets:\n/m,
+      "secrets:\n  backend: external-secrets\n  store: { name: vault }\n  generated: generator\n",
+    );
+    const r = renderSpec(text, { file: "codeplatform.yaml" });
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    const password = r.value.objects.find((o) => o.kind === "Password");
+    expect(password?.metadata.name).toBe("codeplatform-password");
+    expect(password?.["spec"]).toMatchObject({ length: 32, symbols: 0 });
+    const pg = r.value.objects.find(
+      (o) => o.kind === "ExternalSecret" && o.metadata.name === "postgres-credentials",
+    );
+    const spec = pg?.["spec"] as {
+      refreshPolicy: string;
+      dataFrom: { rewrite: { regexp: { target: string } }[] }[];
+    };
+    expect(spec.refreshPolicy).toBe("CreatedOnce");
+    const keys = r.value.secrets.find((s) => s.name === "postgres-credentials")?.keys ?? [];
+    expect(spec.dataFrom.map((d) => d.rewrite[0]?.regexp.target)).toEqual([...keys].sort());
+    const supplied = r.value.objects.find(
+      (o) => o.kind === "ExternalSecret" && o.metadata.name === "codeplatform-supplied",
+    );
+    expect(JSON.stringify(supplied)).toContain(
+      '"secretStoreRef":{"name":"vault","kind":"ClusterSecretStore"}',
+    );
+    for (const o of r.value.objects.filter((x) => x.kind === "ExternalSecret" || x.kind === "Password"))
+      expect(await schemaError(o)).toBeUndefined();
+  });
+
   it("refuses a backend without its store and a key pattern with an unknown placeholder, located", () => {
     const codes = (text: string): string[] => {
       const r = renderSpec(text, { file: "m.yaml" });

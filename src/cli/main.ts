@@ -9,6 +9,7 @@ import { emitHelmChart } from "../emit/helm/chart.js";
 import { emitKustomize } from "../emit/kustomize.js";
 import { emitStream, emitYamlFiles } from "../emit/yaml.js";
 import type { KubeObject } from "../render/kube-object.js";
+import type { RenderedApp } from "../render/render-app.js";
 import { environmentNames } from "../spec/load-spec.js";
 import { OutputError, writeTree } from "../io/write-tree.js";
 import { specJsonSchema } from "../spec/schema.js";
@@ -155,25 +156,13 @@ async function renderCommand(term: Terminal, specPath: string, opts: RenderOptio
     // The base spec and every environment (or only the one asked for), each in its own folder.
     const targets: GitopsTarget[] = [];
     for (const env of opts.env === undefined ? [undefined, ...environmentNames(text)] : [opts.env]) {
-      const r =
-        env === opts.env
-          ? { ok: true as const, value: app, diagnostics: [] }
-          : renderSpec(text, {
-              file,
-              ...(env === undefined ? {} : { env }),
-              ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
-            });
-      reportDiagnostics(
-        term,
-        r.diagnostics.filter((d) => d.severity === "error"),
-        new Map([[file, text]]),
-      );
-      if (!r.ok) return EXIT.usage;
+      const r = env === opts.env ? app : renderEnvironment(term, text, file, env, opts.namespace);
+      if (r === undefined) return EXIT.usage;
       targets.push({
         env,
-        model: r.value.model,
-        objects: r.value.objects,
-        secrets: r.value.secrets.filter((x) => x.source === "generated" || x.files !== undefined),
+        model: r.model,
+        objects: r.objects,
+        secrets: r.secrets.filter((x) => x.source === "generated" || x.files !== undefined),
       });
     }
     if (opts.path === undefined && isAbsolute(opts.output))
@@ -202,18 +191,9 @@ async function renderCommand(term: Terminal, specPath: string, opts: RenderOptio
   if (opts.format === "kustomize") {
     const envs = new Map<string, readonly KubeObject[]>();
     for (const env of environmentNames(text)) {
-      const r = renderSpec(text, {
-        file,
-        env,
-        ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
-      });
-      reportDiagnostics(
-        term,
-        r.diagnostics.filter((d) => d.severity === "error"),
-        new Map([[file, text]]),
-      );
-      if (!r.ok) return EXIT.usage;
-      envs.set(env, r.value.objects);
+      const r = renderEnvironment(term, text, file, env, opts.namespace);
+      if (r === undefined) return EXIT.usage;
+      envs.set(env, r.objects);
     }
     await writeTree(opts.output, emitKustomize(objects, envs));
     term.err(
@@ -227,6 +207,27 @@ async function renderCommand(term: Terminal, specPath: string, opts: RenderOptio
     term.err(`rendered ${objects.length} objects into ${opts.output}\n`);
   }
   return EXIT.ok;
+}
+
+/** Renders one environment of a spec (the base for undefined); its errors are printed, undefined then. */
+function renderEnvironment(
+  term: Terminal,
+  text: string,
+  file: string,
+  env: string | undefined,
+  namespace: string | undefined,
+): RenderedApp | undefined {
+  const r = renderSpec(text, {
+    file,
+    ...(env === undefined ? {} : { env }),
+    ...(namespace === undefined ? {} : { namespace }),
+  });
+  reportDiagnostics(
+    term,
+    r.diagnostics.filter((d) => d.severity === "error"),
+    new Map([[file, text]]),
+  );
+  return r.ok ? r.value : undefined;
 }
 
 /** A semantic version as Helm requires of a chart (https://semver.org; a leading v allowed, as Helm does). */

@@ -3,7 +3,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DeployError } from "../deploy/errors.js";
 import { parseSecretsFile } from "../deploy/secrets.js";
-import { SEALED_SECRET_API, sealingKey, sealSecrets } from "../deploy/seal.js";
+import { SEALED_SECRET_API, type SealSource, sealingKey, sealSecrets } from "../deploy/seal.js";
 import { isAgeRecipient, sopsSecrets } from "../deploy/sops.js";
 import { fileTree } from "../emit/file-tree.js";
 import { GENERATED_HEADER, objectFileName, objectToYaml } from "../emit/yaml.js";
@@ -54,33 +54,15 @@ async function sealCommand(term: Terminal, specPath: string, opts: SealOptions):
   const pem = await readFile(certFile, "utf8").catch((e: unknown) => {
     throw new UsageError(`--cert ${certFile}: cannot read it`, { cause: e });
   });
-  let key: ReturnType<typeof sealingKey>;
-  try {
-    key = sealingKey(pem);
-  } catch (e) {
-    if (e instanceof DeployError)
-      throw new UsageError(`--cert ${certFile}: ${e.message}; ${e.hint ?? ""}`, { cause: e });
-    throw e;
-  }
+  const key = await asUsage(`--cert ${certFile}: `, () => sealingKey(pem));
   const secretsFile = await readSecretsFile(opts.secretsFile);
   const { app } = await renderSpecFile(term, specPath, opts);
   if (app === undefined) return EXIT.usage;
   const previous = await sealedBefore(opts.output, app.model.namespace);
-  let sealed: ReturnType<typeof sealSecrets>;
-  try {
-    sealed = sealSecrets(
-      app.model,
-      app.secrets,
-      key,
-      (_secret, k, file) =>
-        file === undefined ? (process.env[k] ?? secretsFile.get(k)) : readNextToSpec(specPath, file),
-      previous,
-    );
-  } catch (e) {
-    // A missing value is the user's input to give: usage (exit 2), with the fix.
-    if (e instanceof DeployError) throw new UsageError(`${e.message}; ${e.hint ?? ""}`, { cause: e });
-    throw e;
-  }
+  // A missing value is the user's input to give: usage (exit 2), with the fix.
+  const sealed = await asUsage("", () =>
+    sealSecrets(app.model, app.secrets, key, suppliedValues(specPath, secretsFile), previous),
+  );
   const { objects, keys } = sealed;
   await writeTree(
     opts.output,
@@ -148,25 +130,37 @@ async function sopsCommand(
     x.endsWith(".enc.yaml"),
   ))
     previous.set(f.slice(0, -".enc.yaml".length), await readFile(join(opts.output, f), "utf8"));
-  let files: Awaited<ReturnType<typeof sopsSecrets>>;
-  try {
-    files = await sopsSecrets(
+  const files = await asUsage("", () =>
+    sopsSecrets(
       app.model,
       app.secrets,
       recipients,
-      (_secret, k, file) =>
-        file === undefined ? (process.env[k] ?? secretsFile.get(k)) : readNextToSpec(specPath, file),
+      suppliedValues(specPath, secretsFile),
       previous,
       new Date(),
-    );
-  } catch (e) {
-    if (e instanceof DeployError) throw new UsageError(`${e.message}; ${e.hint ?? ""}`, { cause: e });
-    throw e;
-  }
+    ),
+  );
   await writeTree(opts.output, fileTree(files.map((f) => [f.file, f.text] as const)));
   const count = (how: string): number => files.filter((f) => f.how === how).length;
   term.err(
     `wrote ${files.length} SOPS-encrypted Secrets into ${opts.output} for ${recipients.length} age recipient${recipients.length === 1 ? "" : "s"}: ${count("generated")} generated, ${count("supplied")} supplied, ${count("kept")} kept as encrypted before\n`,
   );
   return EXIT.ok;
+}
+
+/** Values supplied for sealing: the environment, then the secrets file; files next to the spec. */
+function suppliedValues(specPath: string, secretsFile: ReadonlyMap<string, string>): SealSource {
+  return (_secret, k, file) =>
+    file === undefined ? (process.env[k] ?? secretsFile.get(k)) : readNextToSpec(specPath, file);
+}
+
+/** Runs a step whose DeployError is the user's to fix: a usage error (exit 2) with the fix. */
+async function asUsage<T>(prefix: string, step: () => T | Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    if (e instanceof DeployError)
+      throw new UsageError(`${prefix}${e.message}; ${e.hint ?? ""}`, { cause: e });
+    throw e;
+  }
 }

@@ -8,6 +8,23 @@ import { runCli } from "../helpers/cli.js";
 
 const run = (args: string[]) => runCli([...args, "--kubeconfig", inject("kubeconfig")]);
 
+/** A hand edit, as `kubectl set image` makes one: the user-service Deployment's image. */
+function setImage(image: string): void {
+  const patch = [{ op: "replace", path: "/spec/template/spec/containers/0/image", value: image }];
+  execFileSync("kubectl", [
+    "--kubeconfig",
+    inject("kubeconfig"),
+    "-n",
+    "cli-shop",
+    "patch",
+    "deployment",
+    "user-service",
+    "--type=json",
+    "-p",
+    JSON.stringify(patch),
+  ]);
+}
+
 describe("kubeship deploy commands against a real control plane", () => {
   const spec = join(mkdtempSync(join(tmpdir(), "kubeship-cli-")), "shop.yaml");
   writeFileSync(spec, readRepoFile("examples/shop.kubeship.yaml").replace("app: demo-app", "app: cli-shop"));
@@ -43,18 +60,7 @@ describe("kubeship deploy commands against a real control plane", () => {
     const clean = await run(["status", spec, "--drift"]);
     expect(clean.code).toBe(0);
     expect(clean.out).toContain("DRIFT: none (live objects match revision 1)");
-    execFileSync("kubectl", [
-      "--kubeconfig",
-      inject("kubeconfig"),
-      "-n",
-      "cli-shop",
-      "patch",
-      "deployment",
-      "user-service",
-      "--type=json",
-      "-p",
-      '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"user-service:9.9.9"}]',
-    ]);
+    setImage("user-service:9.9.9");
     const drifted = await run(["status", spec, "--drift"]);
     expect(drifted.code).toBe(1);
     expect(drifted.out).toContain("DRIFT from revision 1");
@@ -62,20 +68,7 @@ describe("kubeship deploy commands against a real control plane", () => {
     expect(drifted.out).toContain(
       "spec.template.spec.containers.0.image: user-service:9.9.9 -> user-service:1.0.0",
     );
-    const undo =
-      '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"user-service:1.0.0"}]';
-    execFileSync("kubectl", [
-      "--kubeconfig",
-      inject("kubeconfig"),
-      "-n",
-      "cli-shop",
-      "patch",
-      "deployment",
-      "user-service",
-      "--type=json",
-      "-p",
-      undo,
-    ]);
+    setImage("user-service:1.0.0");
 
     writeFileSync(
       spec,

@@ -30,11 +30,16 @@ const name = process.env.KUBESHIP_CLUSTER_NAME ?? "kubeship";
 const kubeconfig = join(workdir, `${name}.kubeconfig`);
 /** Fake nodes the scheduler places pods on. */
 export const NODES = 2;
-/** PersistentVolumes kept available for claims of the default StorageClass. */
-export const PV_POOL = 120;
+/**
+ * PersistentVolumes kept available for claims of the default StorageClass. A full run of the suite
+ * releases over a hundred (destroy --delete-data, deleted namespaces), and Released volumes are
+ * recycled only at the next `up`: with 120 the last tests to deploy a data tier could find none
+ * left and time out on Pending claims (seen in runs against a long-lived cluster).
+ */
+export const PV_POOL = 400;
 export const STORAGE_CLASS = "standard";
 /** ReadWriteMany PersistentVolumes of the same class. */
-export const RWX_POOL = 8;
+export const RWX_POOL = 24;
 
 const log = (msg) =>
   process.stderr.write(`[test-cluster ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);

@@ -14,6 +14,7 @@ export async function deploySpec(
   cluster: Cluster,
   text: string,
   external: ExternalValues = () => undefined,
+  timeoutSeconds = 300,
 ): Promise<{ app: RenderedApp; events: DeployEvent[] }> {
   const rendered = renderSpec(text);
   if (!rendered.ok) throw new Error(JSON.stringify(rendered.diagnostics));
@@ -25,7 +26,7 @@ export async function deploySpec(
     objects,
     secrets,
     spec: text,
-    timeoutSeconds: 300,
+    timeoutSeconds,
     atomic: false,
     forceConflicts: false,
     skipMissingCrds: true,
@@ -34,4 +35,13 @@ export async function deploySpec(
     holder: `test@${process.pid}`,
   });
   return { app: rendered.value, events };
+}
+
+/** Deploys spec text with a timeout (see `deploySpec`) and returns its events. */
+export async function deployText(
+  cluster: Cluster,
+  text: string,
+  timeoutSeconds: number,
+): Promise<DeployEvent[]> {
+  return (await deploySpec(cluster, text, () => undefined, timeoutSeconds)).events;
 }

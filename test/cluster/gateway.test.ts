@@ -3,8 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { renderSpec } from "../../src/app.js";
 import { runDoctor } from "../../src/deploy/doctor.js";
-import { deploy } from "../../src/deploy/engine.js";
-import type { DeployEvent } from "../../src/deploy/events.js";
+import { deployText } from "./deploy-spec.js";
 import { Cluster } from "../../src/deploy/kube/cluster.js";
 import { ClusterError } from "../../src/deploy/kube/errors.js";
 import { appStatus, destroy } from "../../src/deploy/status.js";
@@ -31,27 +30,6 @@ const spec = (className: string): string =>
     .replace("app: storefront", `app: ${APP}`)
     .replace("create: { className: eg }", `create: { className: ${className} }`);
 
-async function deployText(text: string, timeoutSeconds: number): Promise<DeployEvent[]> {
-  const r = renderSpec(text);
-  if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
-  const events: DeployEvent[] = [];
-  await deploy({
-    cluster,
-    model: r.value.model,
-    objects: r.value.objects,
-    secrets: r.value.secrets,
-    spec: text,
-    timeoutSeconds,
-    atomic: false,
-    forceConflicts: false,
-    skipMissingCrds: true,
-    external: () => undefined,
-    reporter: (e) => events.push(e),
-    holder: `test@${process.pid}`,
-  });
-  return events;
-}
-
 beforeAll(() => {
   removeCrds = installCrds(kubeconfig, GATEWAY_API_CRDS);
 });
@@ -68,7 +46,7 @@ afterAll(async () => {
 
 describe("Gateway API routes on the control plane", () => {
   it("applies without a controller, saying why it does not wait; doctor names the missing GatewayClass", async () => {
-    const events = await deployText(spec("no-such-class"), 240);
+    const events = await deployText(cluster, spec("no-such-class"), 240);
     const notes = events.flatMap((e) => (e.type === "note" ? [e.message] : []));
     expect(notes.join("\n")).toContain("GatewayClass no-such-class does not exist");
     const route = await cluster.get({
@@ -91,7 +69,7 @@ describe("Gateway API routes on the control plane", () => {
     const controller = new GatewayControllerStandIn(kubeconfig, APP);
     await controller.acceptClass(CLASS);
     // Before the stand-in answers, the deploy is waiting for the routes (the first deploy applied them).
-    const deploying = deployText(spec(CLASS), 240);
+    const deploying = deployText(cluster, spec(CLASS), 240);
     await new Promise((r) => setTimeout(r, 1500));
     controller.start();
     try {
@@ -122,7 +100,7 @@ describe("Gateway API routes on the control plane", () => {
     const changed = spec(CLASS).replace("route: /acme.cart.v1.Cart", "route: /acme.cart.v2.Cart");
     controller.start();
     try {
-      const error = await deployText(changed, 20).then(
+      const error = await deployText(cluster, changed, 20).then(
         () => undefined,
         (e: unknown) => e,
       );

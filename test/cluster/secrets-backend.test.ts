@@ -1,7 +1,5 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { renderSpec } from "../../src/app.js";
-import { deploy } from "../../src/deploy/engine.js";
-import type { DeployEvent } from "../../src/deploy/events.js";
+import { deployText } from "./deploy-spec.js";
 import { Cluster } from "../../src/deploy/kube/cluster.js";
 
 /**
@@ -24,27 +22,6 @@ ${backend === "external-secrets" ? "  store: { name: vault }\n" : ""}services:
     secrets: [API_TOKEN]
 `;
 
-async function deployText(text: string, timeoutSeconds: number): Promise<DeployEvent[]> {
-  const r = renderSpec(text);
-  if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
-  const events: DeployEvent[] = [];
-  await deploy({
-    cluster,
-    model: r.value.model,
-    objects: r.value.objects,
-    secrets: r.value.secrets,
-    spec: text,
-    timeoutSeconds,
-    atomic: false,
-    forceConflicts: false,
-    skipMissingCrds: true,
-    external: () => undefined,
-    reporter: (e) => events.push(e),
-    holder: `test@${process.pid}`,
-  });
-  return events;
-}
-
 const apps = ["sealed-wait", "eso-wait"];
 afterAll(async () => {
   for (const a of apps)
@@ -58,7 +35,7 @@ describe("secrets backends on the control plane", () => {
   ])(
     "%s: waits for the Secret the controller writes (the test stands in for it), then deploys",
     async (app, backend) => {
-      const deploying = deployText(spec(app, backend), 120);
+      const deploying = deployText(cluster, spec(app, backend), 120);
       // The controller's work: the Secret appears a little later.
       await new Promise((r) => setTimeout(r, 2000));
       const before = await cluster.get({
@@ -99,7 +76,7 @@ describe("secrets backends on the control plane", () => {
       name: "sealed-wait-shared",
       namespace: "sealed-wait",
     });
-    const error = await deployText(spec("sealed-wait", "sealed-secrets"), 5).then(
+    const error = await deployText(cluster, spec("sealed-wait", "sealed-secrets"), 5).then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -40,3 +40,11 @@ export function find(objects: readonly KubeObject[], kind: string, name: string)
   if (o === undefined) throw new Error(`no ${kind} ${name}`);
   return o;
 }
+
+/** The errors of a spec that does not render, as `code path` lines (none when it renders). */
+export function errorCodes(text: string): string[] {
+  const r = renderSpec(text, { file: "spec.yaml" });
+  return r.ok
+    ? []
+    : r.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.path.join(".")}`);
+}

@@ -6,7 +6,7 @@ import type { KubeObject } from "../../src/render/kube-object.js";
 import { manifestObjectsOf } from "../../src/lint/input.js";
 import { DEFAULT_SETTINGS, lintManifests } from "../../src/lint/lint.js";
 import { schemasFor } from "../helpers/lint.js";
-import { find, ofKind, readRepoFile, renderFile, SPECS } from "../helpers/render.js";
+import { find, ofKind, readRepoFile, renderFile, SPECS, errorCodes } from "../helpers/render.js";
 import { schemaError } from "../helpers/validate.js";
 
 const FIXTURE = "test/fixtures/gateway.kubeship.yaml";
@@ -158,24 +158,20 @@ describe("ingress.api: gateway", () => {
   });
 
   it("refuses what cannot work, with the place and the fix", () => {
-    const codes = (text: string): string[] => {
-      const r = renderSpec(text, { file: "s.yaml" });
-      return r.ok
-        ? []
-        : r.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.path.join(".")}`);
-    };
-    expect(codes(withIngress({ api: "gateway" }))).toEqual(["spec/gateway-unnamed ingress.api"]);
-    expect(codes(withIngress({ gateway: { name: "public" } }))).toEqual([
+    expect(errorCodes(withIngress({ api: "gateway" }))).toEqual(["spec/gateway-unnamed ingress.api"]);
+    expect(errorCodes(withIngress({ gateway: { name: "public" } }))).toEqual([
       "spec/gateway-without-api ingress.gateway",
     ]);
     expect(
-      codes(withIngress({ api: "gateway", gateway: { create: { className: "eg" }, sectionName: "https" } })),
+      errorCodes(
+        withIngress({ api: "gateway", gateway: { create: { className: "eg" }, sectionName: "https" } }),
+      ),
     ).toEqual(["spec/gateway-section-created ingress.gateway.sectionName"]);
     const badGrpc = withIngress({ api: "gateway", gateway: { name: "public" } }).replace(
       "route: /acme.cart.v1.Cart",
       "route: /cart/v1/items",
     );
-    expect(codes(badGrpc)).toEqual(["spec/grpc-route-form services.cart.route"]);
+    expect(errorCodes(badGrpc)).toEqual(["spec/grpc-route-form services.cart.route"]);
   });
 
   it("warns, at the annotation, about what has no Gateway API equivalent and writes the rest", () => {

@@ -3,7 +3,7 @@ import { renderSpec } from "../../src/app.js";
 import { manifestObjectsOf } from "../../src/lint/input.js";
 import { DEFAULT_SETTINGS, lintManifests } from "../../src/lint/lint.js";
 import { schemasFor } from "../helpers/lint.js";
-import { readRepoFile } from "../helpers/render.js";
+import { readRepoFile, errorCodes } from "../helpers/render.js";
 import { schemaError } from "../helpers/validate.js";
 
 const medaudit = (secrets: string): string =>
@@ -81,17 +81,11 @@ describe("secrets.backend: external-secrets", () => {
   });
 
   it("refuses a backend without its store and a key pattern with an unknown placeholder, located", () => {
-    const codes = (text: string): string[] => {
-      const r = renderSpec(text, { file: "m.yaml" });
-      return r.ok
-        ? []
-        : r.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.path.join(".")}`);
-    };
-    expect(codes(medaudit("secrets:\n  backend: external-secrets\n"))).toEqual([
+    expect(errorCodes(medaudit("secrets:\n  backend: external-secrets\n"))).toEqual([
       "spec/secrets-store-missing secrets.backend",
     ]);
     expect(
-      codes(
+      errorCodes(
         medaudit(
           "secrets:\n  backend: external-secrets\n  store: { name: v }\n  remoteKey: '{cluster}/{secret}'\n",
         ),

@@ -176,6 +176,14 @@ export async function destroy(
     const namespace = await cluster.get({ apiVersion: "v1", kind: "Namespace", name: ns });
     if (namespace?.metadata.labels?.["app.kubernetes.io/managed-by"] === "kubeship") {
       await cluster.delete({ apiVersion: "v1", kind: "Namespace", name: ns });
+      // Until the namespace is gone, a deploy into it is refused ("being terminated"): wait (up to
+      // two minutes) so that `destroy --delete-data && deploy` works.
+      const deadline = Date.now() + 120_000;
+      while (
+        Date.now() < deadline &&
+        (await cluster.get({ apiVersion: "v1", kind: "Namespace", name: ns })) !== undefined
+      )
+        await new Promise((r) => setTimeout(r, 500));
       report(`Namespace/${ns}`);
     }
   }

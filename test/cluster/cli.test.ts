@@ -30,6 +30,8 @@ describe("kubeship deploy commands against a real control plane", () => {
   writeFileSync(spec, readRepoFile("examples/shop.kubeship.yaml").replace("app: demo-app", "app: cli-shop"));
 
   it("deploys with JSON events, diffs, shows status and history, and destroys keeping the data", async () => {
+    // A run that failed before its end (on a long-lived cluster) leaves the app and its history.
+    await run(["destroy", spec, "--yes", "--delete-data"]);
     const missing = await run(["deploy", spec, "--yes"]);
     expect(missing.code).toBe(1);
     expect(missing.err).toContain(

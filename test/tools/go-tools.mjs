@@ -73,7 +73,7 @@ export function ensureGoInstall(pkg, version, binName = pkg.split("/").at(-1)) {
 }
 
 /**
- * The path of an upstream command built from its module's source zip, for a module the proxy serves
+ * The path of an upstream command built from its module's source, for a module the proxy serves
  * under a path other than the one its go.mod declares (`go install` refuses those): bitnami-labs'
  * sealed-secrets declares github.com/bitnami/sealed-secrets.
  */
@@ -91,9 +91,12 @@ export function ensureGoBuildFromModule(module, version, pkgDir, binName) {
         maxBuffer: 1 << 26,
       }),
     );
-    execFileSync("unzip", ["-q", info.Zip, "-d", work]);
-    const root = join(work, `${module}@${version}`);
-    go(["build", "-trimpath", "-ldflags=-s -w", "-o", join(work, binName), `./${pkgDir}`], root);
+    if (info.Error) throw new Error(`go mod download ${module}@${version}: ${info.Error}`);
+    // Built in the module cache's own (read-only) copy: its go.sum is complete, nothing is written there.
+    go(
+      ["build", "-mod=readonly", "-trimpath", "-ldflags=-s -w", "-o", join(work, binName), `./${pkgDir}`],
+      info.Dir,
+    );
     mkdirSync(dir, { recursive: true });
     renameSync(join(work, binName), bin);
   } finally {

@@ -2,7 +2,7 @@
 export function ensureGoWrapper(name: string): string;
 /** The path of an upstream command installed with `go install pkg@version`, built on first use. */
 export function ensureGoInstall(pkg: string, version: string, binName?: string): string;
-/** An upstream command built from its module's source zip (a module whose go.mod names another path). */
+/** An upstream command built from its module's source (a module whose go.mod names another path). */
 export function ensureGoBuildFromModule(
   module: string,
   version: string,

@@ -6,7 +6,7 @@ import type { AppModel } from "../model/app-model.js";
 import { GATEWAY_API_VERSION } from "../render/gateway-routes.js";
 import type { KubeObject } from "../render/kube-object.js";
 import type { DoctorCheck } from "./doctor-check.js";
-import { controllerNameOf } from "./gateway.js";
+import { controllerNameOf, gatewayClassNameOf } from "./gateway.js";
 import type { Cluster } from "./kube/cluster.js";
 import { conditionTrue } from "./readiness.js";
 
@@ -59,8 +59,8 @@ export async function gatewayChecks(
       });
       return checks;
     }
-    const spec = (live["spec"] ?? {}) as { gatewayClassName?: unknown; listeners?: { name?: unknown }[] };
-    className = typeof spec.gatewayClassName === "string" ? spec.gatewayClassName : undefined;
+    className = gatewayClassNameOf(live);
+    const spec = (live["spec"] ?? {}) as { listeners?: { name?: unknown }[] };
     const listeners = (spec.listeners ?? []).map((l) => String(l.name));
     if (gw.sectionName !== undefined && !listeners.includes(gw.sectionName))
       checks.push({

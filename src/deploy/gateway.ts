@@ -46,8 +46,7 @@ export async function judgeGatewayControllers(
         return skip(
           `Gateway ${gw.namespace}/${gw.name} does not exist: the routes are applied, and no gateway serves them until it does`,
         );
-      const spec = live["spec"] as { gatewayClassName?: unknown } | undefined;
-      className = typeof spec?.gatewayClassName === "string" ? spec.gatewayClassName : undefined;
+      className = gatewayClassNameOf(live);
     }
     if (className === undefined)
       return skip("the Gateway names no GatewayClass: its routes are not waited for");
@@ -74,4 +73,10 @@ export async function judgeGatewayControllers(
 export function controllerNameOf(cls: LiveObject): string {
   const name = (cls["spec"] as { controllerName?: unknown } | undefined)?.controllerName;
   return typeof name === "string" ? name : "?";
+}
+
+/** The GatewayClass a live Gateway names. */
+export function gatewayClassNameOf(gateway: LiveObject): string | undefined {
+  const name = (gateway["spec"] as { gatewayClassName?: unknown } | undefined)?.gatewayClassName;
+  return typeof name === "string" ? name : undefined;
 }

@@ -84,18 +84,11 @@ export function ensureGoBuildFromModule(module, version, pkgDir, binName) {
   mkdirSync(cache, { recursive: true });
   const work = mkdtempSync(join(cache, `source-${binName}-`));
   try {
-    const info = JSON.parse(
-      execFileSync("go", ["mod", "download", "-json", `${module}@${version}`], {
-        env: goEnv,
-        encoding: "utf8",
-        maxBuffer: 1 << 26,
-      }),
-    );
-    if (info.Error) throw new Error(`go mod download ${module}@${version}: ${info.Error}`);
+    const source = moduleDir(module, version);
     // Built in the module cache's own (read-only) copy: its go.sum is complete, nothing is written there.
     go(
       ["build", "-mod=readonly", "-trimpath", "-ldflags=-s -w", "-o", join(work, binName), `./${pkgDir}`],
-      info.Dir,
+      source,
     );
     mkdirSync(dir, { recursive: true });
     renameSync(join(work, binName), bin);
@@ -156,6 +149,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
  * CloudNativePG ...), from the Go module cache (downloaded through the module proxy once).
  */
 export function goModuleFile(module, version, path) {
+  return readFileSync(join(moduleDir(module, version), path), "utf8");
+}
+
+/** Where the module cache holds a module's source, downloaded through the proxy on first use. */
+function moduleDir(module, version) {
   const info = JSON.parse(
     execFileSync("go", ["mod", "download", "-json", `${module}@${version}`], {
       env: goEnv,
@@ -164,5 +162,5 @@ export function goModuleFile(module, version, path) {
     }),
   );
   if (info.Error) throw new Error(`go mod download ${module}@${version}: ${info.Error}`);
-  return readFileSync(join(info.Dir, path), "utf8");
+  return info.Dir;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadApp } from "../app.js";
 import type { AppModel } from "../model/app-model.js";
 import { BACKING_TYPES } from "../spec/schema.js";
-import { checkBackings, isExternal, matchVersion, PRESETS, resolveBackings } from "./catalog.js";
+import { checkBackings, isBuiltin, isExternal, matchVersion, PRESETS, resolveBackings } from "./catalog.js";
 import { clusterId } from "./kafka.js";
 
 function app(text: string): AppModel {
@@ -118,7 +118,7 @@ describe("catalog", () => {
     );
     const env = (name: string) => {
       const b = backings.get(name);
-      if (b === undefined || isExternal(b)) throw new Error("not a runtime");
+      if (b === undefined || !isBuiltin(b)) throw new Error("not a runtime");
       return { image: b.image, env: Object.fromEntries(b.env.map((e) => [e.name, e.value])) };
     };
     expect(env("k1").image).toMatch(/^apache\/kafka:/);

@@ -5,7 +5,9 @@ import { quantityValue } from "../spec/quantity.js";
 import { didYouMean } from "../spec/suggest.js";
 import { cassandra } from "./cassandra.js";
 import { elasticsearch } from "./elasticsearch.js";
-import { type ExternalBacking, resolveExternal } from "./external.js";
+import { type ExternalBacking, resolveExternal, resolveExternalMode } from "./external.js";
+import { checkOperated, operatorOf, resolveOperated } from "./operators/index.js";
+import type { OperatedBacking } from "./operators/types.js";
 import { kafka } from "./kafka.js";
 import { minio } from "./minio.js";
 import { mongodb } from "./mongodb.js";
@@ -34,12 +36,22 @@ export const PRESETS: Readonly<Record<Exclude<BackingType, "external">, BackingP
   zookeeper,
 };
 
-/** A backing service resolved against the catalog. */
-export type ResolvedBacking = BackingRuntime | ExternalBacking;
+/** A backing service resolved against the catalog: kubeship's StatefulSets, an operator's resources, or outside. */
+export type ResolvedBacking = BackingRuntime | ExternalBacking | OperatedBacking;
 
 /** True for a service outside the cluster (nothing to run). */
 export function isExternal(b: ResolvedBacking): b is ExternalBacking {
-  return b.type === "external";
+  return "mode" in b && b.mode === "external";
+}
+
+/** True for a service its operator runs (kubeship writes the custom resources). */
+export function isOperated(b: ResolvedBacking): b is OperatedBacking {
+  return "mode" in b && b.mode === "operator";
+}
+
+/** True for a service kubeship runs itself (StatefulSets). */
+export function isBuiltin(b: ResolvedBacking): b is BackingRuntime {
+  return !("mode" in b);
 }
 
 /** Finds the catalog version a user's version means: exact, or the only one it prefixes (`7` -> `7.0`). */
@@ -67,6 +79,15 @@ export function checkBackings(backings: readonly Backing[]): Diagnostic[] {
       continue;
     }
     const preset = PRESETS[b.type];
+    const operator = operatorOf(b);
+    if (b.mode === "external") {
+      out.push(...externalModeProblems(b));
+      continue;
+    }
+    if (operator !== undefined) {
+      out.push(...checkOperated(b, operator), ...resourceProblems(b, preset));
+      continue;
+    }
     if (matchVersion(preset, b.version) === undefined) {
       const known = Object.keys(preset.versions);
       out.push(
@@ -111,10 +132,17 @@ export function resolveBackings(model: AppModel): ReadonlyMap<string, ResolvedBa
 function resolveBacking(b: Backing, model: AppModel): ResolvedBacking {
   if (b.type === "external") return resolveExternal(b);
   const preset = PRESETS[b.type];
-  const version = matchVersion(preset, b.version) ?? preset.defaultVersion;
-  const image = preset.versions[version] ?? "";
   const resources = mergeResources(preset.defaultResources, b.resources);
   const storage = b.storage ?? preset.defaultStorage;
+  const operator = operatorOf(b);
+  if (operator !== undefined) return resolveOperated(b, model, operator, storage, resources);
+  if (b.mode === "external") {
+    // The variables of the builtin preset (its defaults: mode external has no version or replicas).
+    const builtin = resolveBacking({ ...b, mode: "builtin", replicas: 1 }, model);
+    return resolveExternalMode(b, model, builtin.exports);
+  }
+  const version = matchVersion(preset, b.version) ?? preset.defaultVersion;
+  const image = preset.versions[version] ?? "";
   const built = preset.build({
     backing: b,
     model,
@@ -195,3 +223,31 @@ function resourceProblems(b: Backing, preset: BackingPreset): Diagnostic[] {
     ];
   });
 }
+
+/** A typed backing in mode external: a URL that parses, with the user where the type has one. */
+function externalModeProblems(b: Backing): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const field of ["url", "readUrl"] as const) {
+    const url = b[field];
+    if (url !== undefined && !URL.canParse(url))
+      out.push(
+        error(
+          "catalog/invalid-url",
+          ["backing", b.name, field],
+          `'${url}' is not a URL`,
+          `write scheme://[user@]host[:port][/database], e.g. ${EXAMPLE_URLS[b.type] ?? "https://host.example.com"}`,
+        ),
+      );
+  }
+  return out;
+}
+
+const EXAMPLE_URLS: Partial<Record<BackingType, string>> = {
+  postgresql: "postgresql://app@orders.abc123.eu-west-1.rds.amazonaws.com:5432/orders",
+  mysql: "mysql://app@db.example.com:3306/orders",
+  mongodb: "mongodb://app@mongo.example.com:27017/orders?authSource=admin",
+  redis: "rediss://default@cache.example.com:6380/0",
+  kafka: "kafka://broker-1.example.com:9092",
+  elasticsearch: "https://elastic@search.example.com:9243",
+  rabbitmq: "amqps://app@mq.example.com:5671/%2F",
+};

@@ -1,11 +1,14 @@
-import type { Backing } from "../model/app-model.js";
-import { credentialsSecretName, envPrefix, kubeLiteral } from "./helpers.js";
+import type { AppModel, Backing } from "../model/app-model.js";
+import type { BackingType } from "../spec/schema.js";
+import { credentialsSecretName, databaseName, envPrefix, kubeLiteral, serviceHost } from "./helpers.js";
 import type { ExportedVar, SecretRequirement } from "./types.js";
 
 /** A service outside the cluster: nothing runs; workloads get its URL and the operator's secrets. */
 export interface ExternalBacking {
   readonly name: string;
-  readonly type: "external";
+  /** `external`, or the service's own type in mode external (a managed database). */
+  readonly type: BackingType;
+  readonly mode: "external";
   readonly url: string;
   readonly host: string;
   readonly port: number;
@@ -45,6 +48,7 @@ export function resolveExternal(backing: Backing): ExternalBacking {
   return {
     name: backing.name,
     type: "external",
+    mode: "external",
     url,
     host,
     port,
@@ -57,5 +61,105 @@ export function resolveExternal(backing: Backing): ExternalBacking {
       ...backing.secrets.map((s) => ({ name: s, secret: { name: secret, key: s } })),
       { name: `${p}_URL`, value: kubeLiteral(url, new Set(backing.secrets)) },
     ],
+  };
+}
+
+/**
+ * A typed backing in mode external (a managed database, a hosted broker): the same variables the
+ * builtin preset exports (`template`), their values from the spec's `url` (host, port, user,
+ * database; `readUrl` for the read replicas) and, for every variable the preset reads from a Secret
+ * (passwords, secret keys), a value supplied at deploy time under the variable's own name.
+ */
+export function resolveExternalMode(
+  backing: Backing,
+  model: AppModel,
+  template: readonly ExportedVar[],
+): ExternalBacking {
+  const p = envPrefix(backing.name);
+  const secret = credentialsSecretName(backing.name);
+  const main = parseUrl(backing.url ?? "");
+  const read = backing.readUrl === undefined ? main : parseUrl(backing.readUrl);
+  const builtinHost = serviceHost(backing.name, model);
+  const builtinPort = template.find((v) => v.name === `${p}_PORT`);
+  const oldPort = builtinPort !== undefined && "value" in builtinPort ? builtinPort.value : "";
+  const port = (u: ParsedUrl) => u.port ?? (Number(oldPort) || 443);
+  const supplied: string[] = [];
+  const user = main.user;
+  const exports: ExportedVar[] = [];
+  const urlOf = (u: ParsedUrl, withCredentials: boolean) =>
+    kubeLiteral(
+      `${u.scheme}//${withCredentials ? `$(${p}_USER):$(${p}_PASSWORD)@` : ""}${u.host}:${port(u)}${u.rest}`,
+      new Set([`${p}_USER`, `${p}_PASSWORD`]),
+    );
+  for (const v of template) {
+    if ("secret" in v || ((v.name === `${p}_USER` || v.name === `${p}_ACCESS_KEY`) && user === undefined)) {
+      supplied.push(v.name);
+      exports.push({ name: v.name, secret: { name: secret, key: v.name } });
+      continue;
+    }
+    const suffix = v.name.slice(p.length + 1);
+    const value = (() => {
+      switch (suffix) {
+        case "HOST":
+          return kubeLiteral(main.host);
+        case "READ_HOST":
+          return kubeLiteral(read.host);
+        case "PORT":
+          return String(port(main));
+        case "USER":
+        case "ACCESS_KEY":
+          return kubeLiteral(user ?? "");
+        case "DATABASE":
+          return kubeLiteral(main.database ?? databaseName(backing));
+        case "URL":
+          return urlOf(main, v.value.includes(`$(${p}_PASSWORD)`));
+        case "READ_URL":
+          return urlOf(read, v.value.includes(`$(${p}_PASSWORD)`));
+        default:
+          return kubeLiteral(
+            v.value
+              .replaceAll(`${builtinHost}:${oldPort}`, `${main.host}:${port(main)}`)
+              .replaceAll(builtinHost, main.host),
+          );
+      }
+    })();
+    exports.push({ name: v.name, value });
+  }
+  const own = backing.secrets.filter((k) => !supplied.includes(k));
+  const keys = [...supplied, ...own];
+  return {
+    name: backing.name,
+    type: backing.type,
+    mode: "external",
+    url: backing.url ?? "",
+    host: main.host,
+    port: port(main),
+    secrets: keys.length > 0 ? [{ name: secret, keys, source: "external" }] : [],
+    exports: [...own.map((k) => ({ name: k, secret: { name: secret, key: k } })), ...exports],
+  };
+}
+
+interface ParsedUrl {
+  readonly scheme: string;
+  readonly host: string;
+  readonly port?: number;
+  readonly user?: string;
+  readonly database?: string;
+  /** Path and query, as written. */
+  readonly rest: string;
+}
+
+function parseUrl(text: string): ParsedUrl {
+  if (!URL.canParse(text)) return { scheme: "", host: text, rest: "" };
+  const u = new URL(text);
+  const port = u.port === "" ? DEFAULT_PORTS[u.protocol] : Number(u.port);
+  const path = decodeURIComponent(u.pathname.replace(/^\//, ""));
+  return {
+    scheme: u.protocol,
+    host: u.hostname,
+    ...(port === undefined ? {} : { port }),
+    ...(u.username === "" ? {} : { user: decodeURIComponent(u.username) }),
+    ...(path === "" || path.includes("/") ? {} : { database: path }),
+    rest: `${u.pathname === "/" ? "" : u.pathname}${u.search}`,
   };
 }

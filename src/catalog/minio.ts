@@ -8,6 +8,7 @@ import {
   serviceHost,
   standardExports,
 } from "./helpers.js";
+import { BACKUP_BUCKET, BACKUP_KEYS, isBackupStore } from "./operators/backup-target.js";
 import type { BackingPreset } from "./types.js";
 
 /** The client the init job runs (the data-plane tests build the same release from its Go module). */
@@ -41,6 +42,24 @@ if ! out=$($mc admin policy attach target "$APP_POLICY" --user "$APP_ACCESS_KEY"
   esac
 fi
 echo "kubeship: user $APP_ACCESS_KEY has policy $APP_POLICY"
+`;
+
+/**
+ * Added to the init script where other backings back up to this MinIO: the `backups` bucket and a
+ * user of its own for them (both keys generated), whose policy reaches that bucket only.
+ */
+const BACKUP_USER_SCRIPT = `
+# kubeship: the backup user, for the backings whose backups go to this MinIO.
+$mc mb --ignore-existing "target/$BACKUP_BUCKET"
+$mc admin policy create target "$BACKUP_POLICY" "$FILES/backup-policy.json"
+$mc admin user add target "$BACKUP_ACCESS_KEY" "$BACKUP_SECRET_KEY" >/dev/null
+if ! out=$($mc admin policy attach target "$BACKUP_POLICY" --user "$BACKUP_ACCESS_KEY" 2>&1); then
+  case "$out" in
+    *"already in effect"*) ;;
+    *) echo "$out" >&2; exit 1 ;;
+  esac
+fi
+echo "kubeship: the backup user has policy $BACKUP_POLICY on bucket $BACKUP_BUCKET"
 `;
 
 /**
@@ -100,6 +119,7 @@ export const minio: BackingPreset = {
       ? `http://${backing.name}-{0...${backing.replicas - 1}}.${headlessName(backing.name)}.${model.namespace}.svc/data`
       : "/data";
     const rootEnv = [env("MINIO_ROOT_USER", ROOT_USER), secretEnv("MINIO_ROOT_PASSWORD", secret, "password")];
+    const backups = isBackupStore(model, backing.name);
     return {
       ports: [port, { name: "console", port: 9001 }],
       env: [
@@ -131,14 +151,36 @@ export const minio: BackingPreset = {
           secretEnv("APP_SECRET_KEY", secret, "app-password"),
           env("APP_POLICY", `kubeship-${backing.name}-app`),
           env("FILES", FILES),
+          ...(backups
+            ? [
+                env("BACKUP_BUCKET", BACKUP_BUCKET),
+                secretEnv("BACKUP_ACCESS_KEY", secret, BACKUP_KEYS.accessKey),
+                secretEnv("BACKUP_SECRET_KEY", secret, BACKUP_KEYS.secretKey),
+                env("BACKUP_POLICY", `kubeship-${backing.name}-backup`),
+              ]
+            : []),
         ],
         files: {
           mountPath: FILES,
-          files: { "init.sh": INIT_SCRIPT, "app-policy.json": appPolicy(backing.buckets) },
+          files: {
+            "init.sh": backups ? `${INIT_SCRIPT}${BACKUP_USER_SCRIPT}` : INIT_SCRIPT,
+            "app-policy.json": appPolicy(backing.buckets),
+            ...(backups ? { "backup-policy.json": appPolicy([BACKUP_BUCKET]) } : {}),
+          },
           executable: true,
         },
       },
-      secrets: [{ name: secret, keys: ["password", "app-password"], source: "generated" }],
+      secrets: [
+        {
+          name: secret,
+          keys: [
+            "password",
+            "app-password",
+            ...(backups ? [BACKUP_KEYS.accessKey, BACKUP_KEYS.secretKey] : []),
+          ],
+          source: "generated",
+        },
+      ],
       exports: standardExports(backing, model, port, (v) => `http://${v.host}:${v.port}`, {
         user: APP_ACCESS_KEY,
         password: { key: "app-password" },

@@ -1,4 +1,4 @@
-import type { BackingType } from "../spec/schema.js";
+import type { BackingMode, BackingType } from "../spec/schema.js";
 import type { DependencyGraph } from "./graph.js";
 
 /** How a workload talks on its port. */
@@ -154,9 +154,26 @@ export interface Backing {
     readonly limits?: Partial<ResourceAmounts>;
   };
   readonly uses: readonly string[];
+  /**
+   * builtin: kubeship's StatefulSets; operator: the type's operator's custom resource; external:
+   * nothing runs (always so for type external).
+   */
+  readonly mode: BackingMode;
   readonly url?: string;
+  /** Mode external: the read replicas' URL. */
+  readonly readUrl?: string;
   readonly secrets: readonly string[];
   readonly placement: Placement;
+  /** Mode operator: the namespace the operator runs in, where the spec names it. */
+  readonly operatorNamespace?: string;
+  readonly backup?: BackingBackup;
+}
+
+/** Scheduled backups of a backing service to another (a minio backing or an external S3 endpoint). */
+export interface BackingBackup {
+  readonly schedule: string;
+  readonly keep: number;
+  readonly to: string;
 }
 
 /** The Gateway routes attach to, and whether kubeship writes it. */

@@ -262,9 +262,15 @@ export function modelBackings(spec: AppSpec): Backing[] {
     ...(b.keyspace === undefined ? {} : { keyspace: b.keyspace }),
     ...(b.resources === undefined ? {} : { resources: stringResources(b.resources) }),
     uses: [...new Set(b.uses ?? [])].sort(),
+    mode: b.type === "external" ? "external" : (b.mode ?? "builtin"),
     ...(b.url === undefined ? {} : { url: b.url }),
+    ...(b.readUrl === undefined ? {} : { readUrl: b.readUrl }),
     secrets: [...new Set(b.secrets ?? [])].sort(),
     placement: placementOf(b),
+    ...(b.operator?.namespace === undefined ? {} : { operatorNamespace: b.operator.namespace }),
+    ...(b.backup === undefined
+      ? {}
+      : { backup: { schedule: b.backup.schedule, keep: b.backup.keep ?? 7, to: b.backup.to } }),
   }));
 }
 
@@ -343,6 +349,16 @@ function buildGraph(
         path: ["backing", b.name, "uses", (spec.backing?.[b.name]?.uses ?? []).indexOf(dep)] as DocPath,
       });
     });
+  // Backups go to their store from the first WAL segment on: the store comes first, and the
+  // NetworkPolicies let the database reach it.
+  for (const b of backings)
+    if (b.backup !== undefined && b.mode === "operator" && backings.some((t) => t.name === b.backup?.to))
+      edges.push({
+        dependent: b.name,
+        dependency: b.backup.to,
+        reason: "uses",
+        path: ["backing", b.name, "backup", "to"] as DocPath,
+      });
   return new DependencyGraph(nodes, edges);
 }
 

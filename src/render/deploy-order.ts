@@ -1,5 +1,6 @@
 import type { AppModel } from "../model/app-model.js";
 import { GATEWAY_KINDS } from "./gateway-routes.js";
+import { OPERATED_INIT_KINDS, OPERATED_MAIN_KINDS, OPERATED_PART_KINDS } from "./operated.js";
 import type { KubeObject } from "./kube-object.js";
 import { BACKING_LABEL, COMPONENT_LABEL, NAME_LABEL } from "./labels.js";
 
@@ -30,8 +31,25 @@ const CONFIG_KINDS = new Set([
   "ClusterRole",
   "ClusterRoleBinding",
   "PersistentVolumeClaim",
+  // The Barman Cloud plugin's object store, which a CloudNativePG Cluster names.
+  "ObjectStore",
 ]);
-const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "Job", "CronJob", "DaemonSet"]);
+/**
+ * What a graph node runs: kubeship's workloads, an operator's main resource and its parts, and the
+ * resources made once a node is ready (an init job, Strimzi's topics).
+ */
+const WORKLOAD_KINDS = new Set([
+  "Deployment",
+  "StatefulSet",
+  "Job",
+  "CronJob",
+  "DaemonSet",
+  ...OPERATED_MAIN_KINDS,
+  ...OPERATED_PART_KINDS,
+  ...OPERATED_INIT_KINDS,
+]);
+/** The kinds of a node's init step. */
+const INIT_KINDS = new Set(["Job", ...OPERATED_INIT_KINDS]);
 const SCALING_KINDS = new Set(["HorizontalPodAutoscaler", "VerticalPodAutoscaler", "PodDisruptionBudget"]);
 const MONITORING_KINDS = new Set(["ServiceMonitor", "PrometheusRule", "PodMonitor"]);
 
@@ -66,7 +84,7 @@ export function deployWaves(model: AppModel, objects: readonly KubeObject[]): Wa
     const inits = wave.map((n) => `${n}-init`);
     take(
       inits.filter((n) => objects.some((o) => owner(o) === n)).join(", "),
-      (o) => o.kind === "Job" && inits.includes(owner(o) ?? ""),
+      (o) => INIT_KINDS.has(o.kind) && inits.includes(owner(o) ?? ""),
     );
   }
   take("workloads", (o) => WORKLOAD_KINDS.has(o.kind));
@@ -114,7 +132,12 @@ export function deploySteps(model: AppModel, objects: readonly KubeObject[]): De
         const steps = nodes.get(node) ?? [];
         // A backing's other StatefulSets (read replicas, sentinels) and its exporter follow its main
         // one, each a step of its own: replicas copy a primary that is ready.
-        const stepName = isInit ? `${node}-init` : o.metadata.name === node ? node : o.metadata.name;
+        // An operator's parts (a node pool) go with its main resource, which cannot be ready without them.
+        const stepName = isInit
+          ? `${node}-init`
+          : o.metadata.name === node || OPERATED_PART_KINDS.has(o.kind)
+            ? node
+            : o.metadata.name;
         const step = steps.find((s) => s.name === stepName);
         if (step) (step.objects as KubeObject[]).push(o);
         else steps.push({ name: stepName, objects: [o] });

@@ -51,6 +51,17 @@ export const KIND_ORDER: readonly string[] = [
   // Applied with the config (render/deploy-order.ts); last here so that no other file number moves.
   "ExternalSecret",
   "Password",
+  // Operator-run backing services (catalog/operators): the store before the cluster that archives to
+  // it, node pools before their Kafka, topics after it, then schedules and pod monitors.
+  "ObjectStore",
+  "KafkaNodePool",
+  "Cluster",
+  "Kafka",
+  "Elasticsearch",
+  "RabbitmqCluster",
+  "KafkaTopic",
+  "ScheduledBackup",
+  "PodMonitor",
 ];
 
 /** Sorts objects by apply order, then by name: the stable order of every output. */

@@ -7,7 +7,8 @@ import type {
   INetworkPolicyPort,
 } from "kubernetes-models/networking.k8s.io/v1";
 import { GATEWAY_NAME_LABEL } from "./gateway-routes.js";
-import { isExternal } from "../catalog/catalog.js";
+import { isExternal, isOperated } from "../catalog/catalog.js";
+import type { OperatedBacking } from "../catalog/operators/types.js";
 import type { BackingRuntime } from "../catalog/types.js";
 import type { AppModel } from "../model/app-model.js";
 import { hasSeparateMetricsPort, type RenderContext, workloadNamed } from "./context.js";
@@ -62,11 +63,15 @@ export function renderNetworkPolicies(ctx: RenderContext): NamedPolicy[] {
   }
   for (const b of ctx.backings.values()) {
     if (isExternal(b)) continue;
+    if (isOperated(b)) {
+      out.push(operatedPolicy(ctx, b));
+      continue;
+    }
     const ingress: INetworkPolicyIngressRule[] = [];
     // Clients need the client ports only (of the primary and its replicas, of Redis and its
     // sentinels); members (below) and metrics (scrapes) get their own rules.
     const clientPorts = clientPortsOf(b).map(tcp);
-    const users = model.graph.dependentsOf(b.name, "uses").map((d) => podsOf(model, d));
+    const users = model.graph.dependentsOf(b.name, "uses").map((d) => peerOf(ctx, d));
     if (b.init !== undefined) users.push(podsOf(model, `${b.name}${INIT_JOB_SUFFIX}`));
     const exporter = b.metrics?.deployment === undefined ? undefined : b.metrics;
     if (exporter !== undefined) users.push(podsOf(model, exporterName(b.name)));
@@ -125,6 +130,11 @@ function egressTo(ctx: RenderContext, targets: readonly string[]): INetworkPolic
     const b = ctx.backings.get(t);
     if (b !== undefined && isExternal(b))
       rules.push({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(b.port)] });
+    else if (b !== undefined && isOperated(b))
+      rules.push({
+        to: [{ podSelector: { matchLabels: { ...b.pods.labels } } }],
+        ports: b.pods.clientPorts.map(tcp),
+      });
     else if (b !== undefined)
       rules.push({
         to: [{ podSelector: { matchLabels: backingGroupLabels(ctx.model, t) } }],
@@ -141,6 +151,57 @@ function egressTo(ctx: RenderContext, targets: readonly string[]): INetworkPolic
 /** The ports clients of a backing connect to: the first port of each of its StatefulSets. */
 function clientPortsOf(b: BackingRuntime): number[] {
   return [...new Set([b, ...b.members].flatMap((r) => r.ports.slice(0, 1).map((p) => p.port)))];
+}
+
+/** The pods of a graph node as a peer: an operator's pods by its own labels, kubeship's by theirs. */
+function peerOf(ctx: RenderContext, name: string): INetworkPolicyPeer {
+  const b = ctx.backings.get(name);
+  return b !== undefined && isOperated(b)
+    ? { podSelector: { matchLabels: { ...b.pods.labels } } }
+    : podsOf(ctx.model, name);
+}
+
+/**
+ * The pods an operator runs for a backing (selected by the operator's own labels): clients on the
+ * client ports, each other and the operator (whose ports differ by version: replication, status,
+ * admin APIs) on any port, Prometheus on the metrics port; out to each other, the Kubernetes API
+ * (instance managers, entity operators and peer discovery read it) and the backup store.
+ */
+function operatedPolicy(ctx: RenderContext, b: OperatedBacking): NamedPolicy {
+  const { model } = ctx;
+  const own = { podSelector: { matchLabels: { ...b.pods.labels } } };
+  const ingress: INetworkPolicyIngressRule[] = [];
+  const users = model.graph.dependentsOf(b.name, "uses").map((d) => peerOf(ctx, d));
+  if (users.length > 0) ingress.push({ from: users, ports: b.pods.clientPorts.map(tcp) });
+  ingress.push({ from: [own] });
+  ingress.push({
+    from: [
+      b.operatorNamespace === undefined
+        ? { namespaceSelector: {} }
+        : { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": b.operatorNamespace } } },
+    ],
+  });
+  if (b.pods.metricsPort !== undefined)
+    ingress.push({ from: [scraperPeer(model)], ports: [tcp(b.pods.metricsPort)] });
+  const egress: INetworkPolicyEgressRule[] = [{ to: [own] }, API_SERVER_EGRESS];
+  const store = b.backupEgress;
+  if (store !== undefined)
+    egress.push(
+      "backing" in store
+        ? {
+            to: [{ podSelector: { matchLabels: backingGroupLabels(model, store.backing) } }],
+            ports: [tcp(store.port)],
+          }
+        : { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(store.port)] },
+    );
+  const storeName = store !== undefined && "backing" in store ? store.backing : undefined;
+  egress.push(
+    ...egressTo(
+      ctx,
+      model.graph.dependenciesOf(b.name, "uses").filter((d) => d !== storeName),
+    ),
+  );
+  return policy(model, b.name, { ...b.pods.labels }, ingress, egress);
 }
 
 function podsOf(model: AppModel, name: string): { podSelector: { matchLabels: Record<string, string> } } {

@@ -1,5 +1,5 @@
 import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
-import { isExternal } from "../catalog/catalog.js";
+import { isBuiltin } from "../catalog/catalog.js";
 import type { Workload } from "../model/app-model.js";
 import type { RenderContext } from "./context.js";
 import { objectLabels } from "./labels.js";
@@ -139,7 +139,7 @@ function replicationRules(ctx: RenderContext): Rule[] {
   const ns = ctx.model.namespace;
   const out: Rule[] = [];
   for (const b of ctx.backings.values()) {
-    if (isExternal(b) || b.replicas + b.members.reduce((n, m) => n + m.replicas, 0) < 2) continue;
+    if (!isBuiltin(b) || b.replicas + b.members.reduce((n, m) => n + m.replicas, 0) < 2) continue;
     const title = camel(b.name);
     const lag = (
       metric: string,

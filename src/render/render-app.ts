@@ -1,4 +1,5 @@
-import { checkBackings, isExternal, resolveBackings } from "../catalog/catalog.js";
+import { checkBackings, isExternal, isOperated, resolveBackings } from "../catalog/catalog.js";
+import { renderOperated } from "./operated.js";
 import type { SecretRequirement } from "../catalog/types.js";
 import type { AppModel } from "../model/app-model.js";
 import { resultOf, type Result } from "../spec/diagnostic.js";
@@ -86,6 +87,10 @@ function renderObjects(ctx: RenderContext): KubeObject[] {
 
   for (const b of ctx.backings.values()) {
     if (isExternal(b)) continue;
+    if (isOperated(b)) {
+      out.push(...renderOperated(ctx, b));
+      continue;
+    }
     out.push(toObject(renderServiceAccount(model, b.name, BACKING_COMPONENT)));
     const sets = [b, ...b.members];
     const pods = sets.reduce((n, r) => n + r.replicas, 0);

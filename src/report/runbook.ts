@@ -1,4 +1,11 @@
-import { isExternal, resolveBackings, type ResolvedBacking } from "../catalog/catalog.js";
+import {
+  isBuiltin,
+  isExternal,
+  isOperated,
+  resolveBackings,
+  type ResolvedBacking,
+} from "../catalog/catalog.js";
+import type { OperatedBacking } from "../catalog/operators/types.js";
 import type { BackingRuntime } from "../catalog/types.js";
 import { objectFileName } from "../emit/yaml.js";
 import type { RenderedApp } from "../render/render-app.js";
@@ -69,6 +76,10 @@ export function runbook(app: RenderedApp, specFile: string): string {
     const r = backings.get(b.name);
     if (r === undefined) continue;
     if (isExternal(r)) p(`| ${b.name} | external (${r.url}) | - | ${r.port} | - | - | - |`);
+    else if (isOperated(r))
+      p(
+        `| ${b.name} | ${r.objects.find((o) => o.role === "main")?.kind ?? "?"} on ${r.operator.name} (${b.type} ${r.version}) | - | ${r.pods.clientPorts.join(", ")} | ${r.replicas} | by the operator | ${b.uses.join(", ") || "-"} |`,
+      );
     else
       p(
         `| ${b.name} | StatefulSet ${b.type} ${r.version} | \`${r.image}\` | ${r.ports[0]?.port ?? "-"} | ${r.replicas} | ${r.resources.requests.cpu} / ${r.resources.requests.memory}, ${r.storage} disk | ${b.uses.join(", ") || "-"} |`,
@@ -220,13 +231,7 @@ export function runbook(app: RenderedApp, specFile: string): string {
     }
   }
 
-  p(
-    ...failoverSection(
-      model,
-      stateful.filter((r): r is BackingRuntime => !isExternal(r)),
-      k,
-    ),
-  );
+  p(...failoverSection(model, stateful.filter(isBuiltin), k));
 
   p("## Logs", "");
   const logLines: string[] = [];
@@ -283,6 +288,7 @@ function clientCommands(r: ResolvedBacking, k: string): string[] {
     return [
       `# ${r.url}: not run by this app; its credentials are the external Secrets ${r.secrets.map((s) => s.name).join(", ") || "(none)"}`,
     ];
+  if (isOperated(r)) return operatedClientCommands(r, k);
   const b: BackingRuntime = r;
   const pod = `${b.name}-0`;
   const exec = `${k} exec -it ${pod} -c ${backingContainerName(b)} --`;
@@ -331,5 +337,37 @@ function clientCommands(r: ResolvedBacking, k: string): string[] {
       return [...withPassword, `${exec} tt connect ${user ?? "admin"}@localhost:${port}`];
     case "external":
       return [`${k} port-forward svc/${b.name} ${port}:${port}`];
+  }
+}
+
+/** The client of a backing its operator runs, in the pod the operator names, and the operator's view of it. */
+function operatedClientCommands(r: OperatedBacking, k: string): string[] {
+  const main = r.objects.find((o) => o.role === "main");
+  const status = `${k} get ${main?.kind.toLowerCase() ?? ""}.${r.operator.group} ${r.name} -o yaml   # the operator's status of it`;
+  const db = exportValue(r, "_DATABASE");
+  const password = passwordCommand(r, k);
+  switch (r.type) {
+    case "postgresql":
+      return [
+        status,
+        `${k} exec -it ${r.name}-1 -c postgres -- psql -d ${db ?? "postgres"}   # instance 1 (the primary at first: ${k} get cluster ${r.name} shows the current one)`,
+      ];
+    case "kafka":
+      return [
+        status,
+        `${k} exec -it ${r.name}-nodes-0 -c kafka -- bin/kafka-topics.sh --bootstrap-server localhost:9092 --list`,
+      ];
+    case "elasticsearch":
+      return [
+        status,
+        ...(password === undefined ? [] : [`${password}   # the elastic user's password`]),
+        `${k} port-forward svc/${r.name}-es-http 9200:9200   # then: curl -u elastic localhost:9200/_cluster/health?pretty`,
+      ];
+    case "rabbitmq":
+      return [
+        status,
+        `${k} exec -it ${r.name}-server-0 -c rabbitmq -- rabbitmq-diagnostics status`,
+        `${k} port-forward svc/${r.name} 15672:15672   # management UI on http://localhost:15672`,
+      ];
   }
 }

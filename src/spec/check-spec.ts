@@ -1,3 +1,4 @@
+import { checkBackingModes } from "./check-backing-modes.js";
 import { error, warning, type Diagnostic, type DocPath } from "./diagnostic.js";
 import type { AppSpec, BackingType } from "./schema.js";
 import { credentialLeak } from "./credentials.js";
@@ -52,6 +53,9 @@ export const BACKING_OPTIONS: Readonly<Record<string, readonly BackingType[]>> =
   url: ["external"],
   secrets: ["external"],
 };
+
+/** The options a typed backing in mode external accepts besides its type's own. */
+const EXTERNAL_MODE_OPTIONS: ReadonlySet<string> = new Set(["url", "secrets"]);
 
 /** Which backing types may `use` which (Kafka on ZooKeeper). */
 export const BACKING_USES: Partial<Record<BackingType, readonly BackingType[]>> = { kafka: ["zookeeper"] };
@@ -252,6 +256,8 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
 
   for (const [name, b] of Object.entries(spec.backing ?? {})) {
     for (const [option, types] of Object.entries(BACKING_OPTIONS)) {
+      // A typed backing in mode external takes a URL and supplied secrets too.
+      if (b.mode === "external" && EXTERNAL_MODE_OPTIONS.has(option)) continue;
       if ((b as Record<string, unknown>)[option] !== undefined && !types.includes(b.type))
         out.push(
           error(
@@ -262,7 +268,7 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
           ),
         );
     }
-    if (b.type === "external") {
+    if (b.type === "external" || b.mode === "external") {
       if (b.url === undefined)
         out.push(
           error(
@@ -272,8 +278,9 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
             "add url: https://...",
           ),
         );
+      // A typed backing keeps its builtin settings for the environments that run it; type external has none.
       for (const field of ["version", "storage", "storageClass", "replicas", "resources", "uses"] as const)
-        if (b[field] !== undefined)
+        if (b[field] !== undefined && b.type === "external")
           out.push(
             error(
               "spec/option-not-supported",
@@ -310,6 +317,7 @@ export function checkSpec(spec: AppSpec): Diagnostic[] {
   ];
   for (const [section, entries] of images)
     for (const [name, w] of Object.entries(entries ?? {})) checkImage(out, [section, name, "image"], w.image);
+  checkBackingModes(out, spec);
   checkRoutes(out, spec);
   for (const [name, b] of Object.entries(spec.backing ?? {})) checkBackingNames(out, name, b);
   checkReferencedNames(out, spec);

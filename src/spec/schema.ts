@@ -266,6 +266,34 @@ export const BACKING_TYPES = [
   "external",
 ] as const;
 
+/** How a backing service runs: kubeship's StatefulSet, an operator's custom resource, or outside. */
+export const BACKING_MODES = ["builtin", "operator", "external"] as const;
+
+/** The types `mode: operator` supports, and the operator each runs on. */
+export const OPERATOR_OF = {
+  postgresql: "CloudNativePG",
+  kafka: "Strimzi",
+  elasticsearch: "ECK (Elastic Cloud on Kubernetes)",
+  rabbitmq: "the RabbitMQ Cluster Operator",
+} as const;
+export type OperatorType = keyof typeof OPERATOR_OF;
+
+/** The types whose operator runs scheduled backups (`backup` in mode operator). */
+export const OPERATOR_BACKUP_TYPES: readonly OperatorType[] = ["postgresql"];
+
+/** Scheduled backups of a backing service. */
+export const backupSpec = z
+  .object({
+    schedule: z.string().min(1).describe("Cron schedule (5 fields or @daily...) of the backups"),
+    keep: int32(1).optional().describe("How many scheduled backups to keep @default 7"),
+    to: z
+      .string()
+      .min(1)
+      .describe("The backing the backups go to: a minio backing, or an external S3-compatible one"),
+  })
+  .strict()
+  .describe("Scheduled backups (mode operator: the operator's own mechanism)");
+
 /** A stateful dependency provisioned from the catalog, or an external one. */
 export const backing = z
   .object({
@@ -287,8 +315,32 @@ export const backing = z
     resources: resources.optional(),
     ...placement,
     uses: names.optional().describe("Another backing (Kafka on ZooKeeper)"),
-    url: z.string().optional().describe("external: the service URL"),
+    url: z
+      .string()
+      .optional()
+      .describe("external (type or mode): the service URL, with the user where the type has one"),
+    readUrl: z
+      .string()
+      .optional()
+      .describe("mode external: the URL of read replicas (postgresql, mysql); the url otherwise"),
     secrets: secretNames.optional().describe("external: values supplied by the operator at deploy time"),
+    mode: z
+      .enum(BACKING_MODES)
+      .optional()
+      .describe(
+        "builtin: a StatefulSet from the catalog; operator: the type's operator's custom resource; external: a service outside the cluster (url, secrets supplied at deploy) @default builtin",
+      ),
+    operator: z
+      .object({
+        namespace: z
+          .string()
+          .optional()
+          .describe("Where the operator runs (its NetworkPolicy peer); the operator's usual one otherwise"),
+      })
+      .strict()
+      .optional()
+      .describe("mode operator: where the operator runs"),
+    backup: backupSpec.optional(),
   })
   .strict();
 
@@ -486,6 +538,7 @@ export type WorkerSpec = z.output<typeof worker>;
 export type JobSpec = z.output<typeof job>;
 export type BackingSpec = z.output<typeof backing>;
 export type BackingType = (typeof BACKING_TYPES)[number];
+export type BackingMode = (typeof BACKING_MODES)[number];
 export type HealthSpec = z.output<typeof health>;
 export type AutoscaleSpec = z.output<typeof autoscale>;
 export type VerticalSpec = z.output<typeof vertical>;

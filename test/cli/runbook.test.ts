@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isExternal, resolveBackings } from "../../src/catalog/catalog.js";
+import { isBuiltin, isExternal, resolveBackings } from "../../src/catalog/catalog.js";
 import { runbook } from "../../src/report/runbook.js";
 import { runCli } from "../helpers/cli.js";
 import { FAILOVER } from "../../src/catalog/postgresql.js";
@@ -46,8 +46,8 @@ describe.each(SPECS)("runbook of %s", (spec) => {
   });
 
   it("says how each replicated backing fails over, with PostgreSQL's manual promotion as commands", () => {
-    const replicated = [...resolveBackings(model).values()].filter(
-      (r) => !isExternal(r) && r.replicas + r.members.reduce((n, m) => n + m.replicas, 0) > 1,
+    const replicated = [...resolveBackings(model).values()].filter(isBuiltin).filter(
+      (r) => r.replicas + r.members.reduce((n, m) => n + m.replicas, 0) > 1,
     );
     if (replicated.length === 0) {
       expect(doc).not.toContain("## Replication and failover");

@@ -1,7 +1,8 @@
 // Generates schemas/kubernetes-<minor>.json (every built-in kind of each supported Kubernetes version)
 // and schemas/crds.json (the CRDs kubeship emits) in lint's compact format, from upstream sources
 // fetched through the Go module proxy: api/openapi-spec/swagger.json of k8s.io/kubernetes, the CRD
-// manifests of prometheus-operator, cert-manager, the Vertical Pod Autoscaler, Gateway API, Argo CD and Flux. Run with `npm run schemas`; the output is committed,
+// manifests of prometheus-operator, cert-manager, the Vertical Pod Autoscaler, Gateway API, Argo CD, Flux,
+// Sealed Secrets and the database operators (CloudNativePG and its Barman Cloud plugin, ECK, RabbitMQ). Run with `npm run schemas`; the output is committed,
 // so lint needs no network. The versions below are the whole list: add one and run the script again.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -78,6 +79,28 @@ const CRD_SOURCES = [
     module: "github.com/bitnami-labs/sealed-secrets@v0.40.0",
     files: ["helm/sealed-secrets/crds/bitnami.com_sealedsecrets.yaml"],
   },
+  // The operators of `backing.*.mode: operator` (Strimzi's CRDs are not in a Go module: its objects
+  // are checked by the @kubernetes-models validators in the tests).
+  {
+    module: "github.com/cloudnative-pg/cloudnative-pg@v1.30.1",
+    files: [
+      "config/crd/bases/postgresql.cnpg.io_clusters.yaml",
+      "config/crd/bases/postgresql.cnpg.io_scheduledbackups.yaml",
+    ],
+  },
+  {
+    module: "github.com/cloudnative-pg/plugin-barman-cloud@v0.15.0",
+    files: ["config/crd/bases/barmancloud.cnpg.io_objectstores.yaml"],
+  },
+  {
+    module: "github.com/elastic/cloud-on-k8s/v3@v3.5.0",
+    files: ["config/crds/v1/all-crds.yaml"],
+    kinds: ["Elasticsearch"],
+  },
+  {
+    module: "github.com/rabbitmq/cluster-operator/v2@v2.20.0",
+    files: ["config/crd/bases/rabbitmq.com_rabbitmqclusters.yaml"],
+  },
 ];
 
 type Extract = (name: string) => Buffer;
@@ -150,7 +173,10 @@ function crdSchemas(): string {
     for (const file of source.files) {
       sources.push(`${source.module} ${file}`);
       for (const doc of parseAllDocuments(read(file).toString("utf8"))) {
-        const crd = compactCrd(doc.toJS() as CrdLike);
+        const data = doc.toJS() as CrdLike & { spec?: { names?: { kind?: string } } };
+        const wanted = "kinds" in source ? source.kinds : undefined;
+        if (wanted !== undefined && !wanted.includes(data.spec?.names?.kind ?? "")) continue;
+        const crd = compactCrd(data);
         Object.assign(kinds, crd.kinds);
         namespaced.push(...crd.namespaced);
       }

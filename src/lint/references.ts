@@ -1,6 +1,7 @@
 import { asArray, asRecord, asString, field, labelsOf } from "./object.js";
 import { MANAGED_BY_LABEL } from "../render/labels.js";
 import { podTemplates, type PodTemplate } from "./pods.js";
+import { operatorSecrets } from "./rules/operator-references.js";
 import type { ManifestObject } from "./types.js";
 
 /** Secrets and ConfigMaps that pods of the input read but the input does not hold. */
@@ -23,6 +24,8 @@ export function externalReferences(
   const have = new Set<string>();
   for (const o of objects)
     if (o.kind === "Secret" || o.kind === "ConfigMap") have.add(`${o.kind}/${o.namespace ?? ""}/${o.name}`);
+  // An operator resource of the input makes its own (CloudNativePG's `<cluster>-app`...).
+  for (const s of operatorSecrets(objects)) have.add(`Secret/${s}`);
   const secrets = new Set<string>();
   const configMaps = new Set<string>();
   let kubeship = false;

@@ -20,6 +20,7 @@ import { hpaTarget } from "./hpa-target.js";
 import { hpaVpaConflict } from "./hpa-vpa-conflict.js";
 import { imageTagRule } from "./image-tag.js";
 import { ingressBackend } from "./ingress-backend.js";
+import { operatorReferences } from "./operator-references.js";
 import { ingressNginxRetired } from "./ingress-nginx-retired.js";
 import { routeBackend, routeConflict, routeParent } from "./gateway-routes.js";
 import { ingressTls } from "./ingress-tls.js";
@@ -98,6 +99,7 @@ export const RULES: readonly Rule[] = sortRules([
   hpaVpaConflict,
   imageTagRule,
   ingressBackend,
+  operatorReferences,
   ingressNginxRetired,
   routeBackend,
   routeConflict,

@@ -29,6 +29,7 @@ interface DeployOptions extends ClusterOptions {
   dryRun?: boolean;
   forceConflicts?: boolean;
   skipMissingCrds?: boolean;
+  migrateBacking?: string[];
   secretsFile?: string;
   progress?: string;
   /** The old spelling of --progress, still read. */
@@ -69,6 +70,10 @@ export function addDeployCommands(program: Command, term: Terminal, state: { cod
     .option(
       "--secrets-file <file>",
       "KEY=value lines for external services' secrets (the environment is read first)",
+    )
+    .option(
+      "--migrate-backing <name...>",
+      "let a backing change mode (builtin/operator/external): its old objects and data go; see `kubeship runbook`",
     )
     .action(async (spec: string | undefined, opts: DeployOptions) => {
       state.code = await deployCommand(term, specPathOf(spec, opts), opts);
@@ -293,6 +298,7 @@ async function deployCommand(term: Terminal, spec: string, opts: DeployOptions):
       dryRun: opts.dryRun === true,
       forceConflicts: opts.forceConflicts === true,
       skipMissingCrds: opts.skipMissingCrds === true,
+      migrateBackings: opts.migrateBacking ?? [],
       ...(opts.yes === true || opts.dryRun === true
         ? {}
         : {

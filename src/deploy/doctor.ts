@@ -6,6 +6,7 @@ import { manifestObjectsOf } from "../lint/input.js";
 import { containersOf, podTemplates } from "../lint/pods.js";
 import { explainNotReady } from "./diagnose.js";
 import type { DoctorCheck } from "./doctor-check.js";
+import { operatorChecks } from "./doctor-operators.js";
 import { gatewayChecks } from "./doctor-gateway.js";
 import { volumeChecks } from "./doctor-volumes.js";
 import type { Cluster } from "./kube/cluster.js";
@@ -284,6 +285,7 @@ export async function runDoctor(cluster: Cluster, app: RenderedApp): Promise<Doc
 
   checks.push(...(await volumeChecks(cluster, objects)));
   checks.push(...(await gatewayChecks(cluster, model, objects)));
+  checks.push(...(await operatorChecks(cluster, objects)));
 
   const monitoringFix =
     "install prometheus-operator (kube-prometheus-stack), turn the monitoring option off, or deploy with --skip-missing-crds";

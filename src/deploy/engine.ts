@@ -4,6 +4,10 @@ import type { KubeObject } from "../render/kube-object.js";
 import { judgeGatewayControllers } from "./gateway.js";
 import { INSTANCE_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from "../render/labels.js";
 import { NAMESPACE_LABEL } from "../render/rbac.js";
+import { refuseModeChanges } from "./backing-modes.js";
+import { OPERATORS } from "../catalog/operators/index.js";
+import { BARMAN_PLUGIN_FACTS } from "../catalog/operators/cloudnative-pg.js";
+import type { OperatorFacts } from "../catalog/operators/types.js";
 import { DeployError } from "./errors.js";
 import type { Reporter } from "./events.js";
 import { type Revision, listRevisions, loadRevision, markRevision, saveRevision } from "./history.js";
@@ -36,6 +40,8 @@ export interface DeployRequest {
   readonly forceConflicts?: boolean;
   /** Leave out objects whose CRD is not installed, instead of failing. */
   readonly skipMissingCrds?: boolean;
+  /** Backings whose change of mode (a data migration) the user has started: their old objects may go. */
+  readonly migrateBackings?: readonly string[];
   /** Asked once the plan is known; false stops before anything changes. */
   readonly confirm?: (plan: readonly PlanEntry[]) => Promise<boolean>;
   readonly external: ExternalValues;
@@ -63,7 +69,15 @@ const CRD_OWNERS: Readonly<Record<string, string>> = {
   Gateway: "Gateway API's CRDs (gateway.networking.k8s.io)",
   HTTPRoute: "Gateway API's CRDs (gateway.networking.k8s.io)",
   GRPCRoute: "Gateway API's CRDs (gateway.networking.k8s.io)",
+  PodMonitor: "prometheus-operator (monitoring.coreos.com)",
 };
+
+/** The operators of backing services: without their CRDs the app cannot run, whatever the flags. */
+const OPERATOR_OWNERS: ReadonlyMap<string, OperatorFacts> = new Map(
+  [...Object.values(OPERATORS).map((op) => op.facts), BARMAN_PLUGIN_FACTS].flatMap((facts) =>
+    facts.kinds.map((kind) => [kind, facts] as const),
+  ),
+);
 
 /**
  * Deploys rendered objects: plan (server-side dry run, with replacements for immutable changes and
@@ -82,6 +96,7 @@ export async function deploy(req: DeployRequest): Promise<DeployOutcome> {
     (await cluster.get({ apiVersion: "v1", kind: "Namespace", name: model.namespace })) !== undefined;
 
   const plan = await makePlan(cluster, model, objects, nsExists);
+  refuseModeChanges(model, objects, plan, req.migrateBackings ?? []);
   reporter({ type: "plan", entries: plan });
   if (req.dryRun === true) return { plan, applied: false };
   if (plan.every((e) => e.action === "unchanged") && req.secrets.length === 0)
@@ -255,6 +270,18 @@ async function supersede(cluster: Cluster, model: AppModel, live: number): Promi
 }
 
 async function checkCrds(req: DeployRequest): Promise<KubeObject[]> {
+  const operators = new Map<string, OperatorFacts>();
+  for (const o of req.objects) {
+    const op = OPERATOR_OWNERS.get(o.kind);
+    if (op !== undefined && !operators.has(op.name) && !(await req.cluster.serves(o.apiVersion, o.kind)))
+      operators.set(op.name, op);
+  }
+  if (operators.size > 0)
+    throw new DeployError(
+      `the cluster lacks the operators the spec runs backing services on: ${[...operators.values()].map((op) => `${op.name} (${op.group} CRDs not served)`).join("; ")}; nothing was changed`,
+      [...operators.values()].map((op) => `install ${op.name} ${op.version}: ${op.install}`).join("; ") +
+        " — or use mode builtin for this environment (`kubeship doctor` checks the operators)",
+    );
   const missing = new Map<string, string>();
   for (const o of req.objects) {
     const owner = CRD_OWNERS[o.kind];
@@ -274,6 +301,19 @@ async function checkCrds(req: DeployRequest): Promise<KubeObject[]> {
 
 /** The cluster-scoped kinds kubeship writes (a workload's clusterPermissions). */
 const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(["ClusterRole", "ClusterRoleBinding"]);
+
+/** The operators' kinds kubeship writes (listed live so that a deploy sees what it would prune). */
+const OPERATED_KINDS = [
+  "postgresql.cnpg.io/v1|Cluster",
+  "postgresql.cnpg.io/v1|ScheduledBackup",
+  "barmancloud.cnpg.io/v1|ObjectStore",
+  "kafka.strimzi.io/v1|Kafka",
+  "kafka.strimzi.io/v1|KafkaNodePool",
+  "kafka.strimzi.io/v1|KafkaTopic",
+  "elasticsearch.k8s.elastic.co/v1|Elasticsearch",
+  "rabbitmq.com/v1beta1|RabbitmqCluster",
+  "monitoring.coreos.com/v1|PodMonitor",
+];
 
 async function makePlan(
   cluster: Cluster,
@@ -306,6 +346,7 @@ async function makePlan(
     "rbac.authorization.k8s.io/v1|ClusterRole",
     "rbac.authorization.k8s.io/v1|ClusterRoleBinding",
     "autoscaling.k8s.io/v1|VerticalPodAutoscaler",
+    ...OPERATED_KINDS,
   ]) {
     const [apiVersion = "", kind = ""] = k.split("|");
     kinds.set(k, { apiVersion, kind });

@@ -1,4 +1,5 @@
 import type { LiveObject } from "./kube/cluster.js";
+import { operatedReadiness } from "./operator-readiness.js";
 
 /** Where an object stands on its way to ready. */
 export interface Readiness {
@@ -100,7 +101,7 @@ export function readinessOf(o: LiveObject): Readiness {
     case "Gateway":
       return gatewayReadiness(o);
     default:
-      return { state: "ready", message: "applied" };
+      return operatedReadiness(o) ?? { state: "ready", message: "applied" };
   }
 }
 
@@ -251,4 +252,10 @@ export const WAITED_KINDS: ReadonlySet<string> = new Set([
   "Gateway",
   "HTTPRoute",
   "GRPCRoute",
+  // Operators' resources: their own status (deploy/operator-readiness.ts).
+  "Cluster",
+  "Kafka",
+  "KafkaTopic",
+  "Elasticsearch",
+  "RabbitmqCluster",
 ]);

@@ -46,9 +46,9 @@ describe.each(SPECS)("runbook of %s", (spec) => {
   });
 
   it("says how each replicated backing fails over, with PostgreSQL's manual promotion as commands", () => {
-    const replicated = [...resolveBackings(model).values()].filter(isBuiltin).filter(
-      (r) => r.replicas + r.members.reduce((n, m) => n + m.replicas, 0) > 1,
-    );
+    const replicated = [...resolveBackings(model).values()]
+      .filter(isBuiltin)
+      .filter((r) => r.replicas + r.members.reduce((n, m) => n + m.replicas, 0) > 1);
     if (replicated.length === 0) {
       expect(doc).not.toContain("## Replication and failover");
       return;

@@ -15,8 +15,9 @@ export async function deploySpec(
   text: string,
   external: ExternalValues = () => undefined,
   timeoutSeconds = 300,
+  options: { env?: string; migrateBackings?: readonly string[] } = {},
 ): Promise<{ app: RenderedApp; events: DeployEvent[] }> {
-  const rendered = renderSpec(text);
+  const rendered = renderSpec(text, options.env === undefined ? {} : { env: options.env });
   if (!rendered.ok) throw new Error(JSON.stringify(rendered.diagnostics));
   const { model, objects, secrets } = rendered.value;
   const events: DeployEvent[] = [];
@@ -30,6 +31,7 @@ export async function deploySpec(
     atomic: false,
     forceConflicts: false,
     skipMissingCrds: true,
+    migrateBackings: options.migrateBackings ?? [],
     external,
     reporter: (e) => events.push(e),
     holder: `test@${process.pid}`,

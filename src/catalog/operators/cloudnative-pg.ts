@@ -1,10 +1,22 @@
 import { APP_USER, databaseName, envPrefix } from "../helpers.js";
 import { backupTarget, retentionDays } from "./backup-target.js";
 import { affinityOf, resourcesOf } from "./shared.js";
-import type { OperatedResource, OperatorPreset } from "./types.js";
+import type { OperatedResource, OperatorFacts, OperatorPreset } from "./types.js";
 
 /** The Barman Cloud plugin: CloudNativePG's backup mechanism since 1.26 (the in-tree one is deprecated). */
 export const BARMAN_PLUGIN = "barman-cloud.cloudnative-pg.io";
+/** The plugin runs beside the operator; its ObjectStore CRD is what backups need. */
+export const BARMAN_PLUGIN_FACTS: OperatorFacts = {
+  name: "CloudNativePG's Barman Cloud plugin",
+  group: "barmancloud.cnpg.io",
+  crds: ["objectstores.barmancloud.cnpg.io"],
+  kinds: ["ObjectStore"],
+  version: "0.15",
+  install:
+    "kubectl apply -f https://github.com/cloudnative-pg/plugin-barman-cloud/releases/download/v0.15.0/manifest.yaml (needs cert-manager)",
+  namespace: "cnpg-system",
+  controllerLabels: { "app.kubernetes.io/name": "plugin-barman-cloud" },
+};
 const PG_PORT = 5432;
 const METRICS_PORT = 9187;
 
@@ -22,6 +34,7 @@ export const cloudnativePg: OperatorPreset = {
     name: "CloudNativePG",
     group: "postgresql.cnpg.io",
     crds: ["clusters.postgresql.cnpg.io", "scheduledbackups.postgresql.cnpg.io"],
+    kinds: ["Cluster", "ScheduledBackup"],
     version: "1.30",
     install:
       "kubectl apply --server-side -f https://github.com/cloudnative-pg/cloudnative-pg/releases/download/v1.30.1/cnpg-1.30.1.yaml (or the cloudnative-pg Helm chart)",

@@ -17,6 +17,7 @@ export const eck: OperatorPreset = {
     name: "ECK (Elastic Cloud on Kubernetes)",
     group: "elasticsearch.k8s.elastic.co",
     crds: ["elasticsearches.elasticsearch.k8s.elastic.co"],
+    kinds: ["Elasticsearch"],
     version: "3.5",
     install:
       "kubectl create -f https://download.elastic.co/downloads/eck/3.5.0/crds.yaml && kubectl apply -f https://download.elastic.co/downloads/eck/3.5.0/operator.yaml (or the eck-operator Helm chart)",

@@ -16,6 +16,7 @@ export const rabbitmqOperator: OperatorPreset = {
     name: "RabbitMQ Cluster Operator",
     group: "rabbitmq.com",
     crds: ["rabbitmqclusters.rabbitmq.com"],
+    kinds: ["RabbitmqCluster"],
     version: "2.20",
     install:
       "kubectl apply -f https://github.com/rabbitmq/cluster-operator/releases/download/v2.20.0/cluster-operator.yml",

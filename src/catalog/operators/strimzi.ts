@@ -31,6 +31,7 @@ export const strimzi: OperatorPreset = {
     name: "Strimzi",
     group: "kafka.strimzi.io",
     crds: ["kafkas.kafka.strimzi.io", "kafkanodepools.kafka.strimzi.io", "kafkatopics.kafka.strimzi.io"],
+    kinds: ["Kafka", "KafkaNodePool", "KafkaTopic"],
     version: "1.0",
     install:
       "helm install strimzi oci://quay.io/strimzi-helm/strimzi-kafka-operator --version 1.0.0 --set watchAnyNamespace=true (or the strimzi-cluster-operator YAML of the 1.0.0 release)",

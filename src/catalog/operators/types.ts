@@ -29,6 +29,8 @@ export interface OperatorFacts {
   readonly group: string;
   /** The CRDs of that group kubeship writes objects of (plural.group). */
   readonly crds: readonly string[];
+  /** Their kinds. */
+  readonly kinds: readonly string[];
   /** The version kubeship's objects are written for. */
   readonly version: string;
   /** How to install it (one line, for errors and doctor). */

@@ -1,5 +1,5 @@
 import type { LiveObject } from "./kube/cluster.js";
-import { num, type Readiness } from "./readiness.js";
+import type { Readiness } from "./readiness-state.js";
 
 type Status = Record<string, unknown>;
 type Condition = {
@@ -14,6 +14,7 @@ const conditionsOf = (o: LiveObject): Condition[] =>
   (((o["status"] ?? {}) as Status)["conditions"] as Condition[] | undefined) ?? [];
 const statusOf = (o: LiveObject): Status => (o["status"] ?? {}) as Status;
 const specOf = (o: LiveObject): Status => (o["spec"] ?? {}) as Status;
+const num = (v: unknown): number => (typeof v === "number" ? v : 0);
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 const why = (c: Condition | undefined): string =>
   c === undefined ? "" : `${c.reason ?? "?"}${c.message ? `: ${c.message}` : ""}`;

@@ -1,11 +1,8 @@
 import type { LiveObject } from "./kube/cluster.js";
 import { operatedReadiness } from "./operator-readiness.js";
+import type { Readiness } from "./readiness-state.js";
 
-/** Where an object stands on its way to ready. */
-export interface Readiness {
-  readonly state: "ready" | "progressing" | "failed";
-  readonly message: string;
-}
+export type { Readiness } from "./readiness-state.js";
 
 type Status = Record<string, unknown>;
 type Condition = { type?: string; status?: string; reason?: string; message?: string };

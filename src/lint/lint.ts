@@ -1,5 +1,6 @@
 import { customRule } from "./custom.js";
 import { type ExternalReferences, externalReferences } from "./references.js";
+import { hasModelValidator } from "./schema/model-validators.js";
 import type { DocPath, Severity } from "../spec/diagnostic.js";
 import { WAIVE_ANNOTATION_PREFIX } from "../render/labels.js";
 import { annotationsOf, sameItems } from "./object.js";
@@ -133,7 +134,7 @@ function unvalidatedKinds(
   for (const o of objects) {
     if (reported?.(o) === false || o.kind === "" || o.apiVersion === "") continue;
     const key = `${o.apiVersion} ${o.kind}`;
-    if (schemas.some((s) => key in s.kinds)) continue;
+    if (schemas.some((s) => key in s.kinds) || hasModelValidator(o.apiVersion, o.kind)) continue;
     const c = counts.get(key) ?? { apiVersion: o.apiVersion, kind: o.kind, count: 0 };
     c.count++;
     counts.set(key, c);

@@ -15,6 +15,7 @@ export const SPECS = [
   "examples/medaudit.kubeship.yaml",
   "test/fixtures/kitchen-sink.kubeship.yaml",
   "test/fixtures/gateway.kubeship.yaml",
+  "test/fixtures/operators.kubeship.yaml",
 ] as const;
 
 /** Reads a file relative to the repository root. */

@@ -4,6 +4,7 @@ import type { SchemaNode, SchemaSet } from "../schema/compact.js";
 import { field, isSopsEncrypted, sameItems } from "../object.js";
 import type { Rule, RuleFinding } from "../types.js";
 import { finding } from "./support.js";
+import { hasModelValidator, modelProblems } from "../schema/model-validators.js";
 
 /** The API group of an apiVersion (`""` for the core group). */
 function groupOf(apiVersion: string): string {
@@ -68,6 +69,10 @@ export const schema: Rule = {
       // Each object on its own: those whose findings another batch reports need no second look.
       if (ctx.reported?.(o) === false) continue;
       const node = kinds.get(`${o.apiVersion} ${o.kind}`);
+      if (node === undefined && hasModelValidator(o.apiVersion, o.kind)) {
+        for (const p of modelProblems(o.apiVersion, o.kind, o.object)) yield finding(o, p.path, p.message);
+        continue;
+      }
       if (node === undefined) {
         // Groups with a dot that Kubernetes does not serve belong to CRDs (VerticalPodAutoscaler, Gateway,
         // Kustomization): without their CRD in the input there is nothing to check them against.

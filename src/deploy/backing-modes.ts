@@ -42,7 +42,7 @@ export function refuseModeChanges(
     if (backing.mode === held) continue;
     const now =
       backing.mode === "operator"
-        ? `on ${OPERATOR_OF[backing.type as OperatorType] ?? "its operator"} (mode operator)`
+        ? `on ${backing.type in OPERATOR_OF ? OPERATOR_OF[backing.type as OperatorType] : "its operator"} (mode operator)`
         : backing.mode === "external"
           ? "outside the cluster (mode external)"
           : "as kubeship's StatefulSet (mode builtin)";

@@ -67,7 +67,7 @@ export class OperatorStandIn {
     for (const o of items) {
       const status = this.statusOf(o);
       if (JSON.stringify(o.status ?? {}) === JSON.stringify({ ...(o.status ?? {}), ...status })) continue;
-      const resource = RESOURCES.find((r) => r.startsWith(`${o.kind.toLowerCase()}`)) ?? "";
+      const resource = RESOURCES.find((r) => r.startsWith(o.kind.toLowerCase())) ?? "";
       await run("kubectl", [
         "--kubeconfig",
         this.kubeconfig,

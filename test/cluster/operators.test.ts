@@ -165,7 +165,7 @@ describe("backing services on their operators", () => {
         name: "backups-credentials",
         namespace: APP,
       });
-      expect(Object.keys((secret?.["data"] as Record<string, string>) ?? {}).sort()).toEqual([
+      expect(Object.keys((secret?.["data"] ?? {}) as Record<string, string>).sort()).toEqual([
         "app-password",
         "backup-access-key",
         "backup-secret-key",

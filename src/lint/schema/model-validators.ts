@@ -14,9 +14,9 @@ interface Validatable {
 type Model = new (data: never) => Validatable;
 
 const MODELS: ReadonlyMap<string, Model> = new Map<string, Model>([
-  ["kafka.strimzi.io/v1 Kafka", Kafka as unknown as Model],
-  ["kafka.strimzi.io/v1 KafkaNodePool", KafkaNodePool as unknown as Model],
-  ["kafka.strimzi.io/v1 KafkaTopic", KafkaTopic as unknown as Model],
+  ["kafka.strimzi.io/v1 Kafka", Kafka],
+  ["kafka.strimzi.io/v1 KafkaNodePool", KafkaNodePool],
+  ["kafka.strimzi.io/v1 KafkaTopic", KafkaTopic],
 ]);
 
 /** Whether a registry package validates objects of this apiVersion and kind. */
@@ -52,9 +52,10 @@ export function modelProblems(
         .slice(1)
         .map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, "/").replace(/~0/g, "~")));
       const extra = x.params?.["additionalProperty"] ?? x.params?.["missingProperty"];
+      const named = typeof extra === "string" ? `: ${extra}` : "";
       return {
         path,
-        message: `${x.message ?? ""}${extra === undefined ? "" : `: ${String(extra)}`} (Strimzi 1.0 CRD)`,
+        message: `${x.message ?? ""}${named} (Strimzi 1.0 CRD)`,
       };
     });
   }

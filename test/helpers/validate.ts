@@ -15,6 +15,8 @@ const CRD_PACKAGES: Record<string, string> = {
   "generators.external-secrets.io": "@kubernetes-models/external-secrets",
   "kustomize.toolkit.fluxcd.io": "@kubernetes-models/flux-cd",
   "source.toolkit.fluxcd.io": "@kubernetes-models/flux-cd",
+  "kafka.strimzi.io": "@kubernetes-models/strimzi-kafka-operator",
+  "postgresql.cnpg.io": "@kubernetes-models/cloudnative-pg",
 };
 
 /** Validates an object against the kubernetes-models schema of its apiVersion and kind; returns the error text or undefined. */

@@ -242,7 +242,8 @@ function externalModeProblems(b: Backing): Diagnostic[] {
   return out;
 }
 
-const EXAMPLE_URLS: Partial<Record<BackingType, string>> = {
+/** A URL of each type, as mode external takes it (for errors and the catalog page). */
+export const EXAMPLE_URLS: Partial<Record<BackingType, string>> = {
   postgresql: "postgresql://app@orders.abc123.eu-west-1.rds.amazonaws.com:5432/orders",
   mysql: "mysql://app@db.example.com:3306/orders",
   mongodb: "mongodb://app@mongo.example.com:27017/orders?authSource=admin",

@@ -1,4 +1,12 @@
-import { PRESETS, resolveBackings } from "../catalog/catalog.js";
+import {
+  EXAMPLE_URLS,
+  isOperated,
+  PRESETS,
+  type ResolvedBacking,
+  resolveBackings,
+} from "../catalog/catalog.js";
+import { OPERATORS } from "../catalog/operators/index.js";
+import type { OperatorType } from "../spec/schema.js";
 import { IMAGE_FACTS, REPLICATION_NOTES } from "../catalog/image-facts.js";
 import type { BackingRuntime, ExportedVar } from "../catalog/types.js";
 import { buildModel } from "../model/build-model.js";
@@ -108,6 +116,7 @@ export function catalogDoc(): string {
     }
     out.push("", "Image facts:", "");
     for (const f of IMAGE_FACTS[t]) out.push(`- ${f.fact}. Source: ${f.source}`);
+    out.push(...modeSections(t));
   }
   out.push(
     "",
@@ -120,6 +129,69 @@ export function catalogDoc(): string {
   );
   return out.join("\n");
 }
+
+/** The sections of a type's mode operator and mode external, from samples of each. */
+function modeSections(t: PresetType): string[] {
+  if (!(t in OPERATORS)) return [];
+  const op = OPERATORS[t as OperatorType];
+  const sample = (b: Record<string, unknown>): ResolvedBacking | undefined => {
+    const spec = validateSpecData({
+      app: "demo",
+      backing: { [`my-${t}`]: { type: t, ...b } },
+      monitoring: { serviceMonitor: true },
+    });
+    if (!spec.ok) throw new Error(`catalog doc: the ${t} sample does not validate`);
+    const model = buildModel(spec.value.spec);
+    if (!model.ok) throw new Error("catalog doc: the sample model does not build");
+    return resolveBackings(model.value).get(`my-${t}`);
+  };
+  const operated = sample({
+    mode: "operator",
+    replicas: 3,
+    ...(t === "kafka" ? { topics: ["orders"] } : {}),
+  });
+  const external = sample({ mode: "external", url: EXAMPLE_URLS[t] ?? "" });
+  const out: string[] = [];
+  if (operated !== undefined && isOperated(operated)) {
+    out.push("", `### mode operator: ${op.facts.name} ${op.facts.version}`, "", `${op.summary}.`, "");
+    out.push(
+      `- versions: ${Object.entries(op.versions)
+        .map(([v, image]) => (v === op.defaultVersion ? `**${v}** \`${image}\`` : `${v} \`${image}\``))
+        .join(", ")}; at most ${op.maxReplicas} nodes`,
+    );
+    out.push(
+      `- objects (\`replicas: 3\`${t === "kafka" ? ", a topic" : ""}, monitoring on): ${operated.objects.map((o) => `${o.kind} \`${o.name}\` (${o.apiVersion})`).join(", ")}`,
+    );
+    out.push(
+      `- the operator makes: Services ${operated.provides.services.map((n) => `\`${n}\``).join(", ")}${operated.provides.secrets.length > 0 ? `; Secrets ${operated.provides.secrets.map((n) => `\`${n}\``).join(", ")}` : ""}`,
+    );
+    out.push(`- the deploy waits for: ${OPERATOR_READINESS[t as OperatorType]}`);
+    out.push(`- install: ${op.facts.install}`);
+    out.push("- exports:", ...describeExports(operated.exports));
+  }
+  if (external !== undefined) {
+    out.push(
+      "",
+      "### mode external",
+      "",
+      `With \`url: ${EXAMPLE_URLS[t] ?? ""}\`: the same variables, from the URL; what the builtin preset reads from a Secret is supplied at deploy time under the variable's own name (Secret \`my-${t}-credentials\`).`,
+      "",
+    );
+    out.push("- exports:", ...describeExports(external.exports));
+  }
+  return out;
+}
+
+/** What the deploy waits for on each operator's main resource (deploy/operator-readiness.ts). */
+const OPERATOR_READINESS: Readonly<Record<OperatorType, string>> = {
+  postgresql:
+    "phase `Cluster in healthy state`, `readyInstances` = `instances`, condition Ready; fails at once on the phases the operator does not leave by itself (invalid definition, unrecoverable, plugin errors)",
+  kafka:
+    "condition Ready for the observed generation (Kafka and each KafkaTopic); fails at once on NotReady for an invalid or unsupported resource",
+  elasticsearch:
+    "phase Ready and health green (yellow with one node) for the observed generation; fails at once on phase Invalid",
+  rabbitmq: "conditions AllReplicasReady and ClusterAvailable for the observed generation",
+};
 
 function sameExport(a: ExportedVar, b: ExportedVar): boolean {
   return JSON.stringify(a) === JSON.stringify(b);

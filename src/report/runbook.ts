@@ -12,6 +12,7 @@ import type { RenderedApp } from "../render/render-app.js";
 import { backingContainerName } from "../render/stateful-set.js";
 import { diagramMermaid } from "./diagram.js";
 import { failoverSection } from "./runbook-failover.js";
+import { modeMigrationSection } from "./runbook-modes.js";
 
 /** Kinds kubeship renders that come from an operator's CRDs, and who installs them. */
 const CRD_KINDS: Readonly<Record<string, string>> = {
@@ -232,6 +233,7 @@ export function runbook(app: RenderedApp, specFile: string): string {
   }
 
   p(...failoverSection(model, stateful.filter(isBuiltin), k));
+  p(...modeMigrationSection(model, backings, k, spec));
 
   p("## Logs", "");
   const logLines: string[] = [];

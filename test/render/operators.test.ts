@@ -4,6 +4,7 @@ import { resolveBackings } from "../../src/catalog/catalog.js";
 import { retentionDays, schedulePeriodDays } from "../../src/catalog/operators/backup-target.js";
 import { emitHelmChart } from "../../src/emit/helm/chart.js";
 import { emitStream } from "../../src/emit/yaml.js";
+import { runbook } from "../../src/report/runbook.js";
 import { deploySteps } from "../../src/render/deploy-order.js";
 import type { KubeObject } from "../../src/render/kube-object.js";
 import { errorCodes, find, ofKind, readRepoFile, renderFile } from "../helpers/render.js";
@@ -185,6 +186,18 @@ describe("backing modes: builtin in dev, operators in prod, managed services in 
       "SEARCH_URL",
     ]);
     expect(ofKind(cloud?.objects ?? [], "StatefulSet").map((o) => o.metadata.name)).toEqual(["backups"]);
+  });
+
+  it("writes a runbook that connects through the operators' pods and says how to change a mode", () => {
+    const doc = runbook(prod, FIXTURE);
+    expect(doc).toContain("| ledger-db | Cluster on CloudNativePG (postgresql 16) |");
+    expect(doc).toContain("exec -it ledger-db-1 -c postgres -- psql -d ledger");
+    expect(doc).toContain("## Changing a backing's mode");
+    expect(doc).toContain(`kubeship deploy ${FIXTURE} --env prod --migrate-backing ledger-db`);
+    expect(doc).toContain("pg_dump -U postgres -Fc ledger > ledger-db.dump");
+    const dev = runbook(rendered["dev"] ?? prod, FIXTURE);
+    expect(dev).toContain("### ledger-db (postgresql, now mode builtin)");
+    expect(dev).toContain("Set `mode: operator` for this environment");
   });
 
   it("renders a Helm chart of prod that helm lints and templates into the same objects", async () => {

@@ -41,6 +41,14 @@ export interface AppStatus {
   }[];
 }
 
+/** The operators' main resources kubeship writes (catalog/operators). */
+const OPERATED_MAIN = [
+  ["postgresql.cnpg.io/v1", "Cluster"],
+  ["kafka.strimzi.io/v1", "Kafka"],
+  ["elasticsearch.k8s.elastic.co/v1", "Elasticsearch"],
+  ["rabbitmq.com/v1beta1", "RabbitmqCluster"],
+] as const;
+
 /** Workloads ready/desired, autoscalers current/target, and recent warning events. */
 export async function appStatus(cluster: Cluster, model: AppModel): Promise<AppStatus> {
   const selector = `${INSTANCE_LABEL}=${model.app}`;
@@ -59,11 +67,32 @@ export async function appStatus(cluster: Cluster, model: AppModel): Promise<AppS
         : [],
     ),
   );
+  // Backing services on their operators: their own readiness, as the deploy judged it.
+  const operated = (
+    await Promise.all(
+      OPERATED_MAIN.map(async ([apiVersion, kind]) =>
+        (await cluster.serves(apiVersion, kind)) ? cluster.list(apiVersion, kind, ns, selector) : [],
+      ),
+    )
+  )
+    .flat()
+    .map((o) => {
+      const r = readinessOf(o);
+      const spec = (o["spec"] ?? {}) as Obj;
+      const desired = num(spec["instances"]) || num(spec["replicas"]) || 1;
+      return {
+        kind: o.kind,
+        name: o.metadata.name,
+        ready: r.state === "ready" ? desired : 0,
+        desired,
+        state: r.message,
+      };
+    });
   const routes = routed.flat().map((o) => {
     const r = readinessOf(o);
     return { kind: o.kind, name: o.metadata.name, ready: r.state === "ready", state: r.message };
   });
-  const workloads = [...deployments, ...sets, ...jobs].map((o) => {
+  const own = [...deployments, ...sets, ...jobs].map((o) => {
     const spec = (o["spec"] ?? {}) as Obj;
     const status = (o["status"] ?? {}) as Obj;
     const desired = o.kind === "Job" ? 1 : typeof spec["replicas"] === "number" ? spec["replicas"] : 1;
@@ -75,6 +104,7 @@ export async function appStatus(cluster: Cluster, model: AppModel): Promise<AppS
         : num(o.kind === "Deployment" ? status["availableReplicas"] : status["readyReplicas"]);
     return { kind: o.kind, name: o.metadata.name, ready, desired, state: readinessOf(o).message };
   });
+  const workloads = [...own, ...operated];
   const autoscalers = hpas.map((h) => {
     const spec = (h["spec"] ?? {}) as Obj;
     const status = (h["status"] ?? {}) as Obj;

@@ -1,4 +1,5 @@
 import type { AppModel, Backing, Workload } from "../model/app-model.js";
+import { OPERATOR_OF, type OperatorType } from "../spec/schema.js";
 
 /**
  * The architecture diagram, drawn from the model and its one dependency graph: the internet and the
@@ -34,7 +35,9 @@ function backingLabel(b: Backing): string[] {
   const kind =
     b.type === "external" ? "external" : `${b.type}${b.version === undefined ? "" : ` ${b.version}`}`;
   const lines = kind === b.name ? [b.name] : [b.name, kind];
-  if (b.storage !== undefined) lines.push(b.storage);
+  if (b.mode === "operator" && b.type in OPERATOR_OF) lines.push(`on ${OPERATOR_OF[b.type as OperatorType]}`);
+  if (b.mode === "external" && b.type !== "external") lines.push("managed (external)");
+  else if (b.storage !== undefined) lines.push(b.storage);
   return lines;
 }
 

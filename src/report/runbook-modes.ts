@@ -38,7 +38,8 @@ export function modeMigrationSection(
     const users = model.graph
       .dependentsOf(b.name, "uses")
       .filter((d) => model.workloads.some((w) => w.name === d));
-    const op = OPERATORS[b.type as OperatorType];
+    const type = b.type as OperatorType;
+    const op = OPERATORS[type];
     const now = r !== undefined && isOperated(r) ? "operator" : b.mode;
     const to = now === "operator" ? "builtin" : "operator";
     out.push(`### ${b.name} (${b.type}, now mode ${now})`, "");
@@ -48,7 +49,7 @@ export function modeMigrationSection(
         ? ["# no workload of the app uses it"]
         : users.map((u) => `${k} scale deployment/${u} --replicas=0`)),
     );
-    switch (b.type) {
+    switch (type) {
       case "postgresql": {
         const db = databaseName(b);
         const source = now === "operator" ? `${b.name}-1 -c postgres` : `${b.name}-0 -c postgres`;

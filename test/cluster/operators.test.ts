@@ -4,7 +4,8 @@ import { runDoctor } from "../../src/deploy/doctor.js";
 import { DeployError } from "../../src/deploy/errors.js";
 import type { DeployEvent } from "../../src/deploy/events.js";
 import { Cluster } from "../../src/deploy/kube/cluster.js";
-import { destroy } from "../../src/deploy/status.js";
+import { appStatus, destroy } from "../../src/deploy/status.js";
+import type { AppModel } from "../../src/model/app-model.js";
 import { readRepoFile } from "../helpers/render.js";
 import {
   BARMAN_CLOUD_CRDS,
@@ -158,6 +159,17 @@ describe("backing services on their operators", () => {
         expect(
           await cluster.get({ apiVersion: "kafka.strimzi.io/v1", kind: "KafkaTopic", name, namespace: APP }),
         ).toBeDefined();
+      const status = await appStatus(
+        cluster,
+        (renderSpec(ledger, { env: "prod" }) as { value: { model: AppModel } }).value.model,
+      );
+      expect(status.workloads).toContainEqual({
+        kind: "Cluster",
+        name: "ledger-db",
+        ready: 3,
+        desired: 3,
+        state: "3/3 instances ready, primary ledger-db-1",
+      });
       // The backup store's Secret holds the backup user's keys the ObjectStore names.
       const secret = await cluster.get({
         apiVersion: "v1",

@@ -164,7 +164,9 @@ describe("backing modes: builtin in dev, operators in prod, managed services in 
       const report = await lintText(emitStream(rendered[env]?.objects ?? []));
       expect(report.findings).toEqual([]);
       expect(report.unvalidated).toBeUndefined();
-      for (const o of (rendered[env]?.objects ?? []).filter((x) => /^(kafka\.strimzi\.io|postgresql\.cnpg\.io)\//.test(x.apiVersion)))
+      for (const o of (rendered[env]?.objects ?? []).filter((x) =>
+        /^(kafka\.strimzi\.io|postgresql\.cnpg\.io)\//.test(x.apiVersion),
+      ))
         expect(await schemaError(o), `${o.kind}/${o.metadata.name}`).toBeUndefined();
     },
   );

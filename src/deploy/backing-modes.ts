@@ -63,3 +63,23 @@ export function refuseModeChanges(
     `a change of mode is a data migration: follow "Changing a backing's mode" in \`kubeship runbook\` (dump, deploy with ${names.map((n) => `--migrate-backing ${n}`).join(" ")}, restore), or keep the old mode for this environment`,
   );
 }
+
+/**
+ * With `--migrate-backing`, the workloads that use a migrating backing keep the replicas they have
+ * in the cluster (the runbook stops the writers before the switch and starts them after the
+ * restore): their `spec.replicas` is left out of what is applied, so the deploy neither takes a
+ * scale-down back nor starts them against the new, still empty, store.
+ */
+export function keepWritersStopped(
+  model: AppModel,
+  objects: readonly KubeObject[],
+  migrating: readonly string[],
+): KubeObject[] {
+  if (migrating.length === 0) return [...objects];
+  const users = new Set(migrating.flatMap((b) => model.graph.dependentsOf(b, "uses")));
+  return objects.map((o) => {
+    if ((o.kind !== "Deployment" && o.kind !== "StatefulSet") || !users.has(o.metadata.name)) return o;
+    const { replicas: _replicas, ...spec } = (o["spec"] ?? {}) as Record<string, unknown>;
+    return { ...o, spec };
+  });
+}

@@ -4,7 +4,7 @@ import type { KubeObject } from "../render/kube-object.js";
 import { judgeGatewayControllers } from "./gateway.js";
 import { INSTANCE_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from "../render/labels.js";
 import { NAMESPACE_LABEL } from "../render/rbac.js";
-import { refuseModeChanges } from "./backing-modes.js";
+import { keepWritersStopped, refuseModeChanges } from "./backing-modes.js";
 import { OPERATORS } from "../catalog/operators/index.js";
 import { BARMAN_PLUGIN_FACTS } from "../catalog/operators/cloudnative-pg.js";
 import type { OperatorFacts } from "../catalog/operators/types.js";
@@ -90,7 +90,11 @@ export async function deploy(req: DeployRequest): Promise<DeployOutcome> {
   const now = req.now ?? (() => new Date());
   const started = Date.now();
   reporter({ type: "connected", server: cluster.server, version: await cluster.version() });
-  const objects = withSecretFileHashes(await checkCrds(req), req.secrets, req.external);
+  const objects = keepWritersStopped(
+    model,
+    withSecretFileHashes(await checkCrds(req), req.secrets, req.external),
+    req.migrateBackings ?? [],
+  );
   const namespace = objects.find((o) => o.kind === "Namespace");
   const nsExists =
     (await cluster.get({ apiVersion: "v1", kind: "Namespace", name: model.namespace })) !== undefined;
@@ -409,6 +413,9 @@ async function applyPlan(
   let index = 0;
   let aborted = false;
   const settle: AppliedObject[] = [];
+  // Workloads someone scaled to 0 (a migration's stopped writers, whose HPA then stays at 0): their
+  // Services get no endpoints, so the deploy does not wait for any.
+  const scaledToZero = new Set<string>();
   const applyStep = async (step: Wave): Promise<AppliedObject[]> => {
     reporter({
       type: "wave",
@@ -434,6 +441,11 @@ async function applyPlan(
           throw explainApplyError(e, o);
         }
         reporter({ type: "applied", object: refName(refOf(o)), action: entry?.action ?? "apply" });
+        if (
+          (o.kind === "Deployment" || o.kind === "StatefulSet") &&
+          (live["spec"] as { replicas?: number } | undefined)?.replicas === 0
+        )
+          scaledToZero.add(o.metadata.name);
         return {
           apiVersion: o.apiVersion,
           kind: o.kind,
@@ -444,11 +456,14 @@ async function applyPlan(
       }),
     );
   };
-  const runStep = async (step: Wave, alsoWaitFor: readonly AppliedObject[] = []): Promise<void> => {
+  const runStep = async (
+    step: Wave,
+    alsoWaitFor: () => readonly AppliedObject[] = () => [],
+  ): Promise<void> => {
     if (aborted) throw new DeployError("the deploy stopped after an earlier failure");
     const applied = await applyStep(step);
     settle.push(...applied);
-    await tracker.waitFor([...applied.filter(gateways.waits), ...alsoWaitFor], deadline);
+    await tracker.waitFor([...applied.filter(gateways.waits), ...alsoWaitFor()], deadline);
   };
   try {
     for (const step of steps.before) await runStep(step);
@@ -463,17 +478,20 @@ async function applyPlan(
       if (p === undefined) {
         p = Promise.all(model.graph.dependenciesOf(name).map(runNode)).then(async () => {
           // The node's workloads also wait for its Services' endpoints: what users connect to ...
-          const endpoints = (steps.services.get(name) ?? []).map((service) => ({
-            apiVersion: "v1",
-            kind: "Service",
-            name: service,
-            endpoints: true,
-          }));
+          const endpoints = (): AppliedObject[] =>
+            scaledToZero.has(name)
+              ? []
+              : (steps.services.get(name) ?? []).map((service) => ({
+                  apiVersion: "v1",
+                  kind: "Service",
+                  name: service,
+                  endpoints: true,
+                }));
           // ... once all its StatefulSets run (a primary's replicas, Redis's sentinels are steps after
           // the main one), before its init job.
           const own = steps.nodes.get(name) ?? [];
           const last = own.findLastIndex((step) => step.name !== `${name}-init`);
-          for (const [i, step] of own.entries()) await runStep(step, i === last ? endpoints : []);
+          for (const [i, step] of own.entries()) await runStep(step, i === last ? endpoints : () => []);
         });
         done.set(name, p);
       }

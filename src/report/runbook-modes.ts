@@ -52,22 +52,22 @@ export function modeMigrationSection(
     switch (type) {
       case "postgresql": {
         const db = databaseName(b);
-        const source = now === "operator" ? `${b.name}-1 -c postgres` : `${b.name}-0 -c postgres`;
-        const target = now === "operator" ? `${b.name}-0 -c postgres` : `${b.name}-1 -c postgres`;
+        // CloudNativePG's instances are `<name>-1`... with container `postgres`; kubeship's pods
+        // `<name>-0`... with container `postgresql`.
+        const builtin = `${b.name}-0 -c ${b.type}`;
+        const operated = `${b.name}-1 -c postgres`;
+        const source = now === "operator" ? operated : builtin;
+        const target = now === "operator" ? builtin : operated;
         out.push("2. Copy the data out (a custom-format dump of the app's database):", "");
         sh(`${k} exec ${source} -- pg_dump -U ${POSTGRES_SUPERUSER} -Fc ${db} > ${b.name}.dump`);
         out.push(
-          `3. Set \`mode: ${to}\` for this environment in the spec, then switch (the deploy starts the workloads once the new database is ready: give the writers \`replicas: 0\` in this environment until step 4, or they see an empty database meanwhile):`,
+          `3. Set \`mode: ${to}\` for this environment in the spec, then switch (with \`--migrate-backing\` the workloads that use it keep the replicas they have: the stopped writers stay stopped):`,
           "",
         );
         sh(`kubeship deploy ${spec}${env} --migrate-backing ${b.name}`);
-        out.push(
-          "4. Copy the data in (the owner is the app's user in both modes), then deploy with the writers' replicas back:",
-          "",
-        );
+        out.push("4. Copy the data in (the owner is the app's user in both modes):", "");
         sh(
           `${k} exec -i ${target} -- pg_restore -U ${POSTGRES_SUPERUSER} -d ${db} --no-owner --role=app --exit-on-error < ${b.name}.dump`,
-          `kubeship deploy ${spec}${env}`,
         );
         out.push(
           `For a large database, ${op.facts.name} can import from the old one while it runs (its \`bootstrap.initdb.import\`), and a managed service has its own import tools; the dump above works for every mode.`,
@@ -99,12 +99,21 @@ export function modeMigrationSection(
           "",
         );
         sh(
-          `${k} exec ${now === "operator" ? `${b.name}-server-0 -c rabbitmq` : `${b.name}-0`} -- rabbitmqctl export_definitions /tmp/definitions.json`,
+          `${k} exec ${now === "operator" ? `${b.name}-server-0 -c rabbitmq` : `${b.name}-0 -c ${b.type}`} -- rabbitmqctl export_definitions /tmp/definitions.json`,
           `kubeship deploy ${spec}${env} --migrate-backing ${b.name}`,
           `# then rabbitmqctl import_definitions in the new one (copy the file with kubectl cp)`,
         );
         break;
     }
+    out.push("Then start the writers again (an autoscaler does not scale up from 0 by itself):", "");
+    sh(
+      ...(users.length === 0
+        ? ["# no workload of the app uses it"]
+        : users.map((u) => {
+            const w = model.workloads.find((x) => x.name === u);
+            return `${k} scale deployment/${u} --replicas=${w?.autoscale?.min ?? w?.replicas ?? 1}`;
+          })),
+    );
     out.push(
       `Going to ${to === "operator" ? op.facts.name : "kubeship's StatefulSet"} needs ${to === "operator" ? `the operator installed (${op.facts.install})` : "nothing installed"}; \`kubeship doctor\` checks it before you start.`,
       "",

@@ -7,7 +7,18 @@ import { environmentNames } from "../../src/spec/load-spec.js";
 import { fuzzCases } from "../fuzz/generate.js";
 import { fuzzSeeds } from "../fuzz/seeds.js";
 import { readRepoFile, SPECS } from "../helpers/render.js";
-import { GATEWAY_API_CRDS, installCrds, PROMETHEUS_OPERATOR_CRDS, VPA_CRDS } from "./crds.js";
+import {
+  BARMAN_CLOUD_CRDS,
+  CLOUDNATIVE_PG_CRDS,
+  ECK_CRDS,
+  GATEWAY_API_CRDS,
+  installCrds,
+  installCrdTexts,
+  PROMETHEUS_OPERATOR_CRDS,
+  RABBITMQ_CRDS,
+  strimziFixtureCrds,
+  VPA_CRDS,
+} from "./crds.js";
 
 /**
  * What kubeship writes, the API server accepts: every object of every example and environment, and of
@@ -25,6 +36,12 @@ beforeAll(() => {
     installCrds(kubeconfig, PROMETHEUS_OPERATOR_CRDS),
     installCrds(kubeconfig, VPA_CRDS),
     installCrds(kubeconfig, GATEWAY_API_CRDS),
+    // The operators of backings in mode operator (Strimzi's as test fixtures: see crds.ts).
+    installCrds(kubeconfig, CLOUDNATIVE_PG_CRDS),
+    installCrds(kubeconfig, BARMAN_CLOUD_CRDS),
+    installCrds(kubeconfig, ECK_CRDS),
+    installCrds(kubeconfig, RABBITMQ_CRDS),
+    installCrdTexts(kubeconfig, [strimziFixtureCrds()]),
   ];
 });
 

@@ -247,7 +247,8 @@ function validateService(r: Refusals, spec: Obj): void {
     if (seen.has(key)) r.add(at, `Duplicate value: ${shown({ port: n, protocol: proto })}`);
     seen.add(key);
     const appProtocol = str(port["appProtocol"]);
-    if (appProtocol !== undefined && appProtocol !== "")
+    // An empty appProtocol is refused too (it is a pointer in the API: set means validated).
+    if (appProtocol !== undefined)
       r.invalid([...at, "appProtocol"], appProtocol, qualifiedNameErrors(appProtocol));
     if (port["targetPort"] !== undefined && port["targetPort"] !== "" && port["targetPort"] !== 0)
       validatePortRef(r, port["targetPort"], [...at, "targetPort"]);
@@ -359,7 +360,11 @@ function validateHpa(r: Refusals, spec: Obj): void {
     }
   }
   const targetApi = str(target["apiVersion"]) ?? "";
-  if (!targetApi.includes("/") || targetApi.startsWith("/"))
+  if (targetApi.split("/").length > 2)
+    r.invalid(["spec", "scaleTargetRef", "apiVersion"], targetApi, [
+      `unexpected GroupVersion string: ${targetApi}`,
+    ]);
+  else if (!targetApi.includes("/") || targetApi.startsWith("/"))
     r.invalid(["spec", "scaleTargetRef", "apiVersion"], targetApi, ["apiVersion must specify API group"]);
   const targetKind = str(target["kind"]);
   if (targetKind !== undefined)

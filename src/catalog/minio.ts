@@ -8,11 +8,11 @@ import {
   serviceHost,
   standardExports,
 } from "./helpers.js";
-import { BACKUP_BUCKET, BACKUP_KEYS, isBackupStore } from "./operators/backup-target.js";
+import { BACKUP_BUCKET, BACKUP_KEYS, isBackupStore } from "./backup-target.js";
 import type { BackingPreset } from "./types.js";
 
 /** The client the init job runs (the data-plane tests build the same release from its Go module). */
-const MC_IMAGE = "minio/mc:RELEASE.2024-11-21T17-21-54Z";
+export const MC_IMAGE = "minio/mc:RELEASE.2024-11-21T17-21-54Z";
 const ROOT_USER = "kubeship-admin";
 /** The access key of the app's own user: buckets only, no administration. */
 const APP_ACCESS_KEY = "app";

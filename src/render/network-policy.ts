@@ -15,6 +15,7 @@ import { hasSeparateMetricsPort, type RenderContext, workloadNamed } from "./con
 import { backingGroupLabels, objectLabels, selectorLabels } from "./labels.js";
 import { exporterName } from "./exporter-deployment.js";
 import { INIT_JOB_SUFFIX } from "./job.js";
+import { BACKUP_SUFFIX, backupPlans } from "./backup-job.js";
 
 type NamedPolicy = INetworkPolicy & { metadata: { name: string } };
 
@@ -61,6 +62,7 @@ export function renderNetworkPolicies(ctx: RenderContext): NamedPolicy[] {
       ]),
     );
   }
+  const plans = backupPlans(ctx);
   for (const b of ctx.backings.values()) {
     if (isExternal(b)) continue;
     if (isOperated(b)) {
@@ -73,6 +75,13 @@ export function renderNetworkPolicies(ctx: RenderContext): NamedPolicy[] {
     const clientPorts = clientPortsOf(b).map(tcp);
     const users = model.graph.dependentsOf(b.name, "uses").map((d) => peerOf(ctx, d));
     if (b.init !== undefined) users.push(podsOf(model, `${b.name}${INIT_JOB_SUFFIX}`));
+    // Its own backup job, and those of the backings whose backups it stores.
+    for (const plan of plans)
+      if (
+        plan.spec.name === b.name ||
+        ("backing" in plan.target.egress && plan.target.egress.backing === b.name)
+      )
+        users.push(podsOf(model, `${plan.spec.name}${BACKUP_SUFFIX}`));
     const exporter = b.metrics?.deployment === undefined ? undefined : b.metrics;
     if (exporter !== undefined) users.push(podsOf(model, exporterName(b.name)));
     if (users.length > 0) ingress.push({ from: users, ports: clientPorts });
@@ -108,6 +117,29 @@ export function renderNetworkPolicies(ctx: RenderContext): NamedPolicy[] {
     if (b.init !== undefined) {
       const name = `${b.name}${INIT_JOB_SUFFIX}`;
       out.push(policy(model, name, selectorLabels(model, name), [], egressTo(ctx, [b.name])));
+    }
+    const plan = plans.find((x) => x.spec.name === b.name);
+    if (plan !== undefined) {
+      // The backup job reaches its database and its store, nothing else.
+      const name = `${b.name}${BACKUP_SUFFIX}`;
+      const store = plan.target.egress;
+      out.push(
+        policy(
+          model,
+          name,
+          selectorLabels(model, name),
+          [],
+          [
+            ...egressTo(ctx, [b.name]),
+            "backing" in store
+              ? {
+                  to: [{ podSelector: { matchLabels: backingGroupLabels(model, store.backing) } }],
+                  ports: [tcp(store.port)],
+                }
+              : { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(store.port)] },
+          ],
+        ),
+      );
     }
   }
   return out;

@@ -3,6 +3,8 @@ import { isBuiltin } from "../catalog/catalog.js";
 import type { Workload } from "../model/app-model.js";
 import type { RenderContext } from "./context.js";
 import { objectLabels } from "./labels.js";
+import { BACKUP_SUFFIX, backupPlans } from "./backup-job.js";
+import { schedulePeriodDays } from "../catalog/backup-target.js";
 
 /** Error ratio above which a service alerts (5% of requests failing for 5 minutes). */
 export const ERROR_RATE_THRESHOLD = 0.05;
@@ -78,6 +80,7 @@ export function renderPrometheusRule(ctx: RenderContext): IPrometheusRule & { me
       },
     });
   if (model.monitoring.serviceMonitor) rules.push(...replicationRules(ctx));
+  rules.push(...backupRules(ctx));
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "PrometheusRule",
@@ -194,4 +197,40 @@ function replicationRules(ctx: RenderContext): Rule[] {
     }
   }
   return out;
+}
+
+/**
+ * Per builtin backing with backups (kube-state-metrics' CronJob and Job series): the last success
+ * older than twice the schedule's period (or none since the CronJob was made that long ago), and a
+ * failed backup Job.
+ */
+function backupRules(ctx: RenderContext): Rule[] {
+  const ns = ctx.model.namespace;
+  return backupPlans(ctx).flatMap((plan): Rule[] => {
+    const cron = `${plan.spec.name}${BACKUP_SUFFIX}`;
+    const limit = Math.round(2 * schedulePeriodDays(plan.spec.backup.schedule) * 86400);
+    const sel = `namespace="${ns}", cronjob="${cron}"`;
+    return [
+      {
+        alert: "KubeshipBackupTooOld",
+        expr: `(time() - max(kube_cronjob_status_last_successful_time{${sel}}) > ${limit}) or (absent(kube_cronjob_status_last_successful_time{${sel}}) and (time() - max(kube_cronjob_created{${sel}}) > ${limit}))`,
+        for: "10m",
+        labels: { severity: "critical", backing: plan.spec.name },
+        annotations: {
+          summary: `${plan.spec.name}: no successful backup for twice its schedule (${plan.spec.backup.schedule})`,
+          description: `The last good backup is older than ${limit} s. Read the backup Jobs (\`kubectl get jobs -l app.kubernetes.io/name=${cron} -n ${ns}\`, their logs) and run one now: \`kubeship backup ${plan.spec.name}\`.`,
+        },
+      },
+      {
+        alert: "KubeshipBackupFailed",
+        expr: `max(kube_job_status_failed{namespace="${ns}", job_name=~"${cron}-.*"}) > 0`,
+        for: "0m",
+        labels: { severity: "warning", backing: plan.spec.name },
+        annotations: {
+          summary: `${plan.spec.name}: a backup Job failed`,
+          description: `Read its logs: \`kubectl logs -l app.kubernetes.io/name=${cron} -n ${ns} --all-containers\`.`,
+        },
+      },
+    ];
+  });
 }

@@ -1,6 +1,12 @@
 import { cronProblem } from "./cron.js";
 import { error, type Diagnostic } from "./diagnostic.js";
-import { type AppSpec, OPERATOR_BACKUP_TYPES, OPERATOR_OF, type OperatorType } from "./schema.js";
+import {
+  type AppSpec,
+  BUILTIN_BACKUP_TYPES,
+  OPERATOR_BACKUP_TYPES,
+  OPERATOR_OF,
+  type OperatorType,
+} from "./schema.js";
 import { didYouMean } from "./suggest.js";
 
 const isOperatorType = (t: string): t is OperatorType => t in OPERATOR_OF;
@@ -84,17 +90,23 @@ function checkBackup(
   backup: { schedule: string; to: string },
 ): void {
   const at = (...path: string[]) => ["backing", name, "backup", ...path];
-  if (mode !== "operator" || !isOperatorType(type) || !OPERATOR_BACKUP_TYPES.includes(type))
+  const supported =
+    mode === "operator"
+      ? isOperatorType(type) && OPERATOR_BACKUP_TYPES.includes(type)
+      : mode === "builtin" && (BUILTIN_BACKUP_TYPES as readonly string[]).includes(type);
+  if (!supported)
     out.push(
       error(
         "spec/backup-not-supported",
         at(),
         mode === "external"
           ? "a service outside the cluster is backed up by whoever runs it"
-          : `scheduled backups are configured for ${OPERATOR_BACKUP_TYPES.join(", ")} in mode operator (the operator's own backups)`,
+          : mode === "operator"
+            ? `backups in mode operator are the operator's own, configured for ${OPERATOR_BACKUP_TYPES.join(", ")}`
+            : `kubeship backs up ${BUILTIN_BACKUP_TYPES.join(", ")} (their own dump tools), not ${type}`,
         mode === "external"
           ? "remove 'backup' for this environment"
-          : "set mode: operator, or remove 'backup' (Velero backs up whole namespaces)",
+          : "remove 'backup' and back the volume up with Velero (backup.velero), or use a type kubeship backs up",
       ),
     );
   const problem = cronProblem(backup.schedule);

@@ -281,6 +281,9 @@ export type OperatorType = keyof typeof OPERATOR_OF;
 /** The types whose operator runs scheduled backups (`backup` in mode operator). */
 export const OPERATOR_BACKUP_TYPES: readonly OperatorType[] = ["postgresql"];
 
+/** The types whose builtin presets kubeship backs up with a CronJob (`backup` in mode builtin). */
+export const BUILTIN_BACKUP_TYPES = ["postgresql", "mysql", "mongodb", "redis"] as const;
+
 /** Scheduled backups of a backing service. */
 export const backupSpec = z
   .object({

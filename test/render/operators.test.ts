@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderSpec } from "../../src/app.js";
 import { resolveBackings } from "../../src/catalog/catalog.js";
-import { retentionDays, schedulePeriodDays } from "../../src/catalog/operators/backup-target.js";
+import { retentionDays, schedulePeriodDays } from "../../src/catalog/backup-target.js";
 import { emitHelmChart } from "../../src/emit/helm/chart.js";
 import { emitStream } from "../../src/emit/yaml.js";
 import { runbook } from "../../src/report/runbook.js";
@@ -231,7 +231,11 @@ describe("backing modes: what the spec refuses", () => {
     ],
     ["  db: { type: kafka, mode: operator, version: '3.9' }", "catalog/unknown-version backing.db.version"],
     [
-      "  db: { type: postgresql, backup: { schedule: '0 3 * * *', to: s3 } }\n  s3: { type: minio }",
+      "  db: { type: cassandra, backup: { schedule: '0 3 * * *', to: s3 } }\n  s3: { type: minio }",
+      "spec/backup-not-supported backing.db.backup",
+    ],
+    [
+      "  db: { type: kafka, mode: operator, backup: { schedule: '0 3 * * *', to: s3 } }\n  s3: { type: minio }",
       "spec/backup-not-supported backing.db.backup",
     ],
     [

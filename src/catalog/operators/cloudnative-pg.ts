@@ -1,5 +1,5 @@
 import { APP_USER, databaseName, envPrefix } from "../helpers.js";
-import { backupTarget, retentionDays } from "./backup-target.js";
+import { backupTarget, retentionDays } from "../backup-target.js";
 import { affinityOf, resourcesOf } from "./shared.js";
 import type { OperatedResource, OperatorFacts, OperatorPreset } from "./types.js";
 

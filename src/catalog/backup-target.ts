@@ -1,6 +1,6 @@
-import type { AppModel, Backing } from "../../model/app-model.js";
-import { credentialsSecretName, serviceHost } from "../helpers.js";
-import type { BackupEgress } from "./types.js";
+import type { AppModel, Backing } from "../model/app-model.js";
+import { credentialsSecretName, serviceHost } from "./helpers.js";
+import type { BackupEgress } from "./operators/types.js";
 
 /** The bucket of a minio backing that backups of the app's other backings go to. */
 export const BACKUP_BUCKET = "backups";
@@ -20,7 +20,12 @@ export interface BackupTarget {
 
 /** Whether some backing of the model sends its backups to this minio backing. */
 export function isBackupStore(model: AppModel, name: string): boolean {
-  return model.backings.some((b) => b.backup?.to === name && b.mode === "operator");
+  return model.backings.some((b) => b.backup?.to === name && b.mode !== "external");
+}
+
+/** The bucket and prefix (`bucket/prefix`) of a backing's backups in their store. */
+export function backupPath(target: BackupTarget, backing: string): string {
+  return `${target.destinationPath.replace(/^s3:\/\//, "").replace(/\/+$/, "")}/${backing}`;
 }
 
 /** The name of an external backing's supplied secret that holds the access key id, or the secret key. */

@@ -8,6 +8,7 @@ import { listRevisions } from "../deploy/history.js";
 import { Cluster } from "../deploy/kube/cluster.js";
 import { ClusterError, UnreachableError } from "../deploy/kube/errors.js";
 import { parseSecretsFile } from "../deploy/secrets.js";
+import { runBackup } from "../deploy/backup.js";
 import { runDoctor } from "../deploy/doctor.js";
 import { appStatus, destroy } from "../deploy/status.js";
 import type { RenderedApp } from "../render/render-app.js";
@@ -158,6 +159,19 @@ export function addDeployCommands(program: Command, term: Terminal, state: { cod
       term.out(`${lines.join("\n")}\n`);
       // Like kubectl diff: 1 when something drifted, so that CI can notice.
       if (driftFound) state.code = EXIT.failed;
+    });
+
+  clusterOptions(
+    program
+      .command("backup")
+      .argument("<backing>", "the backing service to back up")
+      .description("take a backup of a backing service now (a Job from its backup CronJob) and wait for it"),
+  )
+    .option("--timeout <duration>", "how long to wait for the backup (e.g. 10m, 1h)", "30m")
+    .action(async (backing: string, spec: string | undefined, opts: ClusterOptions & { timeout: string }) => {
+      const { app, cluster } = await load(term, specPathOf(spec, opts), opts);
+      const run = await runBackup(cluster, app.model, backing, parseDuration(opts.timeout));
+      term.out(`backup of ${backing} done: Job ${run.job} in ${run.seconds.toFixed(1)} s\n`);
     });
 
   clusterOptions(

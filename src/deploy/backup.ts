@@ -1,0 +1,100 @@
+import type { AppModel } from "../model/app-model.js";
+import { BACKUP_SUFFIX } from "../render/backup-job.js";
+import { DeployError } from "./errors.js";
+import type { Cluster, LiveObject } from "./kube/cluster.js";
+import { readinessOf } from "./readiness.js";
+
+/** What `kubeship backup` did. */
+export interface BackupRun {
+  readonly job: string;
+  readonly seconds: number;
+}
+
+/**
+ * Runs one backup of a backing now, as `kubectl create job --from=cronjob/<name>-backup` would (the
+ * CronJob's job template, owned by the CronJob, annotated as a manual run), and waits until the Job
+ * completes; a failed Job or the timeout is an error naming the Job and how to read its logs.
+ */
+export async function runBackup(
+  cluster: Cluster,
+  model: AppModel,
+  backing: string,
+  timeoutSeconds: number,
+  now: () => Date = () => new Date(),
+): Promise<BackupRun> {
+  const b = model.backings.find((x) => x.name === backing);
+  if (b === undefined)
+    throw new DeployError(
+      `the spec has no backing '${backing}'`,
+      `backings: ${model.backings.map((x) => x.name).join(", ") || "none"}`,
+    );
+  if (b.backup === undefined)
+    throw new DeployError(
+      `backing '${backing}' has no backup in this environment`,
+      `add backup: { schedule, keep, to } to backing.${backing} and deploy`,
+    );
+  const cronName = `${backing}${BACKUP_SUFFIX}`;
+  const cron = await cluster.get({
+    apiVersion: "batch/v1",
+    kind: "CronJob",
+    name: cronName,
+    namespace: model.namespace,
+  });
+  if (cron === undefined) {
+    if (b.mode === "operator")
+      throw new DeployError(
+        `backups of '${backing}' are its operator's (a ScheduledBackup), not a CronJob of kubeship's`,
+        `take one with the operator: kubectl cnpg backup ${backing} -n ${model.namespace} (or a Backup resource)`,
+      );
+    throw new DeployError(
+      `no CronJob ${cronName} in namespace ${model.namespace}`,
+      "deploy the spec first (kubeship deploy)",
+    );
+  }
+  const stamp = now().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").toLowerCase();
+  const name = `${cronName.slice(0, 63 - stamp.length - 8)}-manual-${stamp}`;
+  const template = (
+    (cron["spec"] ?? {}) as {
+      jobTemplate?: { metadata?: { labels?: Record<string, string> }; spec?: unknown };
+    }
+  ).jobTemplate;
+  const started = Date.now();
+  await cluster.create({
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: {
+      name,
+      namespace: model.namespace,
+      labels: template?.metadata?.labels ?? {},
+      annotations: { "cronjob.kubernetes.io/instantiate": "manual" },
+      ownerReferences: [
+        {
+          apiVersion: "batch/v1",
+          kind: "CronJob",
+          name: cronName,
+          uid: cron.metadata.uid ?? "",
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    spec: template?.spec ?? {},
+  });
+  const deadline = started + timeoutSeconds * 1000;
+  let last: LiveObject | undefined;
+  while (Date.now() < deadline) {
+    last = await cluster.get({ apiVersion: "batch/v1", kind: "Job", name, namespace: model.namespace });
+    const r = last === undefined ? undefined : readinessOf(last);
+    if (r?.state === "ready") return { job: name, seconds: (Date.now() - started) / 1000 };
+    if (r?.state === "failed")
+      throw new DeployError(
+        `backup Job ${name} failed: ${r.message}`,
+        `read its logs: kubectl logs -n ${model.namespace} job/${name} --all-containers`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new DeployError(
+    `backup Job ${name} did not finish within ${String(timeoutSeconds)} s${last === undefined ? "" : ` (${readinessOf(last).message})`}`,
+    `it goes on in the cluster: kubectl get job ${name} -n ${model.namespace}; kubectl logs -n ${model.namespace} job/${name} --all-containers`,
+  );
+}

@@ -1,0 +1,66 @@
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { renderSpec } from "../../src/app.js";
+import { runBackup } from "../../src/deploy/backup.js";
+import { DeployError } from "../../src/deploy/errors.js";
+import { Cluster } from "../../src/deploy/kube/cluster.js";
+import { destroy } from "../../src/deploy/status.js";
+import { deploySpec } from "./deploy-spec.js";
+
+/**
+ * Scheduled backups on the local control plane: the CronJob, its scripts and NetworkPolicy apply, and
+ * `kubeship backup` makes a Job from the CronJob and waits for it. (The control plane runs no
+ * containers: its fake nodes run the Job's pod to success; what the scripts do is proven with the
+ * real programs in test/data-plane/backup.test.ts.)
+ */
+const kubeconfig = inject("kubeconfig");
+const cluster = await Cluster.connect({ kubeconfig });
+const APP = "bk-shop";
+const SPEC = `app: ${APP}
+services:
+  api: { image: ghcr.io/acme/api:1.0.0, port: 8080, health: /healthz, uses: [db] }
+backing:
+  db: { type: postgresql, database: orders, backup: { schedule: "0 3 * * *", keep: 7, to: store } }
+  store: { type: minio }
+security: { networkPolicies: true }
+`;
+
+afterAll(async () => {
+  const r = renderSpec(SPEC);
+  if (r.ok) await destroy(cluster, r.value.model, true, () => undefined).catch(() => undefined);
+});
+
+describe("kubeship backup", () => {
+  it("creates a Job from the backup CronJob, owned by it, and waits until it completes", async () => {
+    const { app } = await deploySpec(cluster, SPEC, () => undefined, 240);
+    const cron = await cluster.get({
+      apiVersion: "batch/v1",
+      kind: "CronJob",
+      name: "db-backup",
+      namespace: APP,
+    });
+    expect((cron?.["spec"] as { schedule?: string } | undefined)?.schedule).toBe("0 3 * * *");
+    expect(
+      await cluster.get({
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        name: "db-backup",
+        namespace: APP,
+      }),
+    ).toBeDefined();
+    const run = await runBackup(cluster, app.model, "db", 120, () => new Date("2026-12-03T23:15:00Z"));
+    expect(run.job).toBe("db-backup-manual-20261203t231500");
+    const job = await cluster.get({ apiVersion: "batch/v1", kind: "Job", name: run.job, namespace: APP });
+    expect(job?.metadata.ownerReferences?.[0]).toMatchObject({ kind: "CronJob", name: "db-backup" });
+    expect(job?.metadata.annotations?.["cronjob.kubernetes.io/instantiate"]).toBe("manual");
+  });
+
+  it("names what is missing: a backing without backups, one the spec does not have", async () => {
+    const r = renderSpec(SPEC);
+    if (!r.ok) throw new Error("renders");
+    await expect(runBackup(cluster, r.value.model, "store", 10)).rejects.toThrow(DeployError);
+    await expect(runBackup(cluster, r.value.model, "store", 10)).rejects.toThrow("has no backup");
+    await expect(runBackup(cluster, r.value.model, "nope", 10)).rejects.toThrow(
+      "the spec has no backing 'nope'",
+    );
+  });
+});

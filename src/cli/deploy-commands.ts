@@ -9,6 +9,7 @@ import { Cluster } from "../deploy/kube/cluster.js";
 import { ClusterError, UnreachableError } from "../deploy/kube/errors.js";
 import { parseSecretsFile } from "../deploy/secrets.js";
 import { runBackup } from "../deploy/backup.js";
+import { runRestore } from "../deploy/restore.js";
 import { runDoctor } from "../deploy/doctor.js";
 import { appStatus, destroy } from "../deploy/status.js";
 import type { RenderedApp } from "../render/render-app.js";
@@ -173,6 +174,56 @@ export function addDeployCommands(program: Command, term: Terminal, state: { cod
       const run = await runBackup(cluster, app.model, backing, parseDuration(opts.timeout));
       term.out(`backup of ${backing} done: Job ${run.job} in ${run.seconds.toFixed(1)} s\n`);
     });
+
+  clusterOptions(
+    program
+      .command("restore")
+      .argument("<backing>", "the backing service to restore")
+      .description(
+        "restore a backing from its store (the newest backup, or --from): its users stop, the data is restored, they start again in order",
+      ),
+  )
+    .option("--from <backup>", "the backup's time (20261203T030000Z) or file name; the newest otherwise")
+    .option("-y, --yes", "restore without asking (required without a terminal)")
+    .option("--timeout <duration>", "how long to wait for each part (e.g. 30m)", "30m")
+    .action(
+      async (
+        backing: string,
+        spec: string | undefined,
+        opts: ClusterOptions & { from?: string; yes?: boolean; timeout: string },
+      ) => {
+        if (opts.yes !== true && !process.stdin.isTTY)
+          throw new UsageError(
+            "pass --yes to restore without a terminal to confirm on: a restore replaces the data",
+          );
+        const { app, cluster } = await load(term, specPathOf(spec, opts), opts);
+        if (
+          opts.yes !== true &&
+          !(await confirm(
+            term,
+            `restore ${backing} in ${app.model.namespace} from ${opts.from ?? "its newest backup"}? Its data is replaced and the workloads that use it stop meanwhile.`,
+          ))
+        ) {
+          term.err("nothing was changed\n");
+          state.code = EXIT.failed;
+          return;
+        }
+        const run = await runRestore(cluster, app.model, backing, {
+          ...(opts.from === undefined ? {} : { from: opts.from }),
+          timeoutSeconds: parseDuration(opts.timeout),
+          report: (step) => {
+            term.out(
+              step.type === "scaled"
+                ? `scaled ${step.object} to ${String(step.replicas)}\n`
+                : step.type === "ready"
+                  ? `ready ${step.object}\n`
+                  : `restored by Job ${step.job}\n`,
+            );
+          },
+        });
+        term.out(`restore of ${backing} done (Job ${run.job})\n`);
+      },
+    );
 
   clusterOptions(
     program

@@ -17,6 +17,7 @@ import type { RenderContext } from "./context.js";
 import { imageTag, objectLabels } from "./labels.js";
 import { ENABLE_SERVICE_LINKS, placementFields } from "./pod.js";
 import { containerSecurityContext, podSecurityContext, WORKLOAD_UID } from "./security-context.js";
+import { DATA_VOLUME } from "./stateful-set.js";
 
 /** The suffix of a backing's backup CronJob (and its ConfigMap of scripts and NetworkPolicy). */
 export const BACKUP_SUFFIX = "-backup";
@@ -165,6 +166,115 @@ export function renderBackupCronJob(
                 { name: "backup", emptyDir: {} },
                 { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
                 { name: "scripts", configMap: { name, defaultMode: 0o555 } },
+              ],
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+/** The annotation of a restore CronJob that names its backups' file extension. */
+export const BACKUP_EXTENSION_ANNOTATION = "kubeship.io/backup-extension";
+
+/** The suffix of a backing's restore CronJob (suspended: `kubeship restore` makes Jobs from it). */
+export const RESTORE_SUFFIX = "-restore";
+/** The schedule of a CronJob that never fires by itself (30 February; and it is suspended). */
+const NEVER = "0 0 30 2 *";
+
+/**
+ * The restore of a builtin backing, as a suspended CronJob whose job template `kubeship restore`
+ * runs (with `BACKUP_NAME` set to the backup chosen, the newest otherwise): the MinIO client fetches
+ * the backup, then the engine's own tool loads it into the running server; for Redis, whose RDB is
+ * read only at start, the file goes onto the stopped server's volume (as its user).
+ */
+export function renderRestoreCronJob(
+  ctx: RenderContext,
+  plan: BackupPlan,
+): ICronJob & { metadata: { name: string } } {
+  const { model } = ctx;
+  const b = plan.runtime;
+  const name = `${plan.spec.name}${RESTORE_SUFFIX}`;
+  const labels = objectLabels(model, name, "restore", imageTag(b.image));
+  const offline = b.type === "redis";
+  const mounts = [
+    { name: "backup", mountPath: BACKUP_DIR },
+    { name: "tmp", mountPath: "/tmp" },
+    { name: "scripts", mountPath: SCRIPTS, readOnly: true },
+    ...(offline ? [{ name: DATA_VOLUME, mountPath: b.dataPath }] : []),
+  ];
+  const container = (c: Pick<IContainer, "name" | "image" | "command" | "env">): IContainer => ({
+    ...c,
+    imagePullPolicy: "IfNotPresent",
+    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+    securityContext: containerSecurityContext(model),
+    volumeMounts: mounts,
+  });
+  const user = offline ? b.user : { uid: WORKLOAD_UID, gid: WORKLOAD_UID, fsGroup: WORKLOAD_UID };
+  return {
+    apiVersion: "batch/v1",
+    kind: "CronJob",
+    metadata: {
+      name,
+      namespace: model.namespace,
+      labels,
+      // `kubeship restore --from <time>` finds the file `<backing>-<time><extension>`.
+      annotations: { [BACKUP_EXTENSION_ANNOTATION]: plan.method.extension },
+    },
+    spec: {
+      schedule: NEVER,
+      suspend: true,
+      concurrencyPolicy: "Forbid",
+      jobTemplate: {
+        metadata: { labels },
+        spec: {
+          backoffLimit: 0,
+          activeDeadlineSeconds: 3600,
+          template: {
+            metadata: { labels },
+            spec: {
+              restartPolicy: "Never",
+              serviceAccountName: b.group,
+              automountServiceAccountToken: false,
+              enableServiceLinks: ENABLE_SERVICE_LINKS,
+              ...placementFields(b.placement),
+              securityContext: podSecurityContext(model, user),
+              initContainers: [
+                container({
+                  name: "download",
+                  image: MC_IMAGE,
+                  command: ["sh", `${SCRIPTS}/download.sh`],
+                  env: [...storeEnv(plan), { name: "BACKUP_NAME", value: "" }],
+                }),
+              ],
+              containers: [
+                container({
+                  name: "restore",
+                  image: b.image,
+                  command: ["sh", `${SCRIPTS}/restore.sh`],
+                  env: [
+                    { name: "BACKUP_DIR", value: BACKUP_DIR },
+                    ...(offline ? [{ name: "DATA_DIR", value: b.dataPath }] : []),
+                    ...plan.method.env,
+                  ],
+                }),
+              ],
+              volumes: [
+                { name: "backup", emptyDir: {} },
+                { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+                {
+                  name: "scripts",
+                  configMap: { name: `${plan.spec.name}${BACKUP_SUFFIX}`, defaultMode: 0o555 },
+                },
+                ...(offline
+                  ? [
+                      {
+                        name: DATA_VOLUME,
+                        persistentVolumeClaim: { claimName: `${DATA_VOLUME}-${b.name}-0` },
+                      },
+                    ]
+                  : []),
               ],
             },
           },

@@ -15,7 +15,7 @@ import { hasSeparateMetricsPort, type RenderContext, workloadNamed } from "./con
 import { backingGroupLabels, objectLabels, selectorLabels } from "./labels.js";
 import { exporterName } from "./exporter-deployment.js";
 import { INIT_JOB_SUFFIX } from "./job.js";
-import { BACKUP_SUFFIX, backupPlans } from "./backup-job.js";
+import { BACKUP_SUFFIX, backupPlans, RESTORE_SUFFIX } from "./backup-job.js";
 
 type NamedPolicy = INetworkPolicy & { metadata: { name: string } };
 
@@ -81,7 +81,10 @@ export function renderNetworkPolicies(ctx: RenderContext): NamedPolicy[] {
         plan.spec.name === b.name ||
         ("backing" in plan.target.egress && plan.target.egress.backing === b.name)
       )
-        users.push(podsOf(model, `${plan.spec.name}${BACKUP_SUFFIX}`));
+        users.push(
+          podsOf(model, `${plan.spec.name}${BACKUP_SUFFIX}`),
+          podsOf(model, `${plan.spec.name}${RESTORE_SUFFIX}`),
+        );
     const exporter = b.metrics?.deployment === undefined ? undefined : b.metrics;
     if (exporter !== undefined) users.push(podsOf(model, exporterName(b.name)));
     if (users.length > 0) ingress.push({ from: users, ports: clientPorts });
@@ -120,26 +123,26 @@ export function renderNetworkPolicies(ctx: RenderContext): NamedPolicy[] {
     }
     const plan = plans.find((x) => x.spec.name === b.name);
     if (plan !== undefined) {
-      // The backup job reaches its database and its store, nothing else.
-      const name = `${b.name}${BACKUP_SUFFIX}`;
+      // The backup and restore jobs reach their database and their store, nothing else.
       const store = plan.target.egress;
-      out.push(
-        policy(
-          model,
-          name,
-          selectorLabels(model, name),
-          [],
-          [
-            ...egressTo(ctx, [b.name]),
-            "backing" in store
-              ? {
-                  to: [{ podSelector: { matchLabels: backingGroupLabels(model, store.backing) } }],
-                  ports: [tcp(store.port)],
-                }
-              : { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(store.port)] },
-          ],
-        ),
-      );
+      for (const name of [`${b.name}${BACKUP_SUFFIX}`, `${b.name}${RESTORE_SUFFIX}`])
+        out.push(
+          policy(
+            model,
+            name,
+            selectorLabels(model, name),
+            [],
+            [
+              ...egressTo(ctx, [b.name]),
+              "backing" in store
+                ? {
+                    to: [{ podSelector: { matchLabels: backingGroupLabels(model, store.backing) } }],
+                    ports: [tcp(store.port)],
+                  }
+                : { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(store.port)] },
+            ],
+          ),
+        );
     }
   }
   return out;

@@ -1,6 +1,6 @@
 import { checkBackings, isExternal, isOperated, resolveBackings } from "../catalog/catalog.js";
 import { renderOperated } from "./operated.js";
-import { backupPlans, renderBackupCronJob, renderBackupScripts } from "./backup-job.js";
+import { backupPlans, renderBackupCronJob, renderBackupScripts, renderRestoreCronJob } from "./backup-job.js";
 import type { SecretRequirement } from "../catalog/types.js";
 import type { AppModel } from "../model/app-model.js";
 import { resultOf, type Result } from "../spec/diagnostic.js";
@@ -129,6 +129,7 @@ function renderObjects(ctx: RenderContext): KubeObject[] {
   for (const plan of backupPlans(ctx)) {
     out.push(toObject(renderBackupScripts(ctx, plan)));
     out.push(toObject(renderBackupCronJob(ctx, plan)));
+    out.push(toObject(renderRestoreCronJob(ctx, plan)));
   }
   out.push(...renderExternalSecrets(ctx));
   if (model.ingress.api === "gateway") out.push(...renderGatewayRoutes(ctx).map(toObject));

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { renderSpec } from "../../src/app.js";
 import { runBackup } from "../../src/deploy/backup.js";
+import { runRestore } from "../../src/deploy/restore.js";
 import { DeployError } from "../../src/deploy/errors.js";
 import { Cluster } from "../../src/deploy/kube/cluster.js";
 import { destroy } from "../../src/deploy/status.js";
@@ -17,9 +18,10 @@ const cluster = await Cluster.connect({ kubeconfig });
 const APP = "bk-shop";
 const SPEC = `app: ${APP}
 services:
-  api: { image: ghcr.io/acme/api:1.0.0, port: 8080, health: /healthz, uses: [db] }
+  api: { image: ghcr.io/acme/api:1.0.0, port: 8080, health: /healthz, uses: [db, cache], replicas: 2 }
 backing:
   db: { type: postgresql, database: orders, backup: { schedule: "0 3 * * *", keep: 7, to: store } }
+  cache: { type: redis, backup: { schedule: "@hourly", keep: 24, to: store } }
   store: { type: minio }
 security: { networkPolicies: true }
 `;
@@ -52,6 +54,60 @@ describe("kubeship backup", () => {
     const job = await cluster.get({ apiVersion: "batch/v1", kind: "Job", name: run.job, namespace: APP });
     expect(job?.metadata.ownerReferences?.[0]).toMatchObject({ kind: "CronJob", name: "db-backup" });
     expect(job?.metadata.annotations?.["cronjob.kubernetes.io/instantiate"]).toBe("manual");
+  });
+
+  it("restores: stops the users, runs a Job from the restore CronJob, starts them again in order", async () => {
+    const r = renderSpec(SPEC);
+    if (!r.ok) throw new Error("renders");
+    const steps: string[] = [];
+    const run = await runRestore(cluster, r.value.model, "db", {
+      from: "20261203T030000Z",
+      timeoutSeconds: 180,
+      report: (s) =>
+        steps.push(
+          s.type === "scaled"
+            ? `scaled ${s.object} ${String(s.replicas)}`
+            : s.type === "ready"
+              ? `ready ${s.object}`
+              : "restored",
+        ),
+      now: () => new Date("2026-12-03T23:30:00Z"),
+    });
+    expect(steps).toEqual([
+      "scaled Deployment/api 0",
+      "restored",
+      "scaled Deployment/api 2",
+      "ready Deployment/api",
+    ]);
+    const job = await cluster.get({ apiVersion: "batch/v1", kind: "Job", name: run.job, namespace: APP });
+    const init = (
+      job?.["spec"] as {
+        template: { spec: { initContainers: { env: { name: string; value?: string }[] }[] } };
+      }
+    ).template.spec.initContainers[0];
+    expect(init?.env.find((e) => e.name === "BACKUP_NAME")?.value).toBe("db-20261203T030000Z.dump");
+    // Redis loads its data at start: the server stops too, and starts before its users.
+    const cacheSteps: string[] = [];
+    await runRestore(cluster, r.value.model, "cache", {
+      timeoutSeconds: 180,
+      report: (s) =>
+        cacheSteps.push(
+          s.type === "scaled"
+            ? `scaled ${s.object} ${String(s.replicas)}`
+            : s.type === "ready"
+              ? `ready ${s.object}`
+              : "restored",
+        ),
+    });
+    expect(cacheSteps).toEqual([
+      "scaled Deployment/api 0",
+      "scaled StatefulSet/cache 0",
+      "restored",
+      "scaled StatefulSet/cache 1",
+      "ready StatefulSet/cache",
+      "scaled Deployment/api 2",
+      "ready Deployment/api",
+    ]);
   });
 
   it("names what is missing: a backing without backups, one the spec does not have", async () => {

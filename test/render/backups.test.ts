@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
 import { emitStream } from "../../src/emit/yaml.js";
 import { renderSpec } from "../../src/app.js";
 import { find } from "../helpers/render.js";
@@ -87,6 +91,36 @@ describe("scheduled backups of builtin backings", () => {
     ]);
     expect(rules[0]?.expr).toContain("> 43200"); // every 6 hours: twice is 12 h
     expect(rules[2]?.expr).toContain("> 172800"); // daily: 2 days
+  });
+
+  it("renders a suspended restore CronJob: the download, then the engine's restore; Redis's onto its stopped volume", () => {
+    const restore = find(objects, "CronJob", "cache-restore");
+    expect(restore.metadata.annotations?.["kubeship.io/backup-extension"]).toBe(".rdb");
+    const spec = restore["spec"] as {
+      suspend: boolean;
+      jobTemplate: {
+        spec: {
+          template: {
+            spec: {
+              securityContext: { runAsUser: number };
+              volumes: { name: string; persistentVolumeClaim?: { claimName: string } }[];
+            };
+          };
+        };
+      };
+    };
+    expect(spec.suspend).toBe(true);
+    const pod = spec.jobTemplate.spec.template.spec;
+    expect(pod.volumes.find((v) => v.name === "data")?.persistentVolumeClaim?.claimName).toBe("data-cache-0");
+    expect(pod.securityContext.runAsUser).toBe(999);
+  });
+
+  it("refuses a restore without --yes when there is no terminal to confirm on", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kubeship-restore-"));
+    writeFileSync(join(dir, "kubeship.yaml"), SPEC);
+    const run = await runCli(["restore", "db"], dir);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain("pass --yes to restore");
   });
 
   it("lints clean at restricted", async () => {

@@ -70,13 +70,13 @@ export async function runRestore(
   };
   for (const u of users) await stop("Deployment", u);
   if (OFFLINE_TYPES.has(b.type)) await stop("StatefulSet", backing);
-  let failure: unknown;
+  let failure: Error | undefined;
   let job = "";
   try {
     job = await runJob(cluster, cron, ns, options.from, deadline, options.now ?? (() => new Date()));
     options.report({ type: "restored", job });
   } catch (e) {
-    failure = e;
+    failure = e instanceof Error ? e : new DeployError(String(e));
   }
   // Start again in deploy order: the server first, then its users.
   for (const s of [...stopped].reverse()) {

@@ -15,8 +15,8 @@ import type { BackingRuntime } from "../catalog/types.js";
 import type { Backing } from "../model/app-model.js";
 import type { RenderContext } from "./context.js";
 import { imageTag, objectLabels } from "./labels.js";
-import { ENABLE_SERVICE_LINKS, placementFields } from "./pod.js";
-import { containerSecurityContext, podSecurityContext, WORKLOAD_UID } from "./security-context.js";
+import { backingJobPod } from "./job.js";
+import { containerSecurityContext, WORKLOAD_UID } from "./security-context.js";
 import { DATA_VOLUME } from "./stateful-set.js";
 
 /** The suffix of a backing's backup CronJob (and its ConfigMap of scripts and NetworkPolicy). */
@@ -107,13 +107,8 @@ export function renderBackupCronJob(
     { name: "tmp", mountPath: "/tmp" },
     { name: "scripts", mountPath: SCRIPTS, readOnly: true },
   ];
-  const container = (c: Pick<IContainer, "name" | "image" | "command" | "env">): IContainer => ({
-    ...c,
-    imagePullPolicy: "IfNotPresent",
-    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
-    securityContext: containerSecurityContext(model),
-    volumeMounts: mounts,
-  });
+  const container = (c: Pick<IContainer, "name" | "image" | "command" | "env">): IContainer =>
+    jobContainer(ctx, c, mounts);
   return {
     apiVersion: "batch/v1",
     kind: "CronJob",
@@ -132,16 +127,7 @@ export function renderBackupCronJob(
           template: {
             metadata: { labels },
             spec: {
-              restartPolicy: "Never",
-              serviceAccountName: b.group,
-              automountServiceAccountToken: false,
-              enableServiceLinks: ENABLE_SERVICE_LINKS,
-              ...placementFields(b.placement),
-              securityContext: podSecurityContext(model, {
-                uid: WORKLOAD_UID,
-                gid: WORKLOAD_UID,
-                fsGroup: WORKLOAD_UID,
-              }),
+              ...backingJobPod(ctx, b),
               initContainers: [
                 container({
                   name: "dump",
@@ -204,13 +190,8 @@ export function renderRestoreCronJob(
     { name: "scripts", mountPath: SCRIPTS, readOnly: true },
     ...(offline ? [{ name: DATA_VOLUME, mountPath: b.dataPath }] : []),
   ];
-  const container = (c: Pick<IContainer, "name" | "image" | "command" | "env">): IContainer => ({
-    ...c,
-    imagePullPolicy: "IfNotPresent",
-    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
-    securityContext: containerSecurityContext(model),
-    volumeMounts: mounts,
-  });
+  const container = (c: Pick<IContainer, "name" | "image" | "command" | "env">): IContainer =>
+    jobContainer(ctx, c, mounts);
   const user = offline ? b.user : { uid: WORKLOAD_UID, gid: WORKLOAD_UID, fsGroup: WORKLOAD_UID };
   return {
     apiVersion: "batch/v1",
@@ -234,12 +215,7 @@ export function renderRestoreCronJob(
           template: {
             metadata: { labels },
             spec: {
-              restartPolicy: "Never",
-              serviceAccountName: b.group,
-              automountServiceAccountToken: false,
-              enableServiceLinks: ENABLE_SERVICE_LINKS,
-              ...placementFields(b.placement),
-              securityContext: podSecurityContext(model, user),
+              ...backingJobPod(ctx, b, user),
               initContainers: [
                 container({
                   name: "download",
@@ -281,5 +257,20 @@ export function renderRestoreCronJob(
         },
       },
     },
+  };
+}
+
+/** A container of a backup or restore job: the scripts' sizes, restricted, with the job's mounts. */
+function jobContainer(
+  ctx: RenderContext,
+  c: Pick<IContainer, "name" | "image" | "command" | "env">,
+  mounts: NonNullable<IContainer["volumeMounts"]>,
+): IContainer {
+  return {
+    ...c,
+    imagePullPolicy: "IfNotPresent",
+    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+    securityContext: containerSecurityContext(ctx.model),
+    volumeMounts: mounts,
   };
 }

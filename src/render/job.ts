@@ -1,5 +1,6 @@
 import type { ICronJob } from "kubernetes-models/batch/v1/CronJob";
 import type { IJob } from "kubernetes-models/batch/v1/Job";
+import type { IPodSpec } from "kubernetes-models/v1";
 import type { BackingRuntime, BackingInit } from "../catalog/types.js";
 import type { Workload } from "../model/app-model.js";
 import { filesConfigMapName, type RenderContext } from "./context.js";
@@ -85,16 +86,7 @@ export function renderInitJob(
       template: {
         metadata: { labels: objectLabels(model, name, INIT_COMPONENT, imageTag(init.image)) },
         spec: {
-          restartPolicy: "Never",
-          serviceAccountName: b.name,
-          automountServiceAccountToken: false,
-          enableServiceLinks: ENABLE_SERVICE_LINKS,
-          ...placementFields(b.placement),
-          securityContext: podSecurityContext(model, {
-            uid: WORKLOAD_UID,
-            gid: WORKLOAD_UID,
-            fsGroup: WORKLOAD_UID,
-          }),
+          ...backingJobPod(ctx, b),
           containers: [
             {
               name: "init",
@@ -132,5 +124,37 @@ export function renderInitJob(
         },
       },
     },
+  };
+}
+
+/**
+ * What every Job kubeship runs for a backing shares (its init job, its backups and restores): no
+ * restarts, the backing's ServiceAccount without a token, its placement, and an unprivileged user
+ * (`user`, where the job writes files the engine reads).
+ */
+export function backingJobPod(
+  ctx: RenderContext,
+  b: Pick<BackingRuntime, "group" | "placement">,
+  user: { uid: number; gid: number; fsGroup: number } = {
+    uid: WORKLOAD_UID,
+    gid: WORKLOAD_UID,
+    fsGroup: WORKLOAD_UID,
+  },
+): Pick<
+  IPodSpec,
+  | "restartPolicy"
+  | "serviceAccountName"
+  | "automountServiceAccountToken"
+  | "enableServiceLinks"
+  | "securityContext"
+> &
+  Partial<IPodSpec> {
+  return {
+    restartPolicy: "Never",
+    serviceAccountName: b.group,
+    automountServiceAccountToken: false,
+    enableServiceLinks: ENABLE_SERVICE_LINKS,
+    ...placementFields(b.placement),
+    securityContext: podSecurityContext(ctx.model, user),
   };
 }

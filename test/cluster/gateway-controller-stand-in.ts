@@ -1,5 +1,6 @@
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
+import { PollingStandIn } from "./polling-stand-in.js";
 
 const run = promisify(execFile);
 
@@ -24,15 +25,14 @@ interface Obj {
  * Accepted False with reason NotAllowedByListeners, as a controller reports a listener that does not
  * take them.
  */
-export class GatewayControllerStandIn {
-  private stopped = false;
-  private loop: Promise<void> | undefined;
-
+export class GatewayControllerStandIn extends PollingStandIn {
   constructor(
     private readonly kubeconfig: string,
     private readonly namespace: string,
     private readonly refuse: ReadonlySet<string> = new Set(),
-  ) {}
+  ) {
+    super();
+  }
 
   private kubectl(args: string[]): Promise<{ stdout: string }> {
     return run("kubectl", ["--kubeconfig", this.kubeconfig, ...args], { maxBuffer: 1 << 24 });
@@ -54,22 +54,7 @@ export class GatewayControllerStandIn {
     });
   }
 
-  /** Starts answering every Gateway and route of the namespace, until `stop`. */
-  start(): void {
-    this.loop = (async () => {
-      while (!this.stopped) {
-        await this.reconcile().catch(() => undefined);
-        await new Promise((r) => setTimeout(r, 300));
-      }
-    })();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.loop;
-  }
-
-  private async reconcile(): Promise<void> {
+  protected async reconcile(): Promise<void> {
     const { stdout } = await this.kubectl([
       "get",
       "gateways.gateway.networking.k8s.io,httproutes.gateway.networking.k8s.io,grpcroutes.gateway.networking.k8s.io",

@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { PollingStandIn } from "./polling-stand-in.js";
 
 const run = promisify(execFile);
 
@@ -29,31 +30,16 @@ const RESOURCES = [
  * Resources named in `fail` get the status of a failure instead: CloudNativePG's "Invalid cluster
  * definition", Strimzi's NotReady with InvalidResourceException, ECK's phase Invalid.
  */
-export class OperatorStandIn {
-  private stopped = false;
-  private loop: Promise<void> | undefined;
-
+export class OperatorStandIn extends PollingStandIn {
   constructor(
     private readonly kubeconfig: string,
     private readonly namespace: string,
     private readonly fail: ReadonlySet<string> = new Set(),
-  ) {}
-
-  start(): void {
-    this.loop = (async () => {
-      while (!this.stopped) {
-        await this.reconcile().catch(() => undefined);
-        await new Promise((r) => setTimeout(r, 300));
-      }
-    })();
+  ) {
+    super();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.loop;
-  }
-
-  private async reconcile(): Promise<void> {
+  protected async reconcile(): Promise<void> {
     const items: Obj[] = [];
     // One resource at a time: a test may have installed only some of the CRDs.
     for (const resource of RESOURCES) {

@@ -121,6 +121,9 @@ if [ "$excess" -gt 0 ]; then
     echo "kubeship: deleted $S3_PATH/$old (keeping $KEEP)"
   done
 fi
+# The backups now in the store ("name size time" lines), as the pod's termination message, which
+# \`kubeship backups\` reads (the last 3900 bytes: the message holds 4096).
+$mc ls "store/$S3_PATH/" | sed -n 's/^\\[\\(.*\\)\\] *\\([^ ]*\\) [^ ]* \\(.*\\)$/\\3 \\2 \\1/p' | tail -c 3900 > "\${TERMINATION_LOG:-/dev/termination-log}" || true
 `;
 
 /** The download script of a restore job's first container: the named backup, or the newest. */

@@ -8,7 +8,7 @@ import { listRevisions } from "../deploy/history.js";
 import { Cluster } from "../deploy/kube/cluster.js";
 import { ClusterError, UnreachableError } from "../deploy/kube/errors.js";
 import { parseSecretsFile } from "../deploy/secrets.js";
-import { runBackup } from "../deploy/backup.js";
+import { listBackups, runBackup } from "../deploy/backup.js";
 import { runRestore } from "../deploy/restore.js";
 import { runDoctor } from "../deploy/doctor.js";
 import { appStatus, destroy } from "../deploy/status.js";
@@ -174,6 +174,30 @@ export function addDeployCommands(program: Command, term: Terminal, state: { cod
       const run = await runBackup(cluster, app.model, backing, parseDuration(opts.timeout));
       term.out(`backup of ${backing} done: Job ${run.job} in ${run.seconds.toFixed(1)} s\n`);
     });
+
+  clusterOptions(
+    program
+      .command("backups")
+      .argument("<backing>", "the backing service whose backups to list")
+      .description("list a backing's backups in its store, as its last successful backup left them"),
+  ).action(async (backing: string, spec: string | undefined, opts: ClusterOptions) => {
+    const { app, cluster } = await load(term, specPathOf(spec, opts), opts);
+    const found = await listBackups(cluster, app.model, backing);
+    if (found.backups === undefined) {
+      term.out(
+        found.job === undefined
+          ? `no backup of ${backing} has succeeded yet (kubeship backup ${backing} takes one)\n`
+          : `the last backup of ${backing} (Job ${found.job}, ${found.asOf ?? "?"}) left no list: its pod is gone\n`,
+      );
+      return;
+    }
+    const lines = [`BACKUP${" ".repeat(40)}SIZE      TIME`];
+    for (const b of found.backups) lines.push(`${b.name.padEnd(46)}${b.size.padEnd(10)}${b.time}`);
+    lines.push(
+      `(as of ${found.asOf ?? "?"}, Job ${found.job ?? "?"}; kubeship restore ${backing} --from TIME restores one)`,
+    );
+    term.out(`${lines.join("\n")}\n`);
+  });
 
   clusterOptions(
     program

@@ -98,3 +98,50 @@ export async function runBackup(
     `it goes on in the cluster: kubectl get job ${name} -n ${model.namespace}; kubectl logs -n ${model.namespace} job/${name} --all-containers`,
   );
 }
+
+/** One backup in a backing's store. */
+export interface StoredBackup {
+  readonly name: string;
+  readonly size: string;
+  readonly time: string;
+}
+
+/**
+ * The backups of a backing, as its last successful backup Job left them in the store: the upload
+ * writes the store's list (after deleting beyond `keep`) as its termination message, which the API
+ * keeps with the pod. Undefined `backups` when no backup Job has succeeded (or its pod is gone).
+ */
+export async function listBackups(
+  cluster: Cluster,
+  model: AppModel,
+  backing: string,
+): Promise<{ readonly job?: string; readonly asOf?: string; readonly backups?: readonly StoredBackup[] }> {
+  const cronName = `${backing}${BACKUP_SUFFIX}`;
+  const jobs = await cluster.list("batch/v1", "Job", model.namespace, `app.kubernetes.io/name=${cronName}`);
+  const done = jobs
+    .map((j) => ({ j, at: ((j["status"] ?? {}) as { completionTime?: string }).completionTime }))
+    .filter(
+      (x): x is { j: LiveObject; at: string } => x.at !== undefined && readinessOf(x.j).state === "ready",
+    )
+    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  for (const { j, at } of done) {
+    const pods = await cluster.list("v1", "Pod", model.namespace, `job-name=${j.metadata.name}`);
+    for (const pod of pods) {
+      const statuses =
+        (
+          (pod["status"] ?? {}) as {
+            containerStatuses?: { name: string; state?: { terminated?: { message?: string } } }[];
+          }
+        ).containerStatuses ?? [];
+      const message = statuses.find((c) => c.name === "upload")?.state?.terminated?.message;
+      if (message === undefined) continue;
+      const backups = message
+        .split("\n")
+        .map((l) => l.trim().split(/\s+/))
+        .filter((w) => w.length >= 3 && w[0] !== undefined && w[0] !== "")
+        .map(([name = "", size = "", ...time]) => ({ name, size, time: time.join(" ") }));
+      return { job: j.metadata.name, asOf: at, backups };
+    }
+  }
+  return done[0] === undefined ? {} : { job: done[0].j.metadata.name, asOf: done[0].at };
+}

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { renderSpec } from "../../src/app.js";
-import { runBackup } from "../../src/deploy/backup.js";
+import { listBackups, runBackup } from "../../src/deploy/backup.js";
 import { runRestore } from "../../src/deploy/restore.js";
 import { DeployError } from "../../src/deploy/errors.js";
 import { Cluster } from "../../src/deploy/kube/cluster.js";
@@ -54,6 +54,11 @@ describe("kubeship backup", () => {
     const job = await cluster.get({ apiVersion: "batch/v1", kind: "Job", name: run.job, namespace: APP });
     expect(job?.metadata.ownerReferences?.[0]).toMatchObject({ kind: "CronJob", name: "db-backup" });
     expect(job?.metadata.annotations?.["cronjob.kubernetes.io/instantiate"]).toBe("manual");
+    // `kubeship backups` finds the last successful backup Job; the list is its upload container's
+    // termination message, which no container writes here (the data-plane test reads the real one).
+    const found = await listBackups(cluster, app.model, "db");
+    expect(found.job).toBe(run.job);
+    expect(found.asOf).toMatch(/^2\d{3}-/);
   });
 
   it("restores: stops the users, runs a Job from the restore CronJob, starts them again in order", async () => {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { IContainer } from "kubernetes-models/v1";
@@ -168,14 +168,26 @@ describe("backups of builtin backings, with the real servers, client tools and M
       writeFiles(dir, configMapData(objects, name), 0o555);
       return dir;
     };
+    let lastList = "";
     const backupOnce = (name: string, overrides: Record<string, string>) => {
       const dir = mkdtempSync(join(base, "run-"));
       const [dump, upload] = cronContainers(objects, name);
       if (dump === undefined || upload === undefined) throw new Error("two containers");
       const s = scripts(name);
-      const local = { BACKUP_DIR: dir, S3_ENDPOINT: endpoint, ...overrides };
+      const local = {
+        BACKUP_DIR: dir,
+        S3_ENDPOINT: endpoint,
+        TERMINATION_LOG: join(dir, "termination-log"),
+        ...overrides,
+      };
       run(join(s, "dump.sh"), { ...containerEnv(dump, SECRETS, local), PATH: path, HOME: base });
-      return run(join(s, "upload.sh"), { ...containerEnv(upload, SECRETS, local), PATH: path, HOME: base });
+      const out = run(join(s, "upload.sh"), {
+        ...containerEnv(upload, SECRETS, local),
+        PATH: path,
+        HOME: base,
+      });
+      lastList = readFileSync(local.TERMINATION_LOG, "utf8");
+      return out;
     };
     const mc = (args: string[]) =>
       execFileSync(join(mcDir, "mc"), ["--config-dir", join(base, ".mc"), ...args], { encoding: "utf8" });
@@ -196,6 +208,14 @@ describe("backups of builtin backings, with the real servers, client tools and M
     }
     const kept = listed("db");
     expect(kept).toHaveLength(2);
+    // What `kubeship backups` reads: the store's list after the retention, "name size time" a line.
+    expect(
+      lastList
+        .trim()
+        .split("\n")
+        .map((l) => l.split(" ")[0]),
+    ).toEqual(kept);
+    expect(lastList).toMatch(/^db-\d{8}T\d{6}Z\.dump \S+B \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/m);
     expect(kept.every((n) => /^db-\d{8}T\d{6}Z\.dump$/.test(n))).toBe(true);
     expect(outputs[2]).toContain("deleted backups/bk/db/");
     // The backup user reaches its bucket only.

@@ -98,6 +98,11 @@ const CRD_SOURCES = [
     kinds: ["Elasticsearch"],
   },
   {
+    // backup.velero's Schedule.
+    module: "github.com/vmware-tanzu/velero@v1.18.1",
+    files: ["config/crd/v1/bases/velero.io_schedules.yaml"],
+  },
+  {
     module: "github.com/rabbitmq/cluster-operator/v2@v2.20.0",
     files: ["config/crd/bases/rabbitmq.com_rabbitmqclusters.yaml"],
   },

@@ -70,6 +70,7 @@ const CRD_OWNERS: Readonly<Record<string, string>> = {
   HTTPRoute: "Gateway API's CRDs (gateway.networking.k8s.io)",
   GRPCRoute: "Gateway API's CRDs (gateway.networking.k8s.io)",
   PodMonitor: "prometheus-operator (monitoring.coreos.com)",
+  Schedule: "Velero (velero.io)",
 };
 
 /** The operators of backing services: without their CRDs the app cannot run, whatever the flags. */

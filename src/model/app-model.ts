@@ -209,6 +209,14 @@ export interface AppModel {
   readonly backings: readonly Backing[];
   /** App volumes, sorted by name. */
   readonly volumes: readonly AppVolume[];
+  /** A Velero Schedule of the namespace. */
+  readonly velero?: {
+    readonly schedule: string;
+    readonly ttl: string;
+    readonly namespace: string;
+    readonly storageLocation?: string;
+    readonly volumes: "filesystem" | "snapshot";
+  };
   readonly monitoring: {
     readonly serviceMonitor: boolean;
     readonly alerts: boolean;

@@ -194,6 +194,19 @@ export function buildModel(
     workloads,
     backings,
     volumes: volumesOf(spec),
+    ...(spec.backup?.velero === undefined
+      ? {}
+      : {
+          velero: {
+            schedule: spec.backup.velero.schedule,
+            ttl: spec.backup.velero.ttl ?? "720h",
+            namespace: spec.backup.velero.namespace ?? "velero",
+            ...(spec.backup.velero.storageLocation === undefined
+              ? {}
+              : { storageLocation: spec.backup.velero.storageLocation }),
+            volumes: spec.backup.velero.volumes ?? "filesystem",
+          },
+        }),
     monitoring: {
       serviceMonitor: spec.monitoring?.serviceMonitor ?? false,
       alerts: spec.monitoring?.alerts ?? false,

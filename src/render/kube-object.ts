@@ -62,6 +62,8 @@ export const KIND_ORDER: readonly string[] = [
   "KafkaTopic",
   "ScheduledBackup",
   "PodMonitor",
+  // backup.velero: a Schedule in Velero's namespace.
+  "Schedule",
 ];
 
 /** Sorts objects by apply order, then by name: the stable order of every output. */

@@ -1,5 +1,6 @@
 import { checkBackings, isExternal, isOperated, resolveBackings } from "../catalog/catalog.js";
 import { renderOperated } from "./operated.js";
+import { renderVeleroSchedule } from "./velero-schedule.js";
 import { backupPlans, renderBackupCronJob, renderBackupScripts, renderRestoreCronJob } from "./backup-job.js";
 import type { SecretRequirement } from "../catalog/types.js";
 import type { AppModel } from "../model/app-model.js";
@@ -131,6 +132,8 @@ function renderObjects(ctx: RenderContext): KubeObject[] {
     out.push(toObject(renderBackupCronJob(ctx, plan)));
     out.push(toObject(renderRestoreCronJob(ctx, plan)));
   }
+  const velero = renderVeleroSchedule(model);
+  if (velero !== undefined) out.push(velero);
   out.push(...renderExternalSecrets(ctx));
   if (model.ingress.api === "gateway") out.push(...renderGatewayRoutes(ctx).map(toObject));
   else out.push(...renderIngresses(ctx).map(toObject));

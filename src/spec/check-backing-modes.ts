@@ -17,6 +17,17 @@ const isOperatorType = (t: string): t is OperatorType => t in OPERATOR_OF;
  * per environment is checked with the fields that environment sees.
  */
 export function checkBackingModes(out: Diagnostic[], spec: AppSpec): void {
+  const velero = spec.backup?.velero;
+  const veleroProblem = velero === undefined ? undefined : cronProblem(velero.schedule);
+  if (velero !== undefined && veleroProblem !== undefined)
+    out.push(
+      error(
+        "spec/invalid-schedule",
+        ["backup", "velero", "schedule"],
+        `'${velero.schedule}' is not a cron schedule: ${veleroProblem}`,
+        'use five fields: minute hour day-of-month month day-of-week, e.g. "0 4 * * *"',
+      ),
+    );
   const backings = spec.backing ?? {};
   for (const [name, b] of Object.entries(backings)) {
     const at = (...path: string[]) => ["backing", name, ...path];

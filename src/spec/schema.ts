@@ -498,6 +498,38 @@ const secretsSection = z
   .strict()
   .describe("App-wide secrets; a workload lists their names in its own `secrets`");
 
+/** Backups of the whole namespace with Velero. */
+const appBackup = z
+  .object({
+    velero: z
+      .object({
+        schedule: z.string().min(1).describe("Cron schedule of the namespace backups"),
+        ttl: z
+          .string()
+          .regex(/^(\d+(\.\d+)?(h|m|s))+$/, "a duration such as 720h")
+          .optional()
+          .describe("How long Velero keeps each backup @default 720h"),
+        namespace: z
+          .string()
+          .optional()
+          .describe("Where Velero runs (its Schedules live there) @default velero"),
+        storageLocation: z
+          .string()
+          .optional()
+          .describe("The BackupStorageLocation; Velero's default otherwise"),
+        volumes: z
+          .enum(["filesystem", "snapshot"])
+          .optional()
+          .describe(
+            "filesystem: Velero's file-system backup of every volume (any storage); snapshot: volume snapshots (the storage must support them) @default filesystem",
+          ),
+      })
+      .strict()
+      .describe("A Velero Schedule of the app's namespace, volumes included"),
+  })
+  .strict()
+  .describe("Backups of the whole app");
+
 const sections = {
   namespace: z.string().optional().describe("@default the app name"),
   domain: z.string().optional().describe("Ingress host for every route"),
@@ -515,6 +547,7 @@ const sections = {
   monitoring: monitoring.optional(),
   security: security.optional(),
   secrets: secretsSection.optional(),
+  backup: appBackup.optional(),
 };
 
 /**

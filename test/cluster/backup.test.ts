@@ -5,6 +5,7 @@ import { runRestore } from "../../src/deploy/restore.js";
 import { DeployError } from "../../src/deploy/errors.js";
 import { Cluster } from "../../src/deploy/kube/cluster.js";
 import { destroy } from "../../src/deploy/status.js";
+import { installCrds, VELERO_CRDS } from "./crds.js";
 import { deploySpec } from "./deploy-spec.js";
 
 /**
@@ -113,6 +114,33 @@ describe("kubeship backup", () => {
       "scaled Deployment/api 2",
       "ready Deployment/api",
     ]);
+  });
+
+  it("applies the Velero Schedule of the namespace into Velero's namespace, with its CRD installed", async () => {
+    const remove = installCrds(kubeconfig, VELERO_CRDS);
+    try {
+      await cluster.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: "velero" } }, {});
+      const { app } = await deploySpec(
+        cluster,
+        `${SPEC}backup:\n  velero: { schedule: "0 4 * * *", ttl: 168h }\n`,
+        () => undefined,
+        240,
+      );
+      expect(app.objects.some((o) => o.kind === "Schedule")).toBe(true);
+      const schedule = await cluster.get({
+        apiVersion: "velero.io/v1",
+        kind: "Schedule",
+        name: APP,
+        namespace: "velero",
+      });
+      expect(schedule?.["spec"]).toMatchObject({
+        schedule: "0 4 * * *",
+        template: { includedNamespaces: [APP], ttl: "168h", defaultVolumesToFsBackup: true },
+      });
+    } finally {
+      await cluster.delete({ apiVersion: "v1", kind: "Namespace", name: "velero" }).catch(() => undefined);
+      remove();
+    }
   });
 
   it("names what is missing: a backing without backups, one the spec does not have", async () => {

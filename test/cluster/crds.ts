@@ -50,6 +50,13 @@ export const ECK_CRDS: CrdSource = {
   files: ["config/crds/v1/all-crds.yaml"],
 };
 
+/** Velero's Schedule (backup.velero). */
+export const VELERO_CRDS: CrdSource = {
+  module: "github.com/vmware-tanzu/velero",
+  version: "v1.18.1",
+  files: ["config/crd/v1/bases/velero.io_schedules.yaml"],
+};
+
 /** The RabbitMQ Cluster Operator's RabbitmqCluster. */
 export const RABBITMQ_CRDS: CrdSource = {
   module: "github.com/rabbitmq/cluster-operator/v2",

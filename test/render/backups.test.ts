@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { emitStream } from "../../src/emit/yaml.js";
 import { renderSpec } from "../../src/app.js";
-import { find } from "../helpers/render.js";
+import { errorCodes, find } from "../helpers/render.js";
+import { HELM, parseObjects, run, writeTemp } from "../helpers/tools.js";
+import { emitHelmChart } from "../../src/emit/helm/chart.js";
 import { lintText } from "../helpers/lint.js";
 
 const SPEC = `app: bk
@@ -121,6 +123,38 @@ describe("scheduled backups of builtin backings", () => {
     const run = await runCli(["restore", "db"], dir);
     expect(run.code).toBe(2);
     expect(run.err).toContain("pass --yes to restore");
+  });
+
+  it("writes a Velero Schedule of the namespace, volumes included, that a chart points at its release's namespace", async () => {
+    const v = renderSpec(
+      `${SPEC}backup:\n  velero: { schedule: "0 4 * * *", ttl: 720h, volumes: snapshot, storageLocation: offsite }\n`,
+    );
+    if (!v.ok) throw new Error(JSON.stringify(v.diagnostics));
+    const schedule = find(v.value.objects, "Schedule", "bk");
+    expect(schedule.metadata.namespace).toBe("velero");
+    expect(schedule["spec"]).toEqual({
+      schedule: "0 4 * * *",
+      useOwnerReferencesInBackup: false,
+      template: {
+        includedNamespaces: ["bk"],
+        ttl: "720h",
+        snapshotVolumes: true,
+        storageLocation: "offsite",
+      },
+    });
+    expect((await lintText(emitStream(v.value.objects))).findings).toEqual([]);
+    const dir = await writeTemp(emitHelmChart(v.value));
+    const rendered = parseObjects(run(HELM, ["template", "x", dir, "--namespace", "elsewhere"]));
+    expect(
+      (
+        rendered.find((o) => o.kind === "Schedule")?.["spec"] as {
+          template: { includedNamespaces: string[] };
+        }
+      ).template.includedNamespaces,
+    ).toEqual(["elsewhere"]);
+    expect(errorCodes(`${SPEC}backup:\n  velero: { schedule: "0 4 * *" }\n`)).toContain(
+      "spec/invalid-schedule backup.velero.schedule",
+    );
   });
 
   it("lints clean at restricted", async () => {

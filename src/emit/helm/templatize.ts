@@ -11,7 +11,9 @@ const LITERAL_OPEN = '{{ "{{" }}';
 export function portable(value: unknown, namespace: string, key?: string): unknown {
   if (typeof value === "string") return portableString(value, namespace, key);
   if (Array.isArray(value))
-    return value.map((v) => portable(v, namespace, key === "matchNames" ? "matchNames" : undefined));
+    return value.map((v) =>
+      portable(v, namespace, key === "matchNames" || key === "includedNamespaces" ? "matchNames" : undefined),
+    );
   if (value !== null && typeof value === "object" && value.constructor === Object) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = portable(v, namespace, k);

@@ -1,11 +1,11 @@
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { renderSpec } from "../../src/app.js";
 import { listBackups, runBackup } from "../../src/deploy/backup.js";
 import { runRestore } from "../../src/deploy/restore.js";
 import { DeployError } from "../../src/deploy/errors.js";
 import { Cluster } from "../../src/deploy/kube/cluster.js";
 import { destroy } from "../../src/deploy/status.js";
-import { installCrds, VELERO_CRDS } from "./crds.js";
+import { installCrds, PROMETHEUS_OPERATOR_CRDS, VELERO_CRDS } from "./crds.js";
 import { deploySpec } from "./deploy-spec.js";
 
 /**
@@ -25,11 +25,17 @@ backing:
   cache: { type: redis, backup: { schedule: "@hourly", keep: 24, to: store } }
   store: { type: minio }
 security: { networkPolicies: true }
+monitoring: { alerts: true }
 `;
+let removeCrds: (() => void) | undefined;
+beforeAll(() => {
+  removeCrds = installCrds(kubeconfig, PROMETHEUS_OPERATOR_CRDS);
+});
 
 afterAll(async () => {
   const r = renderSpec(SPEC);
   if (r.ok) await destroy(cluster, r.value.model, true, () => undefined).catch(() => undefined);
+  removeCrds?.();
 });
 
 describe("kubeship backup", () => {
@@ -50,6 +56,16 @@ describe("kubeship backup", () => {
         namespace: APP,
       }),
     ).toBeDefined();
+    // The alerts, applied: the backup-age and failure rules of each backing with backups.
+    const rule = await cluster.get({
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PrometheusRule",
+      name: `${APP}-alerts`,
+      namespace: APP,
+    });
+    const alerts = JSON.stringify(rule?.["spec"] ?? {});
+    expect(alerts).toContain('"alert":"KubeshipBackupTooOld"');
+    expect(alerts).toContain('cronjob=\\"db-backup\\"');
     const run = await runBackup(cluster, app.model, "db", 120, () => new Date("2026-12-03T23:15:00Z"));
     expect(run.job).toBe("db-backup-manual-20261203t231500");
     const job = await cluster.get({ apiVersion: "batch/v1", kind: "Job", name: run.job, namespace: APP });

@@ -190,7 +190,10 @@ describe("render details", () => {
         .map((p) => p.podSelector?.matchLabels?.["app.kubernetes.io/name"])
         .filter((x): x is string => x !== undefined);
     const pg = find(objects, "NetworkPolicy", "pg");
-    expect(from(pg).sort()).toEqual(model.graph.dependentsOf("pg", "uses").sort());
+    // Its users, and its own backup and restore jobs.
+    expect(from(pg).sort()).toEqual(
+      [...model.graph.dependentsOf("pg", "uses"), "pg-backup", "pg-restore"].sort(),
+    );
     expect(from(find(objects, "NetworkPolicy", "api")).sort()).toEqual(["mailer", "web"]);
     const deny = find(objects, "NetworkPolicy", "sink-default-deny")["spec"] as {
       podSelector: object;

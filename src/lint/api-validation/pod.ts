@@ -250,6 +250,12 @@ export function validatePodSpec(
     // No source at all is defaulted to an emptyDir (SetDefaults_Volume) before validation.
     if (sources.length > 1)
       r.add([...at, sources[1] ?? ""], "Forbidden: may not specify more than 1 volume type");
+    // A ConfigMap's or Secret's volume must name it (validateConfigMapVolumeSource, ...SecretVolumeSource).
+    const cmVol = rec(vol["configMap"]);
+    if (cmVol !== undefined && (str(cmVol["name"]) ?? "") === "") r.required([...at, "configMap", "name"]);
+    const secretVol = rec(vol["secret"]);
+    if (secretVol !== undefined && (str(secretVol["secretName"]) ?? "") === "")
+      r.required([...at, "secret", "secretName"]);
     const cm = rec(vol["configMap"]) ?? rec(vol["secret"]);
     for (const [j, item] of arr(cm?.["items"]).entries()) {
       const key = str(rec(item)?.["key"]);
@@ -257,6 +263,10 @@ export function validatePodSpec(
         r.required([...at, vol["configMap"] ? "configMap" : "secret", "items", j, "key"]);
     }
   }
+  validateSeccomp(r, rec(spec["securityContext"]), [...path, "securityContext"]);
+  for (const list of ["initContainers", "containers", "ephemeralContainers"])
+    for (const [i, c] of arr(spec[list]).entries())
+      validateSeccomp(r, rec(rec(c)?.["securityContext"]), [...path, list, i, "securityContext"]);
   const containers = arr(spec["containers"]);
   if (Array.isArray(spec["containers"]) && containers.length === 0) r.required([...path, "containers"]);
   const names = new Set<string>();
@@ -366,4 +376,18 @@ export function validatePodTemplate(
   const spec = rec(template["spec"]);
   if (spec === undefined) r.required([...path, "spec", "containers"]);
   else validatePodSpec(r, spec, [...path, "spec"], restartPolicies, claims);
+}
+
+/** A seccomp profile, where one is set: its type is required and one of three (validateSeccompProfileField). */
+function validateSeccomp(r: Refusals, context: Obj | undefined, path: DocPath): void {
+  const profile = rec(context?.["seccompProfile"]);
+  if (profile === undefined) return;
+  const type = str(profile["type"]) ?? "";
+  const at = [...path, "seccompProfile", "type"];
+  if (type === "") r.add(at, "Required value: type is required when seccompProfile is set");
+  else if (!["RuntimeDefault", "Unconfined", "Localhost"].includes(type))
+    r.add(
+      at,
+      `Unsupported value: ${shown(type)}: supported values: "Localhost", "RuntimeDefault", "Unconfined"`,
+    );
 }

@@ -1,5 +1,6 @@
 import type { AppModel } from "../model/app-model.js";
 import { BACKUP_SUFFIX } from "../render/backup-job.js";
+import { awaitJob, createJobFrom, type JobTemplate, runStamp } from "./cron-job-run.js";
 import { DeployError } from "./errors.js";
 import type { Cluster, LiveObject } from "./kube/cluster.js";
 import { readinessOf } from "./readiness.js";
@@ -51,50 +52,20 @@ export async function runBackup(
       "deploy the spec first (kubeship deploy)",
     );
   }
-  const stamp = now().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").toLowerCase();
+  const stamp = runStamp(now());
   const name = `${cronName.slice(0, 63 - stamp.length - 8)}-manual-${stamp}`;
-  const template = (
-    (cron["spec"] ?? {}) as {
-      jobTemplate?: { metadata?: { labels?: Record<string, string> }; spec?: unknown };
-    }
-  ).jobTemplate;
+  const template = ((cron["spec"] ?? {}) as { jobTemplate?: JobTemplate }).jobTemplate ?? {};
   const started = Date.now();
-  await cluster.create({
-    apiVersion: "batch/v1",
-    kind: "Job",
-    metadata: {
-      name,
-      namespace: model.namespace,
-      labels: template?.metadata?.labels ?? {},
-      annotations: { "cronjob.kubernetes.io/instantiate": "manual" },
-      ownerReferences: [
-        {
-          apiVersion: "batch/v1",
-          kind: "CronJob",
-          name: cronName,
-          uid: cron.metadata.uid ?? "",
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
-    },
-    spec: template?.spec ?? {},
-  });
-  const deadline = started + timeoutSeconds * 1000;
-  let last: LiveObject | undefined;
-  while (Date.now() < deadline) {
-    last = await cluster.get({ apiVersion: "batch/v1", kind: "Job", name, namespace: model.namespace });
-    const r = last === undefined ? undefined : readinessOf(last);
-    if (r?.state === "ready") return { job: name, seconds: (Date.now() - started) / 1000 };
-    if (r?.state === "failed")
-      throw new DeployError(
-        `backup Job ${name} failed: ${r.message}`,
-        `read its logs: kubectl logs -n ${model.namespace} job/${name} --all-containers`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
+  await createJobFrom(cluster, cron, name, template);
+  const outcome = await awaitJob(cluster, model.namespace, name, started + timeoutSeconds * 1000);
+  if (outcome.state === "ready") return { job: name, seconds: (Date.now() - started) / 1000 };
+  if (outcome.state === "failed")
+    throw new DeployError(
+      `backup Job ${name} failed: ${outcome.message}`,
+      `read its logs: kubectl logs -n ${model.namespace} job/${name} --all-containers`,
+    );
   throw new DeployError(
-    `backup Job ${name} did not finish within ${String(timeoutSeconds)} s${last === undefined ? "" : ` (${readinessOf(last).message})`}`,
+    `backup Job ${name} did not finish within ${String(timeoutSeconds)} s${outcome.message === "" ? "" : ` (${outcome.message})`}`,
     `it goes on in the cluster: kubectl get job ${name} -n ${model.namespace}; kubectl logs -n ${model.namespace} job/${name} --all-containers`,
   );
 }

@@ -4,6 +4,7 @@ import type { KubeObject } from "../render/kube-object.js";
 import { judgeGatewayControllers } from "./gateway.js";
 import { INSTANCE_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from "../render/labels.js";
 import { NAMESPACE_LABEL } from "../render/rbac.js";
+import { OPERATED_API } from "../render/operated.js";
 import { keepWritersStopped, refuseModeChanges } from "./backing-modes.js";
 import { OPERATORS } from "../catalog/operators/index.js";
 import { BARMAN_PLUGIN_FACTS } from "../catalog/operators/cloudnative-pg.js";
@@ -307,19 +308,6 @@ async function checkCrds(req: DeployRequest): Promise<KubeObject[]> {
 /** The cluster-scoped kinds kubeship writes (a workload's clusterPermissions). */
 const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(["ClusterRole", "ClusterRoleBinding"]);
 
-/** The operators' kinds kubeship writes (listed live so that a deploy sees what it would prune). */
-const OPERATED_KINDS = [
-  "postgresql.cnpg.io/v1|Cluster",
-  "postgresql.cnpg.io/v1|ScheduledBackup",
-  "barmancloud.cnpg.io/v1|ObjectStore",
-  "kafka.strimzi.io/v1|Kafka",
-  "kafka.strimzi.io/v1|KafkaNodePool",
-  "kafka.strimzi.io/v1|KafkaTopic",
-  "elasticsearch.k8s.elastic.co/v1|Elasticsearch",
-  "rabbitmq.com/v1beta1|RabbitmqCluster",
-  "monitoring.coreos.com/v1|PodMonitor",
-];
-
 async function makePlan(
   cluster: Cluster,
   model: AppModel,
@@ -351,7 +339,7 @@ async function makePlan(
     "rbac.authorization.k8s.io/v1|ClusterRole",
     "rbac.authorization.k8s.io/v1|ClusterRoleBinding",
     "autoscaling.k8s.io/v1|VerticalPodAutoscaler",
-    ...OPERATED_KINDS,
+    ...OPERATED_API.map((k) => `${k.apiVersion}|${k.kind}`),
   ]) {
     const [apiVersion = "", kind = ""] = k.split("|");
     kinds.set(k, { apiVersion, kind });

@@ -1,5 +1,6 @@
 import type { AppModel } from "../model/app-model.js";
 import { BACKUP_EXTENSION_ANNOTATION, RESTORE_SUFFIX } from "../render/backup-job.js";
+import { awaitJob, createJobFrom, type JobTemplate, runStamp } from "./cron-job-run.js";
 import { DeployError } from "./errors.js";
 import type { Cluster, LiveObject } from "./kube/cluster.js";
 import { num, readinessOf } from "./readiness.js";
@@ -99,56 +100,33 @@ async function runJob(
   deadline: number,
   now: () => Date,
 ): Promise<string> {
-  const stamp = now().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").toLowerCase();
+  const stamp = runStamp(now());
   const name = `${cron.metadata.name.slice(0, 63 - stamp.length - 1)}-${stamp}`;
   type Container = { name: string; env?: { name: string; value?: string }[] };
-  const template = structuredClone(
-    (
-      (cron["spec"] ?? {}) as {
-        jobTemplate?: {
-          metadata?: { labels?: Record<string, string> };
-          spec?: { template?: { spec?: { initContainers?: Container[] } } };
-        };
-      }
-    ).jobTemplate ?? {},
-  );
+  const template = structuredClone(((cron["spec"] ?? {}) as { jobTemplate?: JobTemplate }).jobTemplate ?? {});
   // The backup to restore: a file name, or the timestamp in one (20261203T030000Z).
-  const download = template.spec?.template?.spec?.initContainers?.find((c) => c.name === "download");
+  const pod = (template.spec?.["template"] as { spec?: { initContainers?: Container[] } } | undefined)?.spec;
+  const download = pod?.initContainers?.find((c) => c.name === "download");
   for (const e of download?.env ?? [])
     if (e.name === "BACKUP_NAME") e.value = from === undefined ? "" : backupFile(cron, from);
-  await cluster.create({
-    apiVersion: "batch/v1",
-    kind: "Job",
-    metadata: {
-      name,
-      namespace: ns,
-      labels: template.metadata?.labels ?? {},
-      annotations: {
-        "cronjob.kubernetes.io/instantiate": "manual",
-        ...(from === undefined ? {} : { "kubeship.io/restore-from": from }),
-      },
-      ownerReferences: [
-        {
-          apiVersion: "batch/v1",
-          kind: "CronJob",
-          name: cron.metadata.name,
-          uid: cron.metadata.uid ?? "",
-          controller: true,
-        },
-      ],
-    },
-    spec: template.spec ?? {},
-  });
-  await until(`restore Job ${name}`, deadline, async () => {
-    const live = await cluster.get({ apiVersion: "batch/v1", kind: "Job", name, namespace: ns });
-    const r = live === undefined ? undefined : readinessOf(live);
-    if (r?.state === "failed")
-      throw new DeployError(
-        `restore Job ${name} failed: ${r.message}; the data is as it was`,
-        `read its logs: kubectl logs -n ${ns} job/${name} --all-containers`,
-      );
-    return r?.state === "ready";
-  });
+  await createJobFrom(
+    cluster,
+    cron,
+    name,
+    template,
+    from === undefined ? {} : { "kubeship.io/restore-from": from },
+  );
+  const outcome = await awaitJob(cluster, ns, name, deadline);
+  if (outcome.state === "failed")
+    throw new DeployError(
+      `restore Job ${name} failed: ${outcome.message}; the data is as it was`,
+      `read its logs: kubectl logs -n ${ns} job/${name} --all-containers`,
+    );
+  if (outcome.state === "timeout")
+    throw new DeployError(
+      `timed out waiting for restore Job ${name}`,
+      "raise --timeout, or look at kubectl get events",
+    );
   return name;
 }
 

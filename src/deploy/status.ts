@@ -5,6 +5,7 @@ import { NAMESPACE_LABEL } from "../render/rbac.js";
 import { str } from "./diagnose.js";
 import { deleteRevisions } from "./history.js";
 import type { Cluster } from "./kube/cluster.js";
+import { OPERATED_API, OPERATED_MAIN_KINDS } from "../render/operated.js";
 import { num, readinessOf } from "./readiness.js";
 
 type Obj = Record<string, unknown>;
@@ -41,14 +42,6 @@ export interface AppStatus {
   }[];
 }
 
-/** The operators' main resources kubeship writes (catalog/operators). */
-const OPERATED_MAIN = [
-  ["postgresql.cnpg.io/v1", "Cluster"],
-  ["kafka.strimzi.io/v1", "Kafka"],
-  ["elasticsearch.k8s.elastic.co/v1", "Elasticsearch"],
-  ["rabbitmq.com/v1beta1", "RabbitmqCluster"],
-] as const;
-
 /** Workloads ready/desired, autoscalers current/target, and recent warning events. */
 export async function appStatus(cluster: Cluster, model: AppModel): Promise<AppStatus> {
   const selector = `${INSTANCE_LABEL}=${model.app}`;
@@ -70,7 +63,7 @@ export async function appStatus(cluster: Cluster, model: AppModel): Promise<AppS
   // Backing services on their operators: their own readiness, as the deploy judged it.
   const operated = (
     await Promise.all(
-      OPERATED_MAIN.map(async ([apiVersion, kind]) =>
+      OPERATED_API.filter((k) => OPERATED_MAIN_KINDS.has(k.kind)).map(async ({ apiVersion, kind }) =>
         (await cluster.serves(apiVersion, kind)) ? cluster.list(apiVersion, kind, ns, selector) : [],
       ),
     )

@@ -8,7 +8,7 @@ import type {
 } from "kubernetes-models/networking.k8s.io/v1";
 import { GATEWAY_NAME_LABEL } from "./gateway-routes.js";
 import { isExternal, isOperated } from "../catalog/catalog.js";
-import type { OperatedBacking } from "../catalog/operators/types.js";
+import type { BackupEgress, OperatedBacking } from "../catalog/operators/types.js";
 import type { BackingRuntime } from "../catalog/types.js";
 import type { AppModel } from "../model/app-model.js";
 import { hasSeparateMetricsPort, type RenderContext, workloadNamed } from "./context.js";
@@ -132,15 +132,7 @@ export function renderNetworkPolicies(ctx: RenderContext): NamedPolicy[] {
             name,
             selectorLabels(model, name),
             [],
-            [
-              ...egressTo(ctx, [b.name]),
-              "backing" in store
-                ? {
-                    to: [{ podSelector: { matchLabels: backingGroupLabels(model, store.backing) } }],
-                    ports: [tcp(store.port)],
-                  }
-                : { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(store.port)] },
-            ],
+            [...egressTo(ctx, [b.name]), storeEgress(model, store)],
           ),
         );
     }
@@ -220,15 +212,7 @@ function operatedPolicy(ctx: RenderContext, b: OperatedBacking): NamedPolicy {
     ingress.push({ from: [scraperPeer(model)], ports: [tcp(b.pods.metricsPort)] });
   const egress: INetworkPolicyEgressRule[] = [{ to: [own] }, API_SERVER_EGRESS];
   const store = b.backupEgress;
-  if (store !== undefined)
-    egress.push(
-      "backing" in store
-        ? {
-            to: [{ podSelector: { matchLabels: backingGroupLabels(model, store.backing) } }],
-            ports: [tcp(store.port)],
-          }
-        : { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(store.port)] },
-    );
+  if (store !== undefined) egress.push(storeEgress(model, store));
   const storeName = store !== undefined && "backing" in store ? store.backing : undefined;
   egress.push(
     ...egressTo(
@@ -237,6 +221,16 @@ function operatedPolicy(ctx: RenderContext, b: OperatedBacking): NamedPolicy {
     ),
   );
   return policy(model, b.name, { ...b.pods.labels }, ingress, egress);
+}
+
+/** Egress to a backup store: the pods of a minio backing of the app, or any address on its port. */
+function storeEgress(model: AppModel, store: BackupEgress): INetworkPolicyEgressRule {
+  return "backing" in store
+    ? {
+        to: [{ podSelector: { matchLabels: backingGroupLabels(model, store.backing) } }],
+        ports: [tcp(store.port)],
+      }
+    : { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(store.port)] };
 }
 
 function podsOf(model: AppModel, name: string): { podSelector: { matchLabels: Record<string, string> } } {

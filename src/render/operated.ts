@@ -17,6 +17,19 @@ export const OPERATED_PART_KINDS: ReadonlySet<string> = new Set(["KafkaNodePool"
 /** Made once the main resource is ready, in the node's init step (Strimzi's topics). */
 export const OPERATED_INIT_KINDS: ReadonlySet<string> = new Set(["KafkaTopic"]);
 
+/** Every operator kind kubeship writes, at the version it writes (what deploy and status list live). */
+export const OPERATED_API: readonly { readonly apiVersion: string; readonly kind: string }[] = [
+  { apiVersion: "postgresql.cnpg.io/v1", kind: "Cluster" },
+  { apiVersion: "postgresql.cnpg.io/v1", kind: "ScheduledBackup" },
+  { apiVersion: "barmancloud.cnpg.io/v1", kind: "ObjectStore" },
+  { apiVersion: "kafka.strimzi.io/v1", kind: "Kafka" },
+  { apiVersion: "kafka.strimzi.io/v1", kind: "KafkaNodePool" },
+  { apiVersion: "kafka.strimzi.io/v1", kind: "KafkaTopic" },
+  { apiVersion: "elasticsearch.k8s.elastic.co/v1", kind: "Elasticsearch" },
+  { apiVersion: "rabbitmq.com/v1beta1", kind: "RabbitmqCluster" },
+  { apiVersion: "monitoring.coreos.com/v1", kind: "PodMonitor" },
+];
+
 /**
  * The objects of a backing its operator runs: the preset's custom resources with kubeship's labels
  * (the backing label ties them to their graph node; a topic, made once the node is ready, belongs to

@@ -18,6 +18,7 @@ import { addDeployCommands, handleDeployError } from "./deploy-commands.js";
 import { addLintCommand } from "./lint-command.js";
 import { addSimulateCommand } from "./simulate-command.js";
 import { addDiagramCommand } from "./diagram-command.js";
+import { addCostCommand } from "./cost-command.js";
 import { renderSpecFile, reportDiagnostics, type SpecOptions, specPathOf, withSpec } from "./spec-input.js";
 import { addRunbookCommand } from "./runbook-command.js";
 import { addImportCommand } from "./import-command.js";
@@ -95,6 +96,7 @@ export function buildProgram(term: Terminal, state: { code: number } = { code: E
   addLintCommand(program, term, state);
   addSimulateCommand(program, term, state);
   addDiagramCommand(program, term, state);
+  addCostCommand(program, term, state);
   addRunbookCommand(program, term, state);
   addImportCommand(program, term, state);
   addMigrateIngressCommand(program, term, state);

@@ -2,7 +2,7 @@
 // files instead of hundreds, which halves start-up. zod's translated messages are left out (kubeship words its own
 // diagnostics); only its English locale, which zod itself configures, stays.
 import { build } from "esbuild";
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -52,3 +52,22 @@ await build({
     js: "import{createRequire as __kubeshipRequire}from'node:module';const require=__kubeshipRequire(import.meta.url);",
   },
 });
+
+// The dashboard's page (`kubeship ui`): one script and one stylesheet for the browser, built here so
+// that nothing is fetched at run time (no CDN); its HTML beside them.
+const ui = join(root, "dist/web");
+rmSync(ui, { recursive: true, force: true });
+await build({
+  entryPoints: { app: join(root, "src/ui/web/main.tsx") },
+  outdir: ui,
+  bundle: true,
+  minify: process.env.KUBESHIP_NO_MINIFY === undefined,
+  platform: "browser",
+  format: "esm",
+  target: ["chrome120", "firefox120", "safari17"],
+  jsx: "automatic",
+  jsxImportSource: "preact",
+  legalComments: "linked",
+  logLevel: "warning",
+});
+copyFileSync(join(root, "src/ui/web/index.html"), join(ui, "index.html"));

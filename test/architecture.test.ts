@@ -19,6 +19,8 @@ const RANK: Record<string, number> = {
   deploy: 6,
   "(root)": 6.5,
   cli: 7,
+  // The dashboard's server, beside the CLI (src/ui/web is the page: it imports the API's types only).
+  ui: 7,
 };
 const PURE = ["spec", "model", "catalog", "render", "emit", "lint", "simulate", "import", "report"];
 const IMPURE_MODULES =

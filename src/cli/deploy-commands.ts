@@ -468,7 +468,8 @@ export function parseDuration(text: string): number {
   return m[2] === "h" ? n * 3600 : m[2] === "m" ? n * 60 : n;
 }
 
-function holder(): string {
+/** Who deploys: user@host/pid, shown to a concurrent deploy. */
+export function holder(): string {
   let user = "unknown";
   try {
     user = userInfo().username;

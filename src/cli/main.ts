@@ -19,6 +19,7 @@ import { addLintCommand } from "./lint-command.js";
 import { addSimulateCommand } from "./simulate-command.js";
 import { addDiagramCommand } from "./diagram-command.js";
 import { addCostCommand } from "./cost-command.js";
+import { addUiCommand } from "./ui-command.js";
 import { renderSpecFile, reportDiagnostics, type SpecOptions, specPathOf, withSpec } from "./spec-input.js";
 import { addRunbookCommand } from "./runbook-command.js";
 import { addImportCommand } from "./import-command.js";
@@ -97,6 +98,7 @@ export function buildProgram(term: Terminal, state: { code: number } = { code: E
   addSimulateCommand(program, term, state);
   addDiagramCommand(program, term, state);
   addCostCommand(program, term, state);
+  addUiCommand(program, term, state);
   addRunbookCommand(program, term, state);
   addImportCommand(program, term, state);
   addMigrateIngressCommand(program, term, state);

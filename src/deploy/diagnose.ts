@@ -2,15 +2,17 @@ import type { Cluster, LiveObject } from "./kube/cluster.js";
 
 type Obj = Record<string, unknown>;
 type Cond = { type?: string; status?: string; reason?: string; message?: string };
-type ContainerStatus = {
+/** A container's status, as the API reports it. */
+export type ContainerStatus = {
   name: string;
   ready?: boolean;
   restartCount?: number;
   state?: {
     waiting?: { reason?: string; message?: string };
-    terminated?: { reason?: string; exitCode?: number };
+    terminated?: { reason?: string; exitCode?: number; message?: string; finishedAt?: string };
+    running?: { startedAt?: string };
   };
-  lastState?: { terminated?: { reason?: string; exitCode?: number } };
+  lastState?: { terminated?: { reason?: string; exitCode?: number; message?: string; finishedAt?: string } };
 };
 
 /**
@@ -48,21 +50,11 @@ export async function explainNotReady(cluster: Cluster, o: LiveObject): Promise<
       continue;
     }
     for (const cs of (status["containerStatuses"] as ContainerStatus[] | undefined) ?? []) {
-      const waiting = cs.state?.waiting;
-      if (
-        waiting?.reason === "ImagePullBackOff" ||
-        waiting?.reason === "ErrImagePull" ||
-        waiting?.reason === "InvalidImageName"
-      )
-        reasons.add(`cannot pull the image of container ${cs.name}: ${waiting.message ?? waiting.reason}`);
-      else if (waiting?.reason === "CrashLoopBackOff") {
+      const problem = containerProblem(cs);
+      if (problem !== undefined && cs.state?.waiting?.reason === "CrashLoopBackOff") {
         const logs = await cluster.logs(ns, pod.metadata.name, cs.name, 5, true);
-        const exit = cs.lastState?.terminated?.exitCode;
-        reasons.add(
-          `container ${cs.name} is crash-looping (exit code ${exit ?? "?"}, ${cs.restartCount ?? 0} restarts)${logs.trim() ? `; last log lines:\n${indent(logs)}` : ""}`,
-        );
-      } else if (waiting?.reason === "CreateContainerConfigError")
-        reasons.add(`container ${cs.name} cannot start: ${waiting.message ?? waiting.reason}`);
+        reasons.add(`${problem}${logs.trim() ? `; last log lines:\n${indent(logs)}` : ""}`);
+      } else if (problem !== undefined) reasons.add(problem);
       else if (cs.ready === false && cs.state?.terminated === undefined) {
         const events = (await eventsFor(cluster, ns, pod.metadata.name)).filter((e) =>
           /probe failed/i.test(e),
@@ -75,6 +67,49 @@ export async function explainNotReady(cluster: Cluster, o: LiveObject): Promise<
       reasons.add(ready.message);
   }
   return [...reasons].join("; ") || "pods exist but are not ready yet";
+}
+
+/**
+ * What keeps a container from running, from its status alone (no API calls): an image that cannot
+ * be pulled, a crash loop, a configuration that cannot be applied (a missing Secret key).
+ */
+export function containerProblem(cs: ContainerStatus): string | undefined {
+  const waiting = cs.state?.waiting;
+  switch (waiting?.reason) {
+    case "ImagePullBackOff":
+    case "ErrImagePull":
+    case "InvalidImageName":
+      return `cannot pull the image of container ${cs.name}: ${waiting.message ?? waiting.reason}`;
+    case "CrashLoopBackOff":
+      return `container ${cs.name} is crash-looping (exit code ${cs.lastState?.terminated?.exitCode ?? "?"}, ${cs.restartCount ?? 0} restarts)`;
+    case "CreateContainerConfigError":
+    case "CreateContainerError":
+      return `container ${cs.name} cannot start: ${waiting.message ?? waiting.reason}`;
+    case undefined:
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * What keeps a pod from running, from its status alone: not schedulable (and why), or the first
+ * container problem. Undefined for a pod that is merely starting.
+ */
+export function podProblem(pod: LiveObject): string | undefined {
+  const status = (pod["status"] ?? {}) as Obj;
+  const scheduled = ((status["conditions"] as Cond[] | undefined) ?? []).find(
+    (c) => c.type === "PodScheduled",
+  );
+  if (scheduled?.status === "False")
+    return `unschedulable: ${scheduled.message ?? scheduled.reason ?? ""}`.trim();
+  for (const cs of [
+    ...((status["initContainerStatuses"] as ContainerStatus[] | undefined) ?? []),
+    ...((status["containerStatuses"] as ContainerStatus[] | undefined) ?? []),
+  ]) {
+    const problem = containerProblem(cs);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
 }
 
 async function pendingClaims(cluster: Cluster, ns: string, pod: LiveObject): Promise<string[]> {

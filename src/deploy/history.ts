@@ -95,11 +95,16 @@ export async function listRevisions(
   app: string,
   namespace: string,
 ): Promise<RevisionInfo[]> {
-  const secrets = await cluster.list("v1", "Secret", namespace, `${APP_LABEL}=${app},!kubeship.io/part`);
+  const secrets = await cluster.list("v1", "Secret", namespace, revisionSelector(app));
   return secrets
-    .filter((s) => s["type"] === TYPE)
-    .map((s) => infoOf(s))
+    .map((s) => revisionInfo(s))
+    .filter((r): r is RevisionInfo => r !== undefined)
     .sort((a, b) => a.revision - b.revision);
+}
+
+/** The label selector of an app's revision Secrets (their first parts). */
+export function revisionSelector(app: string): string {
+  return `${APP_LABEL}=${app},!kubeship.io/part`;
 }
 
 /** One revision with its spec and objects. */
@@ -147,6 +152,12 @@ export async function deleteRevisions(cluster: Cluster, app: string, namespace: 
   for (const s of await cluster.list("v1", "Secret", namespace, `${APP_LABEL}=${app}`))
     if (s["type"] === TYPE)
       await cluster.delete({ apiVersion: "v1", kind: "Secret", name: s.metadata.name, namespace });
+}
+
+/** A revision's metadata from its Secret; undefined for a Secret that is not a revision. */
+export function revisionInfo(s: LiveObject): RevisionInfo | undefined {
+  if (s["type"] !== TYPE) return undefined;
+  return infoOf(s);
 }
 
 function infoOf(s: LiveObject): RevisionInfo {

@@ -44,7 +44,10 @@ export function externalReferences(
 }
 
 /** The required Secret and ConfigMap names one pod template reads (a callback: every pod, every rule run). */
-function podReferences(pod: PodTemplate, found: (kind: "Secret" | "ConfigMap", name: string) => void): void {
+export function podReferences(
+  pod: PodTemplate,
+  found: (kind: "Secret" | "ConfigMap", name: string) => void,
+): void {
   const required = (kind: "Secret" | "ConfigMap", ref: unknown, key = "name"): void => {
     const r = asRecord(ref);
     if (r === undefined || r.optional === true) return;

@@ -56,8 +56,19 @@ function nodeOf(
   o: KubeObject,
   nodes: ReadonlyMap<string, unknown>,
 ): { node: string; role: NodeRole } | undefined {
-  const labels = o.metadata.labels ?? {};
-  const name = labels[NAME_LABEL] ?? o.metadata.name;
+  return nodeOfLabels(o.metadata.labels ?? {}, o.metadata.name, nodes);
+}
+
+/**
+ * The node an object or a pod belongs to, by its labels (a backing's label, else its name label, a
+ * helper's name with its suffix taken off), and what it does there; undefined for other objects.
+ */
+export function nodeOfLabels(
+  labels: Readonly<Record<string, string>>,
+  objectName: string,
+  nodes: { has(node: string): boolean },
+): { node: string; role: NodeRole } | undefined {
+  const name = labels[NAME_LABEL] ?? objectName;
   const suffixed = SUFFIX_ROLES.find(([suffix]) => name.endsWith(suffix));
   const backing = labels[BACKING_LABEL];
   if (backing !== undefined && nodes.has(backing))

@@ -75,8 +75,15 @@ function tiers(model: AppModel): Tier[] {
 const routed = (model: AppModel): Workload[] => model.workloads.filter((w) => w.route !== undefined);
 const dotString = (s: string): string => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 
-/** The diagram in Graphviz DOT. */
-export function diagramDot(model: AppModel): string {
+/** The line `diagramDot` adds under each workload and backing for a live view to fill with its state. */
+export const STATUS_PLACEHOLDER = "(state)";
+
+/**
+ * The diagram in Graphviz DOT. With `statusLine`, each workload and backing gets one more label line
+ * (STATUS_PLACEHOLDER), sized by the layout, where the dashboard writes the node's live state.
+ */
+export function diagramDot(model: AppModel, options: { statusLine?: boolean } = {}): string {
+  const status = options.statusLine === true ? [STATUS_PLACEHOLDER] : [];
   const out = [
     `digraph ${dotString(model.app)} {`,
     `  graph [rankdir=LR, fontname="Helvetica", fontsize=18, labelloc=t, label=${dotString(`${model.app} (namespace ${model.namespace})`)}, nodesep=0.35, ranksep=0.9, compound=true];`,
@@ -98,7 +105,7 @@ export function diagramDot(model: AppModel): string {
     );
     for (const m of t.members)
       out.push(
-        `    ${dotString(m.name)} [shape=${m.shape}, fillcolor="${t.color}", label=${dotString(m.label.join("\n"))}];`,
+        `    ${dotString(m.name)} [shape=${m.shape}, fillcolor="${t.color}", label=${dotString([...m.label, ...status].join("\n"))}];`,
       );
     out.push("  }");
   }

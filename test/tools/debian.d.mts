@@ -4,3 +4,4 @@ export function ensureDebian(path: string, pkg: string): string;
 export function postgres15(): string;
 /** Debian's redis-server (7.0), which also runs as a Sentinel, and redis-cli. */
 export function redis7(): string;
+export function chromium(): string;

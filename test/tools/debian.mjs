@@ -40,3 +40,8 @@ export function redis7() {
   ensureDebian("/usr/bin/redis-cli", "redis-tools");
   return "/usr/bin";
 }
+
+/** Debian's Chromium, which the dashboard's browser tests drive headless (never a downloaded browser). */
+export function chromium() {
+  return ensureDebian("/usr/bin/chromium", "chromium");
+}

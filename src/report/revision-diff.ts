@@ -86,11 +86,11 @@ export function diffRevisions(a: RevisionContent, b: RevisionContent): RevisionD
 }
 
 function patch(name: string, from: number, to: number, x: string, y: string): string {
-  // The header lines (Index:, ===) are left out: the page shows the object's name itself.
+  // The separator line (===) is left out; the ---/+++ lines name the object and the revisions.
   return createTwoFilesPatch(`${name} (revision ${from})`, `${name} (revision ${to})`, x, y, "", "", {
     context: 3,
   })
     .split("\n")
-    .slice(2)
+    .slice(1)
     .join("\n");
 }

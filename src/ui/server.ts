@@ -585,11 +585,17 @@ function samePlan(a: readonly PlanEntry[], b: readonly PlanEntry[]): boolean {
 async function readJson(req: IncomingMessage): Promise<Json> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) throw new HttpError(413, "the request is too large (2 MB at most)");
-    chunks.push(chunk);
-  }
+  // Read to the end even past the limit (and drop the rest): the answer then reaches the client,
+  // instead of a connection reset while it is still sending.
+  await new Promise<void>((resolve, reject) => {
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY) chunks.push(chunk);
+    });
+    req.on("end", resolve);
+    req.on("error", reject);
+  });
+  if (size > MAX_BODY) throw new HttpError(413, "the request is too large (2 MB at most)");
   const text = Buffer.concat(chunks).toString("utf8");
   if (text === "") return {};
   try {

@@ -21,6 +21,7 @@ const kubeconfig = inject("kubeconfig");
 const cluster = await Cluster.connect({ kubeconfig });
 const BIN = join(ROOT, "bin/kubeship.js");
 const SHOTS = join(ROOT, "docs/screenshots");
+const AXE = join(ROOT, "node_modules/axe-core/axe.min.js");
 const APP = "uidemo";
 const dir = mkdtempSync(join(tmpdir(), "kubeship-ui-"));
 const specPath = join(dir, "kubeship.yaml");
@@ -363,8 +364,41 @@ describe("kubeship ui (headless Chromium, local control plane)", () => {
     await expect
       .poll(() => figure.textContent())
       .toMatch(/api: peak 6 replicas \(between 2 and 6, CPU target 70%\)/);
-    expect(await figure.locator("canvas").count()).toBeGreaterThan(0);
+    await expect.poll(() => figure.locator("canvas").count()).toBeGreaterThan(0);
     await shot(page, "ui-simulate");
+  });
+
+  it("has no serious accessibility violations (axe-core) in any view, at 1280x800", async () => {
+    // axe runs inside the page: the page's own Content-Security-Policy would refuse its script.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+    const p = await context.newPage();
+    await p.goto(main.url);
+    await expect.poll(() => node(p, "api").getAttribute("data-state")).toBe("ready");
+    await node(p, "celery").click();
+    const found: string[] = [];
+    for (const view of ["Details", "Deploy", "History", "Cost", "Simulate"]) {
+      await tab(p, view).click();
+      await p.waitForTimeout(300);
+      await p.addScriptTag({ path: AXE });
+      const violations = await p.evaluate(async () => {
+        const axe = (
+          globalThis as unknown as {
+            axe: {
+              run: (
+                o: object,
+              ) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+            };
+          }
+        ).axe;
+        const r = await axe.run({ runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa"] } });
+        return r.violations
+          .filter((v) => v.impact === "serious" || v.impact === "critical")
+          .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      });
+      found.push(...violations.map((v) => `${view}: ${v}`));
+    }
+    expect(found).toEqual([]);
+    await context.close();
   });
 
   it("never answers with a Secret's value", async () => {

@@ -72,18 +72,24 @@ export function Details(props: { node: string | undefined; health: NodeHealth | 
               </tr>
             </thead>
             <tbody>
-              {d.pods.map((p) => (
-                <tr key={p.name}>
-                  <td>
-                    {p.name}
-                    {p.problem === undefined ? null : <div class="error small">{p.problem}</div>}
-                  </td>
+              {d.pods.flatMap((p) => [
+                <tr key={p.name} class={p.problem === undefined ? "" : "has-problem"}>
+                  <td>{p.name}</td>
                   <td>{p.phase}</td>
                   <td>{p.ready}</td>
                   <td>{p.restarts}</td>
                   <td>{p.lastTermination ?? "—"}</td>
-                </tr>
-              ))}
+                </tr>,
+                ...(p.problem === undefined
+                  ? []
+                  : [
+                      <tr key={`${p.name}-problem`}>
+                        <td colSpan={5} class="error small">
+                          {p.problem}
+                        </td>
+                      </tr>,
+                    ]),
+              ])}
             </tbody>
           </table>
         </>

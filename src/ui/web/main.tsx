@@ -152,8 +152,17 @@ function App() {
                 id={`tab-${t}`}
                 aria-selected={tab === t}
                 aria-controls={`panel-${t}`}
+                tabIndex={tab === t ? 0 : -1}
                 onClick={() => {
                   setTab(t);
+                }}
+                onKeyDown={(e) => {
+                  // The tabs pattern: arrows move between tabs, Tab moves into the panel.
+                  const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+                  if (step === 0) return;
+                  const next = TABS[(TABS.indexOf(t) + step + TABS.length) % TABS.length] ?? t;
+                  setTab(next);
+                  document.getElementById(`tab-${next}`)?.focus();
                 }}
               >
                 {t[0]?.toUpperCase()}
@@ -161,7 +170,7 @@ function App() {
               </button>
             ))}
           </div>
-          <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="panel">
+          <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="panel" tabIndex={0}>
             {tab === "details" ? <Details node={selected} health={selectedHealth} /> : null}
             {tab === "deploy" ? (
               <DeployPanel info={info} view={view} connected={connected} operation={operation} />

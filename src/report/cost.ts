@@ -167,21 +167,17 @@ function footprint(o: KubeObject): Footprint | undefined {
       };
     }
     case "Job":
-      return {
-        ...podRequests(rec(rec(spec["template"])["spec"]), where),
-        replicas: 1,
-        storageGiB: 0,
-        runs: "per-run",
-      };
-    case "CronJob":
+    case "CronJob": {
       // A suspended CronJob (a restore kept ready) never runs on its own.
       if (spec["suspend"] === true) return undefined;
+      const job = o.kind === "Job" ? spec : rec(rec(spec["jobTemplate"])["spec"]);
       return {
-        ...podRequests(rec(rec(rec(rec(spec["jobTemplate"])["spec"])["template"])["spec"]), where),
+        ...podRequests(rec(rec(job["template"])["spec"]), where),
         replicas: 1,
         storageGiB: 0,
         runs: "per-run",
       };
+    }
     // CloudNativePG: `instances` pods of `resources`, each with `storage.size` (and a WAL volume).
     case "Cluster":
       return {

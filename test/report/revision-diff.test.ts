@@ -2,15 +2,18 @@ import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../src/render/kube-object.js";
 import { diffRevisions } from "../../src/report/revision-diff.js";
 
-const cm = (name: string, data: Record<string, string>): KubeObject =>
-  ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "ns" }, data }) as KubeObject;
-const secret = (value: string): KubeObject =>
-  ({
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name: "s", namespace: "ns" },
-    stringData: { PASSWORD: value },
-  }) as KubeObject;
+const cm = (name: string, data: Record<string, string>): KubeObject => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name, namespace: "ns" },
+  data,
+});
+const secret = (value: string): KubeObject => ({
+  apiVersion: "v1",
+  kind: "Secret",
+  metadata: { name: "s", namespace: "ns" },
+  stringData: { PASSWORD: value },
+});
 
 describe("the diff between two revisions", () => {
   it("lists added, removed and changed objects with unified diffs, and the spec's diff", () => {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { AppInfo, CostReport } from "../api-types.js";
 import { get, message } from "./api.js";
+import { Choice, TableHead } from "./fields.js";
 
 const money = (n: number, currency: string): string =>
   `${currency === "USD" ? "$" : `${currency} `}${n.toFixed(2)}`;
@@ -27,36 +28,17 @@ export function CostPanel(props: { info: AppInfo }) {
   const c = report?.prices.currency ?? "USD";
   return (
     <section aria-label="cost" class="cost">
-      <label>
-        Environment{" "}
-        <select
-          value={env}
-          onChange={(e) => {
-            setEnv((e.target as HTMLSelectElement).value);
-          }}
-        >
-          <option value="">(base spec)</option>
-          {props.info.envs.map((e) => (
-            <option key={e} value={e}>
-              {e}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice
+        label="Environment"
+        value={env}
+        options={[{ value: "", text: "(base spec)" }, ...props.info.envs]}
+        onChange={setEnv}
+      />
       {error === undefined ? null : <p class="error">{error}</p>}
       {report === undefined ? null : (
         <>
           <table data-testid="cost">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Pods</th>
-                <th scope="col">CPU</th>
-                <th scope="col">Memory</th>
-                <th scope="col">Volumes</th>
-                <th scope="col">Per month</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Name", "Pods", "CPU", "Memory", "Volumes", "Per month"]} />
             <tbody>
               {report.rows.map((r) => (
                 <tr key={r.node}>

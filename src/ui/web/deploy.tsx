@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import type { AppInfo, AppView, LiveEvents, OperationStarted, PlanAnswer, PlanEntry } from "../api-types.js";
+import { TableHead } from "./fields.js";
 import { message, post } from "./api.js";
 import { Confirm } from "./confirm.js";
 
@@ -138,13 +139,7 @@ function PlanTable(props: { plan: PlanAnswer }) {
         {[...counts].map(([a, n]) => `${n} ${a}`).join(", ") || "nothing to do"}
       </p>
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Action</th>
-            <th scope="col">Object</th>
-            <th scope="col">Changes</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Action", "Object", "Changes"]} />
         <tbody>
           {changed.map((e) => (
             <tr key={`${e.ref.kind}/${e.ref.name}`} class={`action-${e.action}`}>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import type { NodeDetails, NodeHealth } from "../api-types.js";
+import { TableHead } from "./fields.js";
 import { get, message } from "./api.js";
 import { STATE_LABEL } from "./states.js";
 
@@ -62,15 +63,7 @@ export function Details(props: { node: string | undefined; health: NodeHealth | 
         <>
           <h3>Pods</h3>
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Pod</th>
-                <th scope="col">Phase</th>
-                <th scope="col">Ready</th>
-                <th scope="col">Restarts</th>
-                <th scope="col">Last termination</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Pod", "Phase", "Ready", "Restarts", "Last termination"]} />
             <tbody>
               {d.pods.flatMap((p) => [
                 <tr key={p.name} class={p.problem === undefined ? "" : "has-problem"}>

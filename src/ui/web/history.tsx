@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { AppInfo, OperationStarted, RevisionDiff, RevisionInfo } from "../api-types.js";
 import { get, message, post } from "./api.js";
 import { Confirm } from "./confirm.js";
+import { Choice, TableHead } from "./fields.js";
 
 /** Revisions, the diff between any two, and a rollback to one after confirmation. */
 export function HistoryPanel(props: {
@@ -47,23 +48,10 @@ export function HistoryPanel(props: {
       setError(message(e));
     }
   };
-  const pick = (set: (n: number) => void) => (e: Event) => {
-    set(Number((e.target as HTMLSelectElement).value));
-  };
   return (
     <section aria-label="history" class="history">
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Revision</th>
-            <th scope="col">Time</th>
-            <th scope="col">Status</th>
-            <th scope="col">What changed</th>
-            <th scope="col">
-              <span class="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={["Revision", "Time", "Status", "What changed", ""]} hidden="Actions" />
         <tbody>
           {[...revisions].reverse().map((r) => (
             <tr key={r.revision} data-revision={r.revision}>
@@ -91,26 +79,24 @@ export function HistoryPanel(props: {
         </tbody>
       </table>
       <div class="diff-controls">
-        <label>
-          From{" "}
-          <select value={from} onChange={pick(setFrom)} aria-label="diff from revision">
-            {revisions.map((r) => (
-              <option key={r.revision} value={r.revision}>
-                {r.revision}
-              </option>
-            ))}
-          </select>
-        </label>{" "}
-        <label>
-          to{" "}
-          <select value={to} onChange={pick(setTo)} aria-label="diff to revision">
-            {revisions.map((r) => (
-              <option key={r.revision} value={r.revision}>
-                {r.revision}
-              </option>
-            ))}
-          </select>
-        </label>{" "}
+        <Choice
+          label="From"
+          name="diff from revision"
+          value={from === undefined ? undefined : String(from)}
+          options={revisions.map((r) => String(r.revision))}
+          onChange={(v) => {
+            setFrom(Number(v));
+          }}
+        />{" "}
+        <Choice
+          label="to"
+          name="diff to revision"
+          value={to === undefined ? undefined : String(to)}
+          options={revisions.map((r) => String(r.revision))}
+          onChange={(v) => {
+            setTo(Number(v));
+          }}
+        />{" "}
         <button type="button" onClick={() => void showDiff()}>
           Show diff
         </button>

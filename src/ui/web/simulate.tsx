@@ -3,6 +3,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { AppInfo, SimulationAnswer } from "../api-types.js";
 import { message, post } from "./api.js";
+import { Choice, NumberField } from "./fields.js";
 
 const SAMPLE = "# seconds,rps: each value holds until the next row\n0,50\n120,400\n600,400\n660,80\n";
 
@@ -43,44 +44,14 @@ export function SimulatePanel(props: { info: AppInfo }) {
   return (
     <section aria-label="simulation" class="simulate">
       <div class="form-grid">
-        <label>
-          Service{" "}
-          <select
-            value={service}
-            onChange={(e) => {
-              setService((e.target as HTMLSelectElement).value);
-            }}
-          >
-            {services.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Requests/s one pod serves at 100% CPU{" "}
-          <input
-            type="number"
-            min="0.1"
-            step="any"
-            value={capacity}
-            onInput={(e) => {
-              setCapacity((e.target as HTMLInputElement).value);
-            }}
-          />
-        </label>
-        <label>
-          Seconds until a new pod serves{" "}
-          <input
-            type="number"
-            min="0"
-            value={startup}
-            onInput={(e) => {
-              setStartup((e.target as HTMLInputElement).value);
-            }}
-          />
-        </label>
+        <Choice label="Service" value={service} options={services} onChange={setService} />
+        <NumberField
+          label="Requests/s one pod serves at 100% CPU"
+          value={capacity}
+          min="0.1"
+          onInput={setCapacity}
+        />
+        <NumberField label="Seconds until a new pod serves" value={startup} min="0" onInput={setStartup} />
         <label>
           Load profile (CSV file) <input type="file" accept=".csv,text/csv,text/plain" onChange={upload} />
         </label>

@@ -1,8 +1,10 @@
 import type { Command } from "commander";
+import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderSpec } from "../app.js";
 import { Cluster } from "../deploy/kube/cluster.js";
+import { parseSecretsFile } from "../deploy/secrets.js";
 import { formatDiagnostics } from "../report/format-diagnostics.js";
 import { environmentNames } from "../spec/load-spec.js";
 import { isLoopback } from "../ui/security.js";
@@ -21,6 +23,7 @@ interface UiCommandOptions extends SpecOptions {
   timeout: string;
   prices?: string;
   skipMissingCrds?: boolean;
+  secretsFile?: string;
 }
 
 /** Where the page's files are: dist/web beside the bundled CLI (dist/cli). */
@@ -49,6 +52,10 @@ export function addUiCommand(program: Command, term: Terminal, state: { code: nu
     .option("--timeout <duration>", "how long a deploy from the page waits for readiness", "5m")
     .option("--prices <file>", "the price table for the cost view (see `kubeship cost`)")
     .option("--skip-missing-crds", "deploys from the page leave out objects whose CRDs are not installed")
+    .option(
+      "--secrets-file <file>",
+      "KEY=value lines for external services' secrets, for deploys from the page (the environment is read first)",
+    )
     .action(async (spec: string | undefined, opts: UiCommandOptions) => {
       state.code = await uiCommand(term, specPathOf(spec, opts), opts);
     });
@@ -60,6 +67,14 @@ async function uiCommand(term: Terminal, specPath: string, opts: UiCommandOption
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port ${opts.port}: give a port number (0-65535)`);
+  const secretsFile =
+    opts.secretsFile === undefined
+      ? new Map<string, string>()
+      : parseSecretsFile(
+          await readFile(opts.secretsFile, "utf8").catch((e: unknown) => {
+            throw new UsageError(`--secrets-file ${opts.secretsFile ?? ""}: cannot read it`, { cause: e });
+          }),
+        );
   const prices = await loadPrices(term, opts.prices);
   if (prices === undefined) return EXIT.usage;
   const file = specPath;
@@ -102,7 +117,8 @@ async function uiCommand(term: Terminal, specPath: string, opts: UiCommandOption
     timeoutSeconds: parseDuration(opts.timeout),
     skipMissingCrds: opts.skipMissingCrds === true,
     prices,
-    external: (key, f) => (f === undefined ? process.env[key] : readNextToSpec(specPath, f)),
+    external: (key, f) =>
+      f === undefined ? (process.env[key] ?? secretsFile.get(key)) : readNextToSpec(specPath, f),
     holder: holder(),
     assets: assetsDir(),
   }).catch((e: unknown) => {

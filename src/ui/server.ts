@@ -69,6 +69,8 @@ export interface UiOptions {
   readonly token?: string;
   /** How often the spec file is read for changes. @default 2000 */
   readonly specPollMs?: number;
+  /** How long after a failed connection the server tries the cluster again. @default 15000 */
+  readonly reconnectMs?: number;
 }
 
 /** A running UI server. */
@@ -79,6 +81,11 @@ export interface UiServer {
   readonly token: string;
   close(): Promise<void>;
 }
+
+/** How often the server tries again to reach a cluster it could not reach. */
+const RECONNECT_MS = 15_000;
+
+const watchKey = (app: RenderedApp): string => `${app.model.app}|${app.model.namespace}`;
 
 /** Requests larger than this are refused (a load profile is a few kB). */
 const MAX_BODY = 2 * 1024 * 1024;
@@ -196,6 +203,9 @@ class UiState {
     { entries: readonly PlanEntry[]; app: RenderedApp; text: string; at: number }
   >();
   running: { id: string; kind: "deploy" | "rollback" } | undefined;
+  /** The app and namespace the watch follows. */
+  private watched = "";
+  private lastAttempt = 0;
   private poll: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -213,14 +223,37 @@ class UiState {
     if (r.app !== undefined) this.app = r.app;
     if (this.app === undefined) return true;
     if (this.cluster === undefined && this.clusterError === undefined) await this.connect();
+    else if (this.cluster !== undefined && this.watched !== watchKey(this.app)) {
+      // Another app name or namespace: what to watch changed, not only how to judge it.
+      this.watch?.stop();
+      this.watch = undefined;
+      await this.connect();
+    }
     this.watch?.update(this.app.model, this.app.objects);
     if (this.watch === undefined) this.sendUnknown();
     return true;
   }
 
+  /** Tries the cluster again when there is none (it may have started since). */
+  async reconnect(): Promise<boolean> {
+    if (
+      this.cluster !== undefined ||
+      Date.now() - this.lastAttempt < (this.options.reconnectMs ?? RECONNECT_MS)
+    )
+      return false;
+    await this.connect();
+    return this.connected;
+  }
+
+  get connected(): boolean {
+    return this.cluster !== undefined;
+  }
+
   async connect(): Promise<void> {
     const app = this.app;
     if (app === undefined) return;
+    this.lastAttempt = Date.now();
+    this.watched = watchKey(app);
     try {
       this.cluster = await this.options.connect();
       await this.cluster.version();
@@ -251,9 +284,9 @@ class UiState {
 
   startPolling(ms: number): void {
     this.poll = setInterval(() => {
-      this.refresh().then(
-        (changed) => {
-          if (changed) this.hub.send("spec", { changed: true });
+      Promise.all([this.refresh(), this.reconnect()]).then(
+        ([changed, connected]) => {
+          if (changed || connected) this.hub.send("spec", { changed: true });
         },
         () => undefined,
       );

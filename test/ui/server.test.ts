@@ -17,6 +17,7 @@ import { ROOT, readRepoFile } from "../helpers/render.js";
  */
 let text = readRepoFile("examples/shop.kubeship.yaml");
 let server: UiServer;
+let attempts = 0;
 
 beforeAll(async () => {
   server = await startUi({
@@ -26,7 +27,11 @@ beforeAll(async () => {
       return r.ok ? { app: r.value } : { problems: r.diagnostics.map((d) => d.message).join("\n") };
     },
     envs: environmentNames,
-    connect: () => Promise.reject(new UnreachableError("no kubeconfig (test)")),
+    connect: () => {
+      attempts += 1;
+      return Promise.reject(new UnreachableError("no kubeconfig (test)"));
+    },
+    reconnectMs: 300,
     address: "127.0.0.1",
     port: 0,
     readOnly: false,
@@ -99,6 +104,11 @@ describe("kubeship ui's server, without a cluster", () => {
     });
     expect(info.waves[0]?.name).toBe("namespace");
     expect(info.envs).toEqual(["dev", "prod"]);
+  });
+
+  it("tries the cluster again while there is none", async () => {
+    const before = attempts;
+    await expect.poll(() => attempts, { timeout: 5000 }).toBeGreaterThan(before + 1);
   });
 
   it("answers what needs a cluster with 503 and what to check", async () => {

@@ -23,3 +23,12 @@ export type { KubeObject } from "./render/kube-object.js";
 export { emitStream, emitYamlFiles, objectToYaml } from "./emit/yaml.js";
 export type { FileTree } from "./emit/file-tree.js";
 export { formatDiagnostics } from "./report/format-diagnostics.js";
+export {
+  costOf,
+  formatCost,
+  parsePriceFile,
+  DEFAULT_PRICES,
+  type CostReport,
+  type CostRow,
+  type PriceTable,
+} from "./report/cost.js";

@@ -100,7 +100,11 @@ export function podProblem(pod: LiveObject): string | undefined {
   const scheduled = ((status["conditions"] as Cond[] | undefined) ?? []).find(
     (c) => c.type === "PodScheduled",
   );
-  if (scheduled?.status === "False")
+  // A claim the volume controller has not bound yet is a moment of a normal start, not a failure.
+  if (
+    scheduled?.status === "False" &&
+    !(scheduled.message ?? "").includes("unbound immediate PersistentVolumeClaims")
+  )
     return `unschedulable: ${scheduled.message ?? scheduled.reason ?? ""}`.trim();
   for (const cs of [
     ...((status["initContainerStatuses"] as ContainerStatus[] | undefined) ?? []),

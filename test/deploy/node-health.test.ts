@@ -71,6 +71,21 @@ describe("node health", () => {
     );
   });
 
+  it("stays progressing while a pod waits for its claim to bind (a moment of a normal start)", () => {
+    const rolling = deployment("api", { replicas: 2, updatedReplicas: 2, availableReplicas: 1 });
+    const binding = pod("api-3", {
+      phase: "Pending",
+      conditions: [
+        {
+          type: "PodScheduled",
+          status: "False",
+          message: "0/2 nodes are available: pod has unbound immediate PersistentVolumeClaims. not found",
+        },
+      ],
+    });
+    expect(nodeHealth(app.model, nodeOf("api"), snapshot([rolling], [binding])).state).toBe("progressing");
+  });
+
   it("is failed when the Deployment's progress deadline passed", () => {
     const stuck = deployment("api", {
       conditions: [

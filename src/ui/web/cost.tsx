@@ -51,7 +51,7 @@ export function CostPanel(props: { info: AppInfo }) {
                   <td>{r.storageGiB === 0 ? "—" : `${num(r.storageGiB)} GiB`}</td>
                   <td class="number">
                     {r.runs === "per-run"
-                      ? `${money(r.min, c)}/h running`
+                      ? `${c === "USD" ? "$" : `${c} `}${r.min.toFixed(4)}/h running`
                       : range(r.min, r.max, (n) => money(n, c))}
                   </td>
                 </tr>

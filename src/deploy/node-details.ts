@@ -278,9 +278,10 @@ function autoscalerOf(hpa: KubeObject, live: LiveObject | undefined): NonNullabl
     name: hpa.metadata.name,
     min: num(spec["minReplicas"]) || 1,
     max: num(spec["maxReplicas"]),
-    ...(live === undefined
-      ? {}
-      : { current: num(status["currentReplicas"]), desired: num(status["desiredReplicas"]) }),
+    // Until the controller has synced it once (and without metrics), the status has no replicas.
+    ...(typeof status["currentReplicas"] === "number" && status["currentReplicas"] > 0
+      ? { current: status["currentReplicas"], desired: num(status["desiredReplicas"]) }
+      : {}),
     metrics,
   };
 }

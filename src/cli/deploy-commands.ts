@@ -352,16 +352,19 @@ export function addDeployCommands(program: Command, term: Terminal, state: { cod
     );
 }
 
+/** The KEY=value lines of `--secrets-file`, or none without it. */
+export async function readSecretsFile(path: string | undefined): Promise<Map<string, string>> {
+  if (path === undefined) return new Map();
+  return parseSecretsFile(
+    await readFile(path, "utf8").catch((e: unknown) => {
+      throw new UsageError(`--secrets-file ${path}: cannot read it`, { cause: e });
+    }),
+  );
+}
+
 async function deployCommand(term: Terminal, spec: string, opts: DeployOptions): Promise<number> {
   const { app, cluster, text } = await load(term, spec, opts);
-  const secretsFile =
-    opts.secretsFile === undefined
-      ? new Map<string, string>()
-      : parseSecretsFile(
-          await readFile(opts.secretsFile, "utf8").catch((e: unknown) => {
-            throw new UsageError(`--secrets-file ${opts.secretsFile ?? ""}: cannot read it`, { cause: e });
-          }),
-        );
+  const secretsFile = await readSecretsFile(opts.secretsFile);
   const mode = outputMode(term, opts.progress ?? opts.output);
   const interactive = mode === "tty" && process.stdin.isTTY;
   if (opts.dryRun !== true && opts.yes !== true && !interactive)

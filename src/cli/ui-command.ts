@@ -1,16 +1,14 @@
 import type { Command } from "commander";
-import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderSpec } from "../app.js";
 import { Cluster } from "../deploy/kube/cluster.js";
-import { parseSecretsFile } from "../deploy/secrets.js";
 import { formatDiagnostics } from "../report/format-diagnostics.js";
 import { environmentNames } from "../spec/load-spec.js";
 import { isLoopback } from "../ui/security.js";
 import { startUi } from "../ui/server.js";
 import { loadPrices } from "./cost-command.js";
-import { holder, parseDuration } from "./deploy-commands.js";
+import { holder, parseDuration, readSecretsFile } from "./deploy-commands.js";
 import { EXIT, readSpecFile, type Terminal, UsageError } from "./io.js";
 import { readNextToSpec, type SpecOptions, specPathOf, withSpec } from "./spec-input.js";
 
@@ -67,14 +65,7 @@ async function uiCommand(term: Terminal, specPath: string, opts: UiCommandOption
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port ${opts.port}: give a port number (0-65535)`);
-  const secretsFile =
-    opts.secretsFile === undefined
-      ? new Map<string, string>()
-      : parseSecretsFile(
-          await readFile(opts.secretsFile, "utf8").catch((e: unknown) => {
-            throw new UsageError(`--secrets-file ${opts.secretsFile ?? ""}: cannot read it`, { cause: e });
-          }),
-        );
+  const secretsFile = await readSecretsFile(opts.secretsFile);
   const prices = await loadPrices(term, opts.prices);
   if (prices === undefined) return EXIT.usage;
   const file = specPath;

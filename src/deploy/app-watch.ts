@@ -5,6 +5,8 @@ import { type NodeObjects, nodeOfLabels, objectsByNode } from "../render/node-ob
 import { OPERATED_API, OPERATED_MAIN_KINDS } from "../render/operated.js";
 import { type RevisionInfo, revisionInfo, revisionSelector } from "./history.js";
 import type { Cluster, LiveObject } from "./kube/cluster.js";
+import { str } from "./diagnose.js";
+import { LOCK_PROGRESS_ANNOTATION, LOCK_SECONDS, lockName } from "./lock.js";
 import { type NodeHealth, nodeHealth } from "./node-health.js";
 
 /** One change a watch saw: an object's readiness message, or a revision's status. */
@@ -14,11 +16,21 @@ export interface Activity {
   readonly message: string;
 }
 
+/** A deploy running now (from anywhere: the CLI, CI, the page), as its lock tells. */
+export interface RunningDeploy {
+  /** Who: user@host/pid. */
+  readonly holder: string;
+  /** The wave it is in, `3/7 services`; empty before the first. */
+  readonly progress: string;
+  readonly since?: string;
+}
+
 /** What the watch reports after each change. */
 export interface AppView {
   readonly health: readonly NodeHealth[];
   readonly revisions: readonly RevisionInfo[];
   readonly activity: readonly Activity[];
+  readonly deploying?: RunningDeploy;
 }
 
 /** The kinds watched for the graph: the ones that run pods, and the pods. */
@@ -47,6 +59,8 @@ export class AppWatch {
   private readonly objects = new Map<string, LiveObject>();
   private readonly pods = new Map<string, LiveObject>();
   private readonly revisions = new Map<number, RevisionInfo>();
+  /** The app's deploy lock, while a deploy holds it. */
+  private lock: LiveObject | undefined;
   private readonly messages = new Map<string, string>();
   private readonly activity: Activity[] = [];
   private readonly watches = new Map<string, { stop(): void }>();
@@ -77,6 +91,7 @@ export class AppWatch {
         .filter((k): k is { apiVersion: string; kind: string } => k !== undefined)
         .map((k) => this.open(k.apiVersion, k.kind, selector)),
       this.open("v1", "Secret", revisionSelector(this.model.app)),
+      this.open("coordination.k8s.io/v1", "Lease", selector),
     ]);
     this.started = true;
     this.flush();
@@ -98,10 +113,31 @@ export class AppWatch {
       if (node !== undefined) podsByNode.set(node, [...(podsByNode.get(node) ?? []), pod]);
     }
     const live = { objects: this.objects, podsByNode };
+    const deploying = this.runningDeploy();
     return {
       health: this.nodes.map((n) => nodeHealth(this.model, n, live)),
       revisions: [...this.revisions.values()].sort((a, b) => a.revision - b.revision),
       activity: [...this.activity],
+      ...(deploying === undefined ? {} : { deploying }),
+    };
+  }
+
+  /** The deploy holding the app's lock, unless its lock has expired (a deploy that crashed). */
+  private runningDeploy(): RunningDeploy | undefined {
+    const spec = (this.lock?.["spec"] ?? {}) as {
+      holderIdentity?: string;
+      renewTime?: string;
+      acquireTime?: string;
+      leaseDurationSeconds?: number;
+    };
+    if (this.lock === undefined || spec.holderIdentity === undefined || spec.holderIdentity === "")
+      return undefined;
+    const renewed = spec.renewTime === undefined ? 0 : Date.parse(spec.renewTime);
+    if (renewed + (spec.leaseDurationSeconds ?? LOCK_SECONDS) * 1000 < this.now().getTime()) return undefined;
+    return {
+      holder: spec.holderIdentity,
+      progress: this.lock.metadata.annotations?.[LOCK_PROGRESS_ANNOTATION] ?? "",
+      ...(spec.acquireTime === undefined ? {} : { since: spec.acquireTime }),
     };
   }
 
@@ -178,6 +214,15 @@ export class AppWatch {
           `revision ${info.revision}`,
           `${info.status}${info.summary === "" ? "" : `: ${info.summary}`}`,
         );
+    } else if (kind === "Lease") {
+      if (o.metadata.name !== lockName(this.model.app)) return;
+      const before = this.lock?.metadata.annotations?.[LOCK_PROGRESS_ANNOTATION] ?? "";
+      this.lock = deleted ? undefined : o;
+      const holder = str((o["spec"] as Record<string, unknown> | undefined)?.["holderIdentity"]);
+      const progress = o.metadata.annotations?.[LOCK_PROGRESS_ANNOTATION] ?? "";
+      if (this.started && deleted) this.note("deploy", `${holder} finished`);
+      else if (this.started && progress !== before && progress !== "")
+        this.note("deploy", `${holder}: wave ${progress}`);
     } else if (kind === "Pod") {
       if (deleted) this.pods.delete(o.metadata.name);
       else this.pods.set(o.metadata.name, o);

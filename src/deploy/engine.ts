@@ -14,7 +14,7 @@ import type { Reporter } from "./events.js";
 import { type Revision, listRevisions, loadRevision, markRevision, saveRevision } from "./history.js";
 import { type Cluster, type LiveObject, refOf } from "./kube/cluster.js";
 import { ClusterError } from "./kube/errors.js";
-import { acquireLock } from "./lock.js";
+import { acquireLock, type HeldLock } from "./lock.js";
 import { criticalFirst, deploySteps, type Wave } from "../render/deploy-order.js";
 import { classify, type PlanEntry, pruneEntries, refKey, refName } from "./plan.js";
 import {
@@ -142,8 +142,9 @@ export async function deploy(req: DeployRequest): Promise<DeployOutcome> {
       objects,
     });
     reporter({ type: "revision", revision, status: "pending" });
+    const announced = { ...req, reporter: announcing(reporter, lock) };
     try {
-      await applyPlan(req, objects, plan, started, secrets);
+      await applyPlan(announced, objects, plan, started, secrets);
     } catch (e) {
       // With the API unreachable the revision stays pending: the next deploy sees it was interrupted.
       const marked = await markRevision(cluster, model.app, model.namespace, revision, "failed").then(
@@ -156,7 +157,12 @@ export async function deploy(req: DeployRequest): Promise<DeployOutcome> {
         reporter({ type: "rollback", from: revision, to: good.revision });
         const previous = await loadRevision(cluster, model.app, model.namespace, good.revision);
         if (previous)
-          await reapply(req, previous, revision + 1, `rollback to ${good.revision} after ${revision} failed`);
+          await reapply(
+            announced,
+            previous,
+            revision + 1,
+            `rollback to ${good.revision} after ${revision} failed`,
+          );
       }
       throw e;
     }
@@ -257,7 +263,13 @@ export async function rollback(
   try {
     req.reporter({ type: "rollback", from: history.at(-1)?.revision ?? 0, to: target });
     await reapply(
-      { ...req, objects: stored.objects, secrets: [], spec: stored.spec },
+      {
+        ...req,
+        objects: stored.objects,
+        secrets: [],
+        spec: stored.spec,
+        reporter: announcing(req.reporter, lock),
+      },
       stored,
       revision,
       `rollback to ${target}`,
@@ -266,6 +278,14 @@ export async function rollback(
     await lock.release().catch(() => undefined);
   }
   return revision;
+}
+
+/** The reporter, also writing on the lock which wave the deploy is in (`kubeship ui` shows it). */
+function announcing(reporter: Reporter, lock: HeldLock): Reporter {
+  return (e) => {
+    reporter(e);
+    if (e.type === "wave") lock.progress(`${e.index}/${e.total} ${e.name}`);
+  };
 }
 
 /** Marks every other deployed revision superseded: one revision is live at a time. */

@@ -1,3 +1,4 @@
+import { INSTANCE_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from "../render/labels.js";
 import type { Cluster } from "./kube/cluster.js";
 import { ClusterError } from "./kube/errors.js";
 import { LockedError } from "./errors.js";
@@ -7,8 +8,16 @@ export const LOCK_SECONDS = 60;
 
 /** A held lock; renewed in the background until released. */
 export interface HeldLock {
+  /** Writes where the deploy is (`3/7 services`) on the lock, for anyone watching it (`kubeship ui`). */
+  progress(text: string): void;
   release(): Promise<void>;
 }
+
+/** The annotation of the lock that says where the deploy holding it is. */
+export const LOCK_PROGRESS_ANNOTATION = "kubeship.io/progress";
+
+/** The name of an app's lock (a Lease in its namespace). */
+export const lockName = (app: string): string => `kubeship-${app}`;
 
 /**
  * Takes the app's deploy lock, a coordination.k8s.io Lease named `kubeship-<app>`: one deploy at a
@@ -22,7 +31,9 @@ export async function acquireLock(
   holder: string,
   now: () => Date,
 ): Promise<HeldLock> {
-  const ref = { apiVersion: "coordination.k8s.io/v1", kind: "Lease", name: `kubeship-${app}`, namespace };
+  const ref = { apiVersion: "coordination.k8s.io/v1", kind: "Lease", name: lockName(app), namespace };
+  // Labelled as the app's objects are, so that a watch of the app sees its deploys come and go.
+  const labels = { [INSTANCE_LABEL]: app, [MANAGED_BY_LABEL]: MANAGED_BY };
   const stamp = (): string =>
     now()
       .toISOString()
@@ -39,7 +50,7 @@ export async function acquireLock(
       await cluster.create({
         apiVersion: ref.apiVersion,
         kind: "Lease",
-        metadata: { name: ref.name, namespace },
+        metadata: { name: ref.name, namespace, labels },
         spec,
       });
     } catch (e) {
@@ -66,7 +77,15 @@ export async function acquireLock(
         `wait for it to finish; a crashed deploy's lock expires ${LOCK_SECONDS} s after its last renewal`,
       );
     try {
-      await cluster.replace({ ...existing, spec });
+      await cluster.replace({
+        ...existing,
+        metadata: {
+          ...existing.metadata,
+          labels: { ...existing.metadata.labels, ...labels },
+          annotations: { ...existing.metadata.annotations, [LOCK_PROGRESS_ANNOTATION]: "" },
+        },
+        spec,
+      });
     } catch (e) {
       if (e instanceof ClusterError && e.status === 409)
         return acquireLock(cluster, namespace, app, holder, now);
@@ -81,6 +100,11 @@ export async function acquireLock(
   );
   timer.unref();
   return {
+    progress: (text) => {
+      cluster
+        .mergePatch(ref, { metadata: { annotations: { [LOCK_PROGRESS_ANNOTATION]: text } } })
+        .catch(() => undefined);
+    },
     release: async () => {
       clearInterval(timer);
       await cluster.delete(ref);

@@ -273,6 +273,10 @@ describe("kubeship ui (headless Chromium, local control plane)", () => {
     await expect
       .poll(() => node(page, "celery").getAttribute("data-state"), { timeout: 30_000 })
       .toBe("failed");
+    // The CLI's deploy shows in the header with the wave it waits in, from the lock it holds.
+    await expect
+      .poll(() => page.getByTestId("deploying").textContent(), { timeout: 10_000 })
+      .toMatch(/deploy by \S+@\S+: wave \d+\/\d+ /);
     expect(await node(page, "celery").getAttribute("aria-label")).toMatch(/Insufficient cpu/);
     await node(page, "celery").click();
     await expect
@@ -283,6 +287,9 @@ describe("kubeship ui (headless Chromium, local control plane)", () => {
     );
     await shot(page, "ui-failed-rollout");
     expect(await exited).toBe(1);
+    await expect.poll(() => page.getByTestId("deploying").count()).toBe(0);
+    await tab(page, "Deploy").click();
+    expect(await page.getByTestId("activity").textContent()).toMatch(/deploy\s*\S+: wave \d+\/\d+/);
   });
 
   it("rolls back from the page after confirmation, restoring the previous revision", async () => {

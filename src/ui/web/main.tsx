@@ -95,6 +95,12 @@ function App() {
           {connected && !live ? " (reconnecting…)" : ""}
         </span>
         {info.readOnly ? <span class="tag">read-only</span> : null}
+        {view?.deploying === undefined ? null : (
+          <span class="tag deploying" role="status" data-testid="deploying">
+            ↻ deploy by {view.deploying.holder}
+            {view.deploying.progress === "" ? "" : `: wave ${view.deploying.progress}`}
+          </span>
+        )}
       </header>
       {info.problems === undefined ? null : (
         <pre class="error banner" role="alert">

@@ -244,13 +244,46 @@ function bootstrap() {
   }
 }
 
-/** Stops every component and starts them again (etcd keeps its data): an API server restart. */
+/** Whether something listens on 127.0.0.1:`port` (from /proc/net/tcp: state 0A is LISTEN). */
+function listening(port) {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  return readFileSync("/proc/net/tcp", "utf8")
+    .split("\n")
+    .slice(1)
+    .some((line) => {
+      const f = line.trim().split(/\s+/);
+      return f[1]?.endsWith(hex) === true && f[3] === "0A";
+    });
+}
+
+/** The API server's port, from the kubeconfig. */
+function apiPort() {
+  const m = /server:\s*https?:\/\/[^:\s]+:(\d+)/.exec(readFileSync(kubeconfig, "utf8"));
+  return m === null ? undefined : Number(m[1]);
+}
+
+/**
+ * Stops every component and starts them again (etcd keeps its data): an API server restart. The
+ * old API server can hold its port for a moment after `kwokctl stop` returns; the new one would
+ * then fail to bind and never come up, so the start waits for the port, and is tried once more.
+ */
 export function restart() {
   const stop = kwokctl("stop", "cluster", "--name", name);
   if (stop.status !== 0) throw new Error(`kwokctl stop cluster failed:\n${stop.stderr}`);
-  const start = kwokctl("start", "cluster", "--name", name);
-  if (start.status !== 0) throw new Error(`kwokctl start cluster failed:\n${start.stderr}`);
-  waitFor("the API server after the restart", isUp, 120);
+  const port = apiPort();
+  if (port !== undefined) waitFor(`port ${port} to be free`, () => !listening(port), 60);
+  for (let attempt = 1; ; attempt++) {
+    const start = kwokctl("start", "cluster", "--name", name);
+    if (start.status !== 0) throw new Error(`kwokctl start cluster failed:\n${start.stderr}`);
+    try {
+      waitFor("the API server after the restart", isUp, attempt === 1 ? 60 : 120);
+      return;
+    } catch (e) {
+      if (attempt === 2) throw e;
+      kwokctl("stop", "cluster", "--name", name);
+      if (port !== undefined) waitFor(`port ${port} to be free`, () => !listening(port), 60);
+    }
+  }
 }
 
 /** Stops the cluster and checks that no process of it is left. */

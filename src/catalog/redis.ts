@@ -23,19 +23,28 @@ const FILES = "/opt/kubeship";
 
 /**
  * Every Redis of a set starts from this: it writes its configuration (passwords stay out of the
- * process's arguments) into CONF_DIR, asks the Sentinels which Redis is the master (after a failover, not
- * the pod that started as one), takes pod 0 when no Sentinel answers (the set's first start), and
+ * process's arguments) into CONF_DIR, asks every Sentinel which Redis is the master (after a failover,
+ * not the pod that started as one; the answer most of them give), takes pod 0 when no Sentinel
+ * answers (the set's first start), and
  * replicates from the master unless it is the master itself. All addresses come from the environment.
  */
 const REDIS_SCRIPT = `#!/bin/sh
 # kubeship: one Redis of a replicated set watched by Sentinels.
 set -eu
 master=""
+answers=""
 for s in $SENTINELS; do
   out=$(REDISCLI_AUTH="$SENTINEL_PASSWORD" redis-cli --no-auth-warning -h "\${s%:*}" -p "\${s##*:}" \\
     sentinel get-master-addr-by-name "$MASTER_SET" 2>/dev/null | head -n 1) || true
-  if [ -n "$out" ]; then master="$out"; break; fi
+  if [ -n "$out" ]; then answers="$answers$out
+"; fi
 done
+# The master most Sentinels name; on a tie, not this Redis: a Sentinel that still names a Redis that
+# is only now starting has not yet seen the failover the others agreed on.
+if [ -n "$answers" ]; then
+  master=$(printf '%s' "$answers" | sort | uniq -c | awk -v me="$ANNOUNCE" \\
+    '{ score = $1 * 2 + ($2 != me); if (score > best) { best = score; m = $2 } } END { print m }')
+fi
 [ -n "$master" ] || master="$FIRST_MASTER"
 conf="$CONF_DIR/redis.conf"
 {

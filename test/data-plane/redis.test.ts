@@ -132,6 +132,19 @@ backing:
       sentinelServers,
     );
     const promoted = master();
+    // A pod restarts in seconds, by which time every Sentinel has heard of the failover.
+    await waitFor(
+      "every Sentinel names the new master",
+      () =>
+        SENTINEL_IPS.every(
+          (ip) =>
+            cli(ip, 26379, pw["sentinel-password"], "sentinel", "get-master-addr-by-name", "cache").split(
+              "\n",
+            )[0] === promoted,
+        ),
+      30,
+      sentinelServers,
+    );
     expect(cli(promoted, 6379, pw.password, "role").split("\n")[0]).toBe("master");
     cli(promoted, 6379, pw.password, "set", "order:2", "shipped");
     // The old master comes back as a replica of the new one, as its start script asks the Sentinels.

@@ -1,4 +1,5 @@
 import type { RenderedApp } from "../render/render-app.js";
+import { autoscalerFor } from "../render/horizontal-pod-autoscaler.js";
 import type { KubeObject } from "../render/kube-object.js";
 import { INSTANCE_LABEL } from "../render/labels.js";
 import { quantityValue } from "../spec/quantity.js";
@@ -50,11 +51,7 @@ export function appNeeds(objects: readonly KubeObject[]): AppNeeds {
   let storage = 0;
   for (const o of objects) {
     if (o.kind !== "Deployment" && o.kind !== "StatefulSet") continue;
-    const hpa = objects.find(
-      (h) =>
-        h.kind === "HorizontalPodAutoscaler" &&
-        recordOf(recordOf(h.spec).scaleTargetRef).name === o.metadata.name,
-    );
+    const hpa = autoscalerFor(objects, `${o.kind}/${o.metadata.name}`);
     const replicas =
       hpa !== undefined
         ? Number(recordOf(hpa.spec).minReplicas ?? 1)

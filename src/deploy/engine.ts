@@ -5,6 +5,7 @@ import { judgeGatewayControllers } from "./gateway.js";
 import { INSTANCE_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from "../render/labels.js";
 import { NAMESPACE_LABEL } from "../render/rbac.js";
 import { OPERATED_API } from "../render/operated.js";
+import { scaleTargetOf } from "../render/horizontal-pod-autoscaler.js";
 import { keepWritersStopped, refuseModeChanges } from "./backing-modes.js";
 import { OPERATORS } from "../catalog/operators/index.js";
 import { BARMAN_PLUGIN_FACTS } from "../catalog/operators/cloudnative-pg.js";
@@ -544,9 +545,8 @@ export function autoscaledStart(o: KubeObject, objects: readonly KubeObject[]): 
     return undefined;
   for (const h of objects) {
     if (h.kind !== "HorizontalPodAutoscaler" || h.metadata.namespace !== o.metadata.namespace) continue;
-    const spec = h["spec"] as { scaleTargetRef?: { kind?: string; name?: string }; minReplicas?: number };
-    if (spec.scaleTargetRef?.kind === "Deployment" && spec.scaleTargetRef.name === o.metadata.name)
-      return spec.minReplicas ?? 1;
+    if (scaleTargetOf(h) === `Deployment/${o.metadata.name}`)
+      return (h["spec"] as { minReplicas?: number } | undefined)?.minReplicas ?? 1;
   }
   return undefined;
 }

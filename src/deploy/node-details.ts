@@ -1,16 +1,15 @@
 import type { AppModel } from "../model/app-model.js";
 import type { KubeObject } from "../render/kube-object.js";
+import { manifestObjectsOf } from "../lint/input.js";
 import { podTemplateOf } from "../lint/pods.js";
 import { podReferences } from "../lint/references.js";
+import { scaleTargetOf } from "../render/horizontal-pod-autoscaler.js";
 import { objectsByNode } from "../render/node-objects.js";
+import { recordOf, recordsOf } from "../spec/plain-data.js";
 import { type ContainerStatus, explainNotReady, podProblem, str } from "./diagnose.js";
 import { type Cluster, type LiveObject, refOf } from "./kube/cluster.js";
 import type { NodeHealth } from "./node-health.js";
 import { num } from "./readiness.js";
-
-type Obj = Record<string, unknown>;
-const rec = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(rec) : []);
 
 /** A pod of a node, as the details show it. */
 export interface PodView {
@@ -97,26 +96,26 @@ export async function nodeDetails(
     `${backing?.type ?? "?"}${backing?.mode === undefined || backing.mode === "builtin" ? "" : ` (${backing.mode})`}`;
   const mains = desired.objects.filter((o) => o.role === "main").map((o) => o.object);
   const targets = new Set(mains.map((o) => `${o.kind}/${o.metadata.name}`));
-  const hpa = objects.find(
-    (o) =>
-      o.kind === "HorizontalPodAutoscaler" &&
-      targets.has(
-        `${String(rec(rec(rec(o)["spec"])["scaleTargetRef"])["kind"])}/${String(rec(rec(rec(o)["spec"])["scaleTargetRef"])["name"])}`,
-      ),
-  );
-  const podLabels = mains.map((o) => podTemplateOf(manifest(o))?.labels ?? {});
+  const hpa = objects.find((o) => o.kind === "HorizontalPodAutoscaler" && targets.has(scaleTargetOf(o)));
+  // The node's pod templates as lint reads them (one per object, in order), and what they read.
+  const templates = manifestObjectsOf(
+    desired.objects.map(({ object }) => object),
+    "",
+  ).objects.map(podTemplateOf);
+  const podLabels = templates
+    .filter((_, i) => desired.objects[i]?.role === "main")
+    .map((t) => t?.labels ?? {});
   const pdb = objects.find((o) => {
     if (o.kind !== "PodDisruptionBudget") return false;
-    const match = rec(rec(rec(o)["spec"])["selector"])["matchLabels"] as Record<string, string> | undefined;
+    const match = recordOf(recordOf(recordOf(o)["spec"])["selector"])["matchLabels"] as
+      Record<string, string> | undefined;
     return match !== undefined && podLabels.some((l) => Object.entries(match).every(([k, v]) => l[k] === v));
   });
   const secrets = new Set<string>();
   const configMaps = new Set<string>();
-  for (const { object } of desired.objects) {
-    const pod = podTemplateOf(manifest(object));
+  for (const pod of templates)
     if (pod !== undefined)
       podReferences(pod, (kind, name) => (kind === "Secret" ? secrets : configMaps).add(name));
-  }
   const base: NodeDetails = {
     node,
     nodeKind: desired.nodeKind,
@@ -135,8 +134,8 @@ export async function nodeDetails(
   for (const o of mains) {
     const l = live.get(`${o.kind}/${o.metadata.name}`);
     if (l === undefined) continue;
-    const spec = rec(l["spec"]);
-    const status = rec(l["status"]);
+    const spec = recordOf(l["spec"]);
+    const status = recordOf(l["status"]);
     desiredPods +=
       typeof spec["replicas"] === "number"
         ? spec["replicas"]
@@ -152,14 +151,14 @@ export async function nodeDetails(
     ...live.pods.map((p) => p.metadata.name),
   ]);
   const events = (await live.cluster.list("v1", "Event", model.namespace))
-    .filter((e) => names.has(str(rec(e["involvedObject"])["name"])))
+    .filter((e) => names.has(str(recordOf(e["involvedObject"])["name"])))
     .sort((a, b) => eventTime(b).localeCompare(eventTime(a)))
     .slice(0, 15)
     .map((e) => ({
       time: eventTime(e),
       type: str(e["type"]),
       reason: str(e["reason"]),
-      object: `${str(rec(e["involvedObject"])["kind"])}/${str(rec(e["involvedObject"])["name"])}`,
+      object: `${str(recordOf(e["involvedObject"])["kind"])}/${str(recordOf(e["involvedObject"])["name"])}`,
       message: str(e["message"]),
       count: num(e["count"]) || 1,
     }));
@@ -192,35 +191,22 @@ export async function nodeDetails(
   };
 }
 
-function manifest(o: KubeObject) {
-  return {
-    object: o,
-    apiVersion: o.apiVersion,
-    kind: o.kind,
-    name: o.metadata.name,
-    namespace: o.metadata.namespace,
-    file: "",
-    base: [],
-    locator: undefined,
-  };
-}
-
 const eventTime = (e: LiveObject): string =>
-  str(e["lastTimestamp"]) || str(e["eventTime"]) || str(rec(e.metadata)["creationTimestamp"]);
+  str(e["lastTimestamp"]) || str(e["eventTime"]) || str(recordOf(e.metadata)["creationTimestamp"]);
 
 function podView(p: LiveObject): PodView {
-  const status = rec(p["status"]);
+  const status = recordOf(p["status"]);
   const containers = (status["containerStatuses"] as ContainerStatus[] | undefined) ?? [];
   const last = containers
     .map((c) => ({ name: c.name, t: c.lastState?.terminated ?? c.state?.terminated }))
     .find((c) => c.t !== undefined);
   const problem = podProblem(p);
-  const nodeName = str(rec(p["spec"])["nodeName"]);
+  const nodeName = str(recordOf(p["spec"])["nodeName"]);
   const started = str(status["startTime"]);
   return {
     name: p.metadata.name,
     phase: p.metadata.deletionTimestamp === undefined ? str(status["phase"]) || "Pending" : "Terminating",
-    ready: `${containers.filter((c) => c.ready === true).length}/${Math.max(containers.length, list(rec(p["spec"])["containers"]).length)}`,
+    ready: `${containers.filter((c) => c.ready === true).length}/${Math.max(containers.length, recordsOf(recordOf(p["spec"])["containers"]).length)}`,
     restarts: containers.reduce((n, c) => n + (c.restartCount ?? 0), 0),
     ...(last?.t === undefined
       ? {}
@@ -240,7 +226,7 @@ async function failingLogs(
   pods: readonly LiveObject[],
 ): Promise<NodeDetails["logs"]> {
   for (const p of pods) {
-    for (const c of (rec(p["status"])["containerStatuses"] as ContainerStatus[] | undefined) ?? []) {
+    for (const c of (recordOf(p["status"])["containerStatuses"] as ContainerStatus[] | undefined) ?? []) {
       const crashing = c.state?.waiting?.reason === "CrashLoopBackOff";
       const failed = (c.state?.terminated?.exitCode ?? 0) !== 0;
       if (!crashing && !failed) continue;
@@ -252,15 +238,15 @@ async function failingLogs(
 }
 
 function autoscalerOf(hpa: KubeObject, live: LiveObject | undefined): NonNullable<NodeDetails["autoscaler"]> {
-  const spec = rec(rec(hpa)["spec"]);
-  const status = rec(live?.["status"]);
-  const current = list(status["currentMetrics"]);
-  const metrics = list(spec["metrics"]).map((m) => {
-    const r = rec(m["resource"]);
-    const target = rec(r["target"]);
+  const spec = recordOf(recordOf(hpa)["spec"]);
+  const status = recordOf(live?.["status"]);
+  const current = recordsOf(status["currentMetrics"]);
+  const metrics = recordsOf(spec["metrics"]).map((m) => {
+    const r = recordOf(m["resource"]);
+    const target = recordOf(r["target"]);
     const name = str(r["name"]) || str(m["type"]);
-    const now = current.find((c) => str(rec(c["resource"])["name"]) === name);
-    const value = rec(rec(now?.["resource"])["current"]);
+    const now = current.find((c) => str(recordOf(c["resource"])["name"]) === name);
+    const value = recordOf(recordOf(now?.["resource"])["current"]);
     const currentText =
       typeof value["averageUtilization"] === "number"
         ? `${value["averageUtilization"]}%`
@@ -290,8 +276,8 @@ function budgetOf(
   pdb: KubeObject,
   live: LiveObject | undefined,
 ): NonNullable<NodeDetails["disruptionBudget"]> {
-  const spec = rec(rec(pdb)["spec"]);
-  const status = rec(live?.["status"]);
+  const spec = recordOf(recordOf(pdb)["spec"]);
+  const status = recordOf(live?.["status"]);
   const text = (v: unknown): string | undefined =>
     typeof v === "number" || typeof v === "string" ? String(v) : undefined;
   const minAvailable = text(spec["minAvailable"]);

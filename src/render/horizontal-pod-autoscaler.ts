@@ -1,6 +1,8 @@
 import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
 import type { Autoscale, Workload } from "../model/app-model.js";
+import { recordOf } from "../spec/plain-data.js";
 import type { RenderContext } from "./context.js";
+import type { KubeObject } from "./kube-object.js";
 import { objectLabels } from "./labels.js";
 
 /**
@@ -60,4 +62,15 @@ export function renderHpa(
       },
     },
   };
+}
+
+/** What an HPA scales, `Kind/name` (its scaleTargetRef). */
+export function scaleTargetOf(hpa: KubeObject): string {
+  const ref = recordOf(recordOf(hpa["spec"]).scaleTargetRef);
+  return `${String(ref.kind)}/${String(ref.name)}`;
+}
+
+/** The HorizontalPodAutoscaler among `objects` that scales `target` (`Kind/name`), if any. */
+export function autoscalerFor(objects: readonly KubeObject[], target: string): KubeObject | undefined {
+  return objects.find((o) => o.kind === "HorizontalPodAutoscaler" && scaleTargetOf(o) === target);
 }

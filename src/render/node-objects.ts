@@ -46,17 +46,10 @@ export function objectsByNode(model: AppModel, objects: readonly KubeObject[]): 
   for (const b of model.backings) nodes.set(b.name, { nodeKind: "backing", objects: [] });
   for (const o of objects) {
     if (!POD_KINDS.has(o.kind)) continue;
-    const found = nodeOf(o, nodes);
+    const found = nodeOfLabels(o.metadata.labels ?? {}, o.metadata.name, nodes);
     if (found !== undefined) nodes.get(found.node)?.objects.push({ object: o, role: found.role });
   }
   return [...nodes].map(([node, v]) => ({ node, nodeKind: v.nodeKind, objects: v.objects }));
-}
-
-function nodeOf(
-  o: KubeObject,
-  nodes: ReadonlyMap<string, unknown>,
-): { node: string; role: NodeRole } | undefined {
-  return nodeOfLabels(o.metadata.labels ?? {}, o.metadata.name, nodes);
 }
 
 /**

@@ -1,8 +1,10 @@
 import { z } from "zod";
 import type { AppModel } from "../model/app-model.js";
+import { scaleTargetOf } from "../render/horizontal-pod-autoscaler.js";
 import type { KubeObject } from "../render/kube-object.js";
 import { type NodeRole, objectsByNode } from "../render/node-objects.js";
 import type { Diagnostic } from "../spec/diagnostic.js";
+import { recordOf, recordsOf } from "../spec/plain-data.js";
 import { quantityValue } from "../spec/quantity.js";
 import { parsePositioned } from "../spec/source.js";
 import { issuesToDiagnostics } from "../spec/zod-issues.js";
@@ -106,9 +108,6 @@ export interface CostReport {
   readonly totalMax: number;
 }
 
-type Obj = Record<string, unknown>;
-const rec = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(rec) : []);
 const int = (v: unknown, fallback: number): number => (typeof v === "number" ? v : fallback);
 
 /** What one object runs: pods of a size, how many, with which volumes. */
@@ -122,16 +121,19 @@ interface Footprint {
 }
 
 /** The requests of a pod spec: its containers and its sidecars (init containers that keep running). */
-function podRequests(podSpec: Obj, where: string): { cpu: number; memoryGiB: number; unpriced: string[] } {
+function podRequests(
+  podSpec: Readonly<Record<string, unknown>>,
+  where: string,
+): { cpu: number; memoryGiB: number; unpriced: string[] } {
   const containers = [
-    ...list(podSpec["containers"]),
-    ...list(podSpec["initContainers"]).filter((c) => c["restartPolicy"] === "Always"),
+    ...recordsOf(podSpec["containers"]),
+    ...recordsOf(podSpec["initContainers"]).filter((c) => c["restartPolicy"] === "Always"),
   ];
   let cpu = 0;
   let memory = 0;
   const unpriced: string[] = [];
   for (const c of containers) {
-    const requests = rec(rec(c["resources"])["requests"]);
+    const requests = recordOf(recordOf(c["resources"])["requests"]);
     if (requests["cpu"] === undefined || requests["memory"] === undefined)
       unpriced.push(`${where} container ${String(c["name"])}`);
     cpu += quantityValue(requests["cpu"]);
@@ -141,17 +143,18 @@ function podRequests(podSpec: Obj, where: string): { cpu: number; memoryGiB: num
 }
 
 const claimGiB = (claims: unknown): number =>
-  list(claims).reduce(
-    (sum, c) => sum + quantityValue(rec(rec(rec(c["spec"])["resources"])["requests"])["storage"]) / GIB,
+  recordsOf(claims).reduce(
+    (sum, c) =>
+      sum + quantityValue(recordOf(recordOf(recordOf(c["spec"])["resources"])["requests"])["storage"]) / GIB,
     0,
   );
 
 /** The pods an object runs, by its kind (operators' resources by their documented fields). */
 function footprint(o: KubeObject): Footprint | undefined {
-  const spec = rec((o as Obj)["spec"]);
+  const spec = recordOf(o["spec"]);
   const where = `${o.kind}/${o.metadata.name}`;
   const requestsOf = (resources: unknown) => {
-    const r = rec(rec(resources)["requests"]);
+    const r = recordOf(recordOf(resources)["requests"]);
     const unpriced = r["cpu"] === undefined || r["memory"] === undefined ? [where] : [];
     return { cpu: quantityValue(r["cpu"]), memoryGiB: quantityValue(r["memory"]) / GIB, unpriced };
   };
@@ -160,7 +163,7 @@ function footprint(o: KubeObject): Footprint | undefined {
     case "StatefulSet": {
       const replicas = int(spec["replicas"], 1);
       return {
-        ...podRequests(rec(rec(spec["template"])["spec"]), where),
+        ...podRequests(recordOf(recordOf(spec["template"])["spec"]), where),
         replicas,
         storageGiB: claimGiB(spec["volumeClaimTemplates"]),
         runs: "always",
@@ -170,9 +173,9 @@ function footprint(o: KubeObject): Footprint | undefined {
     case "CronJob": {
       // A suspended CronJob (a restore kept ready) never runs on its own.
       if (spec["suspend"] === true) return undefined;
-      const job = o.kind === "Job" ? spec : rec(rec(spec["jobTemplate"])["spec"]);
+      const job = o.kind === "Job" ? spec : recordOf(recordOf(spec["jobTemplate"])["spec"]);
       return {
-        ...podRequests(rec(rec(job["template"])["spec"]), where),
+        ...podRequests(recordOf(recordOf(job["template"])["spec"]), where),
         replicas: 1,
         storageGiB: 0,
         runs: "per-run",
@@ -184,7 +187,8 @@ function footprint(o: KubeObject): Footprint | undefined {
         ...requestsOf(spec["resources"]),
         replicas: int(spec["instances"], 1),
         storageGiB:
-          (quantityValue(rec(spec["storage"])["size"]) + quantityValue(rec(spec["walStorage"])["size"])) /
+          (quantityValue(recordOf(spec["storage"])["size"]) +
+            quantityValue(recordOf(spec["walStorage"])["size"])) /
           GIB,
         runs: "always",
       };
@@ -194,16 +198,17 @@ function footprint(o: KubeObject): Footprint | undefined {
         ...requestsOf(spec["resources"]),
         replicas: int(spec["replicas"], 1),
         storageGiB:
-          list(rec(spec["storage"])["volumes"]).reduce((s, v) => s + quantityValue(v["size"]), 0) / GIB +
-          quantityValue(rec(spec["storage"])["size"]) / GIB,
+          recordsOf(recordOf(spec["storage"])["volumes"]).reduce((s, v) => s + quantityValue(v["size"]), 0) /
+            GIB +
+          quantityValue(recordOf(spec["storage"])["size"]) / GIB,
         runs: "always",
       };
     // ECK: every node set runs `count` pods of its pod template, with its claims.
     case "Elasticsearch": {
-      const sets = list(spec["nodeSets"]);
+      const sets = recordsOf(spec["nodeSets"]);
       const first = sets[0];
       if (first === undefined) return undefined;
-      const pods = podRequests(rec(rec(first["podTemplate"])["spec"]), where);
+      const pods = podRequests(recordOf(recordOf(first["podTemplate"])["spec"]), where);
       return {
         ...pods,
         replicas: sets.reduce((n, s) => n + int(s["count"], 1), 0),
@@ -215,7 +220,7 @@ function footprint(o: KubeObject): Footprint | undefined {
       return {
         ...requestsOf(spec["resources"]),
         replicas: int(spec["replicas"], 1),
-        storageGiB: quantityValue(rec(spec["persistence"])["storage"]) / GIB,
+        storageGiB: quantityValue(recordOf(spec["persistence"])["storage"]) / GIB,
         runs: "always",
       };
     default:
@@ -228,9 +233,8 @@ function autoscaled(objects: readonly KubeObject[]): Map<string, { min: number; 
   const out = new Map<string, { min: number; max: number }>();
   for (const o of objects) {
     if (o.kind !== "HorizontalPodAutoscaler") continue;
-    const spec = rec((o as Obj)["spec"]);
-    const target = rec(spec["scaleTargetRef"]);
-    out.set(`${String(target["kind"])}/${String(target["name"])}`, {
+    const spec = recordOf(o["spec"]);
+    out.set(scaleTargetOf(o), {
       min: int(spec["minReplicas"], 1),
       max: int(spec["maxReplicas"], 1),
     });

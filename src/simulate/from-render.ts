@@ -1,3 +1,4 @@
+import { autoscalerFor } from "../render/horizontal-pod-autoscaler.js";
 import type { KubeObject } from "../render/kube-object.js";
 import { MAX_SIMULATED_REPLICAS } from "./simulate.js";
 import { quantityValue } from "../spec/quantity.js";
@@ -53,10 +54,7 @@ export function simulationTarget(
         ),
       ],
     };
-  const hpa = objects.find(
-    (o) =>
-      o.kind === "HorizontalPodAutoscaler" && recordOf(recordOf(o.spec).scaleTargetRef).name === workload,
-  );
+  const hpa = autoscalerFor(objects, `Deployment/${workload}`);
   if (hpa === undefined)
     return {
       diagnostics: [

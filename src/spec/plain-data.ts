@@ -80,3 +80,8 @@ function onlyStrings(r: Readonly<Record<string, unknown>>): r is Readonly<Record
 export function recordOf(v: unknown): Readonly<Record<string, unknown>> {
   return asRecord(v) ?? {};
 }
+
+/** The value as a list of plain objects (an item that is not one as an empty one), or an empty list. */
+export function recordsOf(v: unknown): readonly Readonly<Record<string, unknown>>[] {
+  return asArray(v).map(recordOf);
+}

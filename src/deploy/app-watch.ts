@@ -6,7 +6,7 @@ import { OPERATED_API, OPERATED_MAIN_KINDS } from "../render/operated.js";
 import { type RevisionInfo, revisionInfo, revisionSelector } from "./history.js";
 import type { Cluster, LiveObject } from "./kube/cluster.js";
 import { str } from "./diagnose.js";
-import { LOCK_PROGRESS_ANNOTATION, LOCK_SECONDS, lockName } from "./lock.js";
+import { LOCK_PROGRESS_ANNOTATION, lockHolder, lockName } from "./lock.js";
 import { type NodeHealth, nodeHealth } from "./node-health.js";
 
 /** One change a watch saw: an object's readiness message, or a revision's status. */
@@ -106,13 +106,7 @@ export class AppWatch {
 
   /** The current view, at once. */
   view(): AppView {
-    const podsByNode = new Map<string, LiveObject[]>();
-    const names = new Set(this.nodes.map((n) => n.node));
-    for (const pod of this.pods.values()) {
-      const node = nodeOfLabels(pod.metadata.labels ?? {}, pod.metadata.name, names)?.node;
-      if (node !== undefined) podsByNode.set(node, [...(podsByNode.get(node) ?? []), pod]);
-    }
-    const live = { objects: this.objects, podsByNode };
+    const live = { objects: this.objects, podsByNode: this.podsByNode() };
     const deploying = this.runningDeploy();
     return {
       health: this.nodes.map((n) => nodeHealth(this.model, n, live)),
@@ -124,29 +118,29 @@ export class AppWatch {
 
   /** The deploy holding the app's lock, unless its lock has expired (a deploy that crashed). */
   private runningDeploy(): RunningDeploy | undefined {
-    const spec = (this.lock?.["spec"] ?? {}) as {
-      holderIdentity?: string;
-      renewTime?: string;
-      acquireTime?: string;
-      leaseDurationSeconds?: number;
-    };
-    if (this.lock === undefined || spec.holderIdentity === undefined || spec.holderIdentity === "")
-      return undefined;
-    const renewed = spec.renewTime === undefined ? 0 : Date.parse(spec.renewTime);
-    if (renewed + (spec.leaseDurationSeconds ?? LOCK_SECONDS) * 1000 < this.now().getTime()) return undefined;
+    const held = this.lock === undefined ? undefined : lockHolder(this.lock, this.now());
+    if (this.lock === undefined || held === undefined) return undefined;
     return {
-      holder: spec.holderIdentity,
+      holder: held.holder,
       progress: this.lock.metadata.annotations?.[LOCK_PROGRESS_ANNOTATION] ?? "",
-      ...(spec.acquireTime === undefined ? {} : { since: spec.acquireTime }),
+      ...(held.acquired === undefined ? {} : { since: held.acquired }),
     };
   }
 
   /** The app's live pods of a node (for its details). */
-  podsOf(node: string): LiveObject[] {
+  podsOf(node: string): readonly LiveObject[] {
+    return this.podsByNode().get(node) ?? [];
+  }
+
+  /** The app's live pods, by the node they belong to. */
+  private podsByNode(): Map<string, LiveObject[]> {
+    const byNode = new Map<string, LiveObject[]>();
     const names = new Set(this.nodes.map((n) => n.node));
-    return [...this.pods.values()].filter(
-      (p) => nodeOfLabels(p.metadata.labels ?? {}, p.metadata.name, names)?.node === node,
-    );
+    for (const pod of this.pods.values()) {
+      const node = nodeOfLabels(pod.metadata.labels ?? {}, pod.metadata.name, names)?.node;
+      if (node !== undefined) byNode.set(node, [...(byNode.get(node) ?? []), pod]);
+    }
+    return byNode;
   }
 
   /** A live object by `Kind/name`. */

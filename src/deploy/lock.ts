@@ -1,5 +1,5 @@
 import { INSTANCE_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from "../render/labels.js";
-import type { Cluster } from "./kube/cluster.js";
+import type { Cluster, LiveObject } from "./kube/cluster.js";
 import { ClusterError } from "./kube/errors.js";
 import { LockedError } from "./errors.js";
 
@@ -18,6 +18,27 @@ export const LOCK_PROGRESS_ANNOTATION = "kubeship.io/progress";
 
 /** The name of an app's lock (a Lease in its namespace). */
 export const lockName = (app: string): string => `kubeship-${app}`;
+
+/** Who holds a lock (its Lease) now, and since when; undefined when nobody does or it expired. */
+export function lockHolder(
+  lease: LiveObject,
+  now: Date,
+): { holder: string; acquired?: string; renewed?: string } | undefined {
+  const s = (lease["spec"] ?? {}) as {
+    holderIdentity?: string;
+    acquireTime?: string;
+    renewTime?: string;
+    leaseDurationSeconds?: number;
+  };
+  if (s.holderIdentity === undefined || s.holderIdentity === "") return undefined;
+  const renewed = s.renewTime === undefined ? 0 : Date.parse(s.renewTime);
+  if (renewed + (s.leaseDurationSeconds ?? LOCK_SECONDS) * 1000 <= now.getTime()) return undefined;
+  return {
+    holder: s.holderIdentity,
+    ...(s.acquireTime === undefined ? {} : { acquired: s.acquireTime }),
+    ...(s.renewTime === undefined ? {} : { renewed: s.renewTime }),
+  };
+}
 
 /**
  * Takes the app's deploy lock, a coordination.k8s.io Lease named `kubeship-<app>`: one deploy at a
@@ -59,21 +80,10 @@ export async function acquireLock(
       throw e;
     }
   } else {
-    const s = (existing["spec"] ?? {}) as {
-      holderIdentity?: string;
-      renewTime?: string;
-      leaseDurationSeconds?: number;
-    };
-    const renewed = s.renewTime === undefined ? 0 : Date.parse(s.renewTime);
-    const expires = renewed + (s.leaseDurationSeconds ?? LOCK_SECONDS) * 1000;
-    if (
-      s.holderIdentity !== undefined &&
-      s.holderIdentity !== "" &&
-      s.holderIdentity !== holder &&
-      expires > now().getTime()
-    )
+    const current = lockHolder(existing, now());
+    if (current !== undefined && current.holder !== holder)
       throw new LockedError(
-        `another deploy of ${app} is running: the lock is held by ${s.holderIdentity} (renewed ${s.renewTime ?? "?"})`,
+        `another deploy of ${app} is running: the lock is held by ${current.holder} (renewed ${current.renewed ?? "?"})`,
         `wait for it to finish; a crashed deploy's lock expires ${LOCK_SECONDS} s after its last renewal`,
       );
     try {

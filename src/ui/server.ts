@@ -206,6 +206,7 @@ class UiState {
   /** The app and namespace the watch follows. */
   private watched = "";
   private lastAttempt = 0;
+  private refreshing: Promise<boolean> | undefined;
   private poll: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -213,8 +214,18 @@ class UiState {
     readonly hub: LiveHub,
   ) {}
 
-  /** Reads and renders the spec; connects and starts watching the first time. */
-  async refresh(): Promise<boolean> {
+  /**
+   * Reads and renders the spec; connects and starts watching the first time. One at a time: a
+   * request and the poll that ask together share one read (two would each start a watch).
+   */
+  refresh(): Promise<boolean> {
+    this.refreshing ??= this.reload().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async reload(): Promise<boolean> {
     const text = await this.options.readSpec();
     if (text === this.text && (this.app !== undefined || this.problems !== undefined)) return false;
     this.text = text;

@@ -52,7 +52,7 @@ function App() {
       setOperation((list) =>
         list[0] !== undefined && list[0].operation !== ev.operation ? [ev] : [...list, ev],
       );
-      if (list0(ev)) setTab("deploy");
+      if (opensOperation(ev)) setTab("deploy");
     });
     events.addEventListener("spec", load);
     return () => {
@@ -193,11 +193,12 @@ function App() {
   );
 }
 
-/** Whether an operation event is the first of its operation (the page then shows its progress). */
-function list0(e: LiveEvents["operation"]): boolean {
-  return (
-    "event" in e && (e.event.type === "plan" || e.event.type === "rollback" || e.event.type === "connected")
-  );
+/**
+ * Whether an operation event is the first of its operation (the page then shows its progress): a
+ * deploy's engine first says it connected, a rollback that it rolls back.
+ */
+function opensOperation(e: LiveEvents["operation"]): boolean {
+  return "event" in e && (e.event.type === "connected" || e.event.type === "rollback");
 }
 
 const root = document.getElementById("app");

@@ -39,6 +39,13 @@ const MODULE = new URL("./lint-worker.mjs", import.meta.url);
 /** Whether the worker module is built, so that workers can start. */
 export const workersBuilt = (): boolean => existsSync(fileURLToPath(MODULE));
 
+/** V8's optimizing compiler, tuned for lint's workers (see `startLintWorkers`). */
+const COMPILE_FLAGS = [
+  "--max-inlined-bytecode-size-cumulative=100",
+  "--no-turbo-loop-peeling",
+  "--no-concurrent-recompilation",
+];
+
 /** Starts `count` workers; each waits for its task (a `task` message). */
 export function startLintWorkers(count: number): Worker[] {
   // A worker's garbage is short-lived (each batch dies whole), so pretenuring (V8 allocating objects
@@ -52,6 +59,13 @@ export function startLintWorkers(count: number): Worker[] {
   // early collections, each copying the texts just read (alternating runs: 3.09 s against 3.17 s).
   // Read when an isolate's heap is set up: only the workers started after this have it.
   setFlagsFromString("--min-semi-space-size=16");
+  // A lint run is short and its code is large: each worker spends its first ~8,000 objects in code
+  // not yet optimized, and TurboFan's compiles (700 functions over the workers, many large ones with
+  // their callees inlined) take time of the two cores the workers need. Smaller compiles (less
+  // inlining, no loop peeling), done at once on the worker's own thread instead of queued for a busy
+  // helper thread, make the optimized code arrive sooner for less: alternating runs on 100,000
+  // objects, 3.23 s against 3.76 s. Read at each compile.
+  for (const flag of COMPILE_FLAGS) setFlagsFromString(flag);
   const execArgv = workerExecArgv(process.execArgv);
   return Array.from(
     { length: count },

@@ -7,6 +7,8 @@ import {
   type Obj,
   rec,
   type Refusals,
+  sub,
+  type Where,
   shown,
   str,
 } from "./support.js";
@@ -84,7 +86,7 @@ const ENV_FIELD_PATHS = new Set([
 ]);
 
 /** A peer of a NetworkPolicy rule names what it allows. */
-function checkPeer(r: Refusals, peer: unknown, path: DocPath): void {
+function checkPeer(r: Refusals, peer: unknown, path: Where): void {
   const p = rec(peer) ?? {};
   const kinds = ["podSelector", "namespaceSelector", "ipBlock"].filter(
     (k) => p[k] !== undefined && p[k] !== null,
@@ -190,22 +192,22 @@ function numberRefused(k: string, n: number): boolean {
 
 function checkNumber(r: Refusals, path: DocPath, k: string, n: number): void {
   if (Number.isInteger(n) && !INT64_FIELDS.has(k) && (n > INT32_MAX || n < -INT32_MAX - 1))
-    r.add([...path, k], `cannot unmarshal number ${String(n)} into Go struct field ${k} of type int32`);
+    r.add(sub(path, k), `cannot unmarshal number ${String(n)} into Go struct field ${k} of type int32`);
   else if (UNSIGNED_IDS.has(k) && (n < 0 || n > INT32_MAX))
-    r.invalid([...path, k], n, ["must be between 0 and 2147483647, inclusive"]);
+    r.invalid(sub(path, k), n, ["must be between 0 and 2147483647, inclusive"]);
 }
 
 function checkString(r: Refusals, path: DocPath, k: string, v: string, kind: string): void {
   if (k === "fieldPath" && path[path.length - 1] === "fieldRef" && path[path.length - 2] === "valueFrom") {
     const subscripted = /^metadata\.(labels|annotations)\['[^']+'\]$/.test(v);
     if (!ENV_FIELD_PATHS.has(v) && !subscripted)
-      r.invalid([...path, k], v, [`error converting fieldPath: field label not supported: ${v}`]);
+      r.invalid(sub(path, k), v, [`error converting fieldPath: field label not supported: ${v}`]);
     return;
   }
   if (k === "topologyKey") {
     if (String(path[path.length - 2]) === "topologySpreadConstraints") return;
-    if (v === "") r.required([...path, k], "can not be empty");
-    else r.invalid([...path, k], v, qualifiedNameErrors(v));
+    if (v === "") r.required(sub(path, k), "can not be empty");
+    else r.invalid(sub(path, k), v, qualifiedNameErrors(v));
     return;
   }
   // An empty string is Go's zero value: the server defaults it before it validates.
@@ -214,13 +216,13 @@ function checkString(r: Refusals, path: DocPath, k: string, v: string, kind: str
   const allowed = enumAt(path, k);
   if (allowed !== undefined && !allowed.includes(v))
     r.add(
-      [...path, k],
+      sub(path, k),
       `Unsupported value: ${shown(v)}: supported values: ${allowed.map((x) => shown(x)).join(", ")}`,
     );
 }
 
 function checkObject(r: Refusals, path: DocPath, k: string, v: object, kind: string): void {
-  const at = [...path, k];
+  const at = sub(path, k);
   if (k === "supplementalGroups") {
     for (const n of arr(v)) if (typeof n === "number") checkNumber(r, path, k, n);
   } else if (k === "envFrom")
@@ -229,7 +231,7 @@ function checkObject(r: Refusals, path: DocPath, k: string, v: object, kind: str
       const refs = ["configMapRef", "secretRef"].filter((x) => src[x] !== undefined && src[x] !== null);
       if (refs.length === 0) r.invalid(at, "", ["must specify one of: `configMapRef` or `secretRef`"]);
       for (const ref of refs)
-        if ((str(rec(src[ref])?.["name"]) ?? "") === "") r.required([...at, i, ref, "name"]);
+        if ((str(rec(src[ref])?.["name"]) ?? "") === "") r.required(sub(at, i, ref, "name"));
     }
   else if (k === "securityContext" && path[path.length - 2] !== "template") {
     const sc = rec(v) ?? {};
@@ -252,14 +254,14 @@ function checkObject(r: Refusals, path: DocPath, k: string, v: object, kind: str
   else if (k === "matchExpressions")
     for (const [i, e] of arr(v).entries()) {
       const key = str(rec(e)?.["key"]);
-      if (key !== undefined) r.invalid([...at, i, "key"], key, qualifiedNameErrors(key));
+      if (key !== undefined) r.invalid(sub(at, i, "key"), key, qualifiedNameErrors(key));
     }
   else if (k === "secretKeyRef" || k === "configMapKeyRef" || k === "secretRef" || k === "configMapRef") {
     // (Volumes' secretName and configMap name are not checked for a format by the server.)
     const name = str(rec(v)?.["name"]);
-    if (name !== undefined && name !== "") r.invalid([...at, "name"], name, dns1123SubdomainErrors(name));
+    if (name !== undefined && name !== "") r.invalid(sub(at, "name"), name, dns1123SubdomainErrors(name));
   } else if (kind === "NetworkPolicy" && (k === "from" || k === "to") && Array.isArray(v))
     v.forEach((peer, i) => {
-      checkPeer(r, peer, [...at, i]);
+      checkPeer(r, peer, sub(at, i));
     });
 }

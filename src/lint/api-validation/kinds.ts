@@ -1,4 +1,3 @@
-import type { DocPath } from "../../spec/diagnostic.js";
 import { cronProblem } from "../../spec/cron.js";
 import { quantityValue } from "../../spec/quantity.js";
 import { validateLabels } from "./meta.js";
@@ -16,6 +15,8 @@ import {
   qualifiedNameErrors,
   rec,
   type Refusals,
+  sub,
+  type Where,
   shown,
   str,
 } from "./support.js";
@@ -48,23 +49,23 @@ function selects(selector: Obj, labels: Obj): boolean {
   return true;
 }
 
-function validateSelector(r: Refusals, s: unknown, path: DocPath): Obj | undefined {
+function validateSelector(r: Refusals, s: unknown, path: Where): Obj | undefined {
   const selector = rec(s);
   // Missing: the schema rule reports it.
   if (selector === undefined) return undefined;
-  validateLabels(r, selector["matchLabels"], [...path, "matchLabels"]);
+  validateLabels(r, selector["matchLabels"], sub(path, "matchLabels"));
   for (const [i, e] of arr(selector["matchExpressions"]).entries()) {
     const x = rec(e) ?? {};
     const op = str(x["operator"]) ?? "";
     const values = arr(x["values"]);
     if ((op === "In" || op === "NotIn") && values.length === 0)
       r.required(
-        [...path, "matchExpressions", i, "values"],
+        sub(path, "matchExpressions", i, "values"),
         "must be specified when `operator` is 'In' or 'NotIn'",
       );
     if ((op === "Exists" || op === "DoesNotExist") && values.length > 0)
       r.add(
-        [...path, "matchExpressions", i, "values"],
+        sub(path, "matchExpressions", i, "values"),
         "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
       );
   }
@@ -77,24 +78,24 @@ function validateSelector(r: Refusals, s: unknown, path: DocPath): Obj | undefin
 }
 
 /** A workload's selector that must select its pod template's labels. */
-function validateSelectedTemplate(r: Refusals, spec: Obj, path: DocPath): void {
-  const selector = validateSelector(r, spec["selector"], [...path, "selector"]);
+function validateSelectedTemplate(r: Refusals, spec: Obj, path: Where): void {
+  const selector = validateSelector(r, spec["selector"], sub(path, "selector"));
   const labels = rec(rec(rec(spec["template"])?.["metadata"])?.["labels"]) ?? {};
   if (selector !== undefined && !selects(selector, labels))
-    r.invalid([...path, "template", "metadata", "labels"], labels, [
+    r.invalid(sub(path, "template", "metadata", "labels"), labels, [
       "`selector` does not match template `labels`",
     ]);
 }
 
-function nonNegative(r: Refusals, spec: Obj, path: DocPath, fields: readonly string[]): void {
+function nonNegative(r: Refusals, spec: Obj, path: Where, fields: readonly string[]): void {
   for (const f of fields) {
     const n = num(spec[f]);
-    if (n !== undefined && n < 0) r.invalid([...path, f], n, ["must be greater than or equal to 0"]);
+    if (n !== undefined && n < 0) r.invalid(sub(path, f), n, ["must be greater than or equal to 0"]);
   }
 }
 
 /** An int-or-percent value: its number, and whether it is a percentage. */
-function intOrPercent(r: Refusals, v: unknown, path: DocPath): { n: number; percent: boolean } | undefined {
+function intOrPercent(r: Refusals, v: unknown, path: Where): { n: number; percent: boolean } | undefined {
   if (typeof v === "number") {
     if (v < 0) r.invalid(path, v, ["must be greater than or equal to 0"]);
     return { n: v, percent: false };
@@ -116,34 +117,34 @@ function validateDeployment(r: Refusals, spec: Obj): void {
   const path = ["spec"];
   validateSelectedTemplate(r, spec, path);
   nonNegative(r, spec, path, ["replicas", "minReadySeconds", "revisionHistoryLimit"]);
-  validatePodTemplate(r, spec["template"], [...path, "template"], ALWAYS);
+  validatePodTemplate(r, spec["template"], sub(path, "template"), ALWAYS);
   const strategy = rec(spec["strategy"]) ?? {};
   // An empty type is Go's zero value, defaulted to RollingUpdate.
   const type = str(strategy["type"]) || "RollingUpdate";
   const rolling = rec(strategy["rollingUpdate"]);
   if (type !== "Recreate" && type !== "RollingUpdate")
     r.add(
-      [...path, "strategy"],
+      sub(path, "strategy"),
       `Unsupported value: ${shown(type)}: supported values: "Recreate", "RollingUpdate"`,
     );
   if (type === "Recreate" && rolling !== undefined)
     r.add(
-      [...path, "strategy", "rollingUpdate"],
+      sub(path, "strategy", "rollingUpdate"),
       "Forbidden: may not be specified when strategy `type` is 'Recreate'",
     );
   if (type === "RollingUpdate" && rolling !== undefined) {
-    const at = [...path, "strategy", "rollingUpdate"];
-    const unavailable = intOrPercent(r, rolling["maxUnavailable"], [...at, "maxUnavailable"]);
-    const surge = intOrPercent(r, rolling["maxSurge"], [...at, "maxSurge"]);
+    const at = sub(path, "strategy", "rollingUpdate");
+    const unavailable = intOrPercent(r, rolling["maxUnavailable"], sub(at, "maxUnavailable"));
+    const surge = intOrPercent(r, rolling["maxSurge"], sub(at, "maxSurge"));
     if (unavailable?.percent === true && unavailable.n > 100)
-      r.invalid([...at, "maxUnavailable"], rolling["maxUnavailable"], ["must not be greater than 100%"]);
+      r.invalid(sub(at, "maxUnavailable"), rolling["maxUnavailable"], ["must not be greater than 100%"]);
     if (unavailable !== undefined && surge !== undefined && unavailable.n === 0 && surge.n === 0)
-      r.invalid([...at, "maxUnavailable"], rolling["maxUnavailable"], ["may not be 0 when `maxSurge` is 0"]);
+      r.invalid(sub(at, "maxUnavailable"), rolling["maxUnavailable"], ["may not be 0 when `maxSurge` is 0"]);
   }
   const deadline = num(spec["progressDeadlineSeconds"]);
   const ready = num(spec["minReadySeconds"]) ?? 0;
   if (deadline !== undefined && deadline <= ready)
-    r.invalid([...path, "progressDeadlineSeconds"], deadline, ["must be greater than minReadySeconds"]);
+    r.invalid(sub(path, "progressDeadlineSeconds"), deadline, ["must be greater than minReadySeconds"]);
 }
 
 function validateStatefulSet(r: Refusals, spec: Obj): void {
@@ -154,46 +155,46 @@ function validateStatefulSet(r: Refusals, spec: Obj): void {
   const claims = arr(spec["volumeClaimTemplates"]).flatMap(
     (t) => str(rec(rec(t)?.["metadata"])?.["name"]) ?? [],
   );
-  validatePodTemplate(r, spec["template"], [...path, "template"], ALWAYS, claims);
+  validatePodTemplate(r, spec["template"], sub(path, "template"), ALWAYS, claims);
   const service = str(spec["serviceName"]);
   if (service !== undefined && service !== "")
-    r.invalid([...path, "serviceName"], service, dns1123LabelErrors(service));
+    r.invalid(sub(path, "serviceName"), service, dns1123LabelErrors(service));
   const retention = rec(spec["persistentVolumeClaimRetentionPolicy"]) ?? {};
   for (const f of ["whenDeleted", "whenScaled"]) {
     const v = str(retention[f]);
     if (v !== undefined && v !== "" && v !== "Retain" && v !== "Delete")
       r.add(
-        [...path, "persistentVolumeClaimRetentionPolicy", f],
+        sub(path, "persistentVolumeClaimRetentionPolicy", f),
         `Unsupported value: ${shown(v)}: supported values: "Retain", "Delete"`,
       );
   }
   const policy = str(spec["podManagementPolicy"]);
   if (policy !== undefined && policy !== "OrderedReady" && policy !== "Parallel")
     r.add(
-      [...path, "podManagementPolicy"],
+      sub(path, "podManagementPolicy"),
       `Unsupported value: ${shown(policy)}: supported values: "OrderedReady", "Parallel"`,
     );
   const type = str(rec(spec["updateStrategy"])?.["type"]);
   if (type !== undefined && type !== "" && type !== "RollingUpdate" && type !== "OnDelete")
     r.add(
-      [...path, "updateStrategy", "type"],
+      sub(path, "updateStrategy", "type"),
       `Unsupported value: ${shown(type)}: supported values: "OnDelete", "RollingUpdate"`,
     );
   for (const [i, t] of arr(spec["volumeClaimTemplates"]).entries()) {
     const name = str(rec(rec(t)?.["metadata"])?.["name"]);
     if (name !== undefined)
-      r.invalid([...path, "volumeClaimTemplates", i, "metadata", "name"], name, dns1123SubdomainErrors(name));
-    validateClaimSpec(r, rec(rec(t)?.["spec"]) ?? {}, [...path, "volumeClaimTemplates", i, "spec"]);
+      r.invalid(sub(path, "volumeClaimTemplates", i, "metadata", "name"), name, dns1123SubdomainErrors(name));
+    validateClaimSpec(r, rec(rec(t)?.["spec"]) ?? {}, sub(path, "volumeClaimTemplates", i, "spec"));
   }
 }
 
-function validateJobSpec(r: Refusals, spec: Obj, path: DocPath): void {
+function validateJobSpec(r: Refusals, spec: Obj, path: Where): void {
   nonNegative(r, spec, path, ["parallelism", "completions", "backoffLimit", "ttlSecondsAfterFinished"]);
   const deadline = num(spec["activeDeadlineSeconds"]);
   if (deadline !== undefined && deadline <= 0)
-    r.invalid([...path, "activeDeadlineSeconds"], deadline, ["must be greater than or equal to 1"]);
+    r.invalid(sub(path, "activeDeadlineSeconds"), deadline, ["must be greater than or equal to 1"]);
   if (spec["manualSelector"] === true) validateSelectedTemplate(r, spec, path);
-  validatePodTemplate(r, spec["template"], [...path, "template"], JOB_POLICIES);
+  validatePodTemplate(r, spec["template"], sub(path, "template"), JOB_POLICIES);
 }
 
 function validateCronJob(r: Refusals, spec: Obj): void {
@@ -229,18 +230,18 @@ function validateService(r: Refusals, spec: Obj): void {
     const port = rec(p) ?? {};
     const at = ["spec", "ports", i];
     const name = str(port["name"]);
-    if (ports.length > 1 && (name === undefined || name === "")) r.required([...at, "name"]);
+    if (ports.length > 1 && (name === undefined || name === "")) r.required(sub(at, "name"));
     if (name !== undefined && name !== "") {
-      r.invalid([...at, "name"], name, dns1123LabelErrors(name));
-      if (names.has(name)) r.add([...at, "name"], `Duplicate value: ${shown(name)}`);
+      r.invalid(sub(at, "name"), name, dns1123LabelErrors(name));
+      if (names.has(name)) r.add(sub(at, "name"), `Duplicate value: ${shown(name)}`);
       names.add(name);
     }
     const n = num(port["port"]);
-    if (n !== undefined) r.invalid([...at, "port"], n, portNumErrors(n));
+    if (n !== undefined) r.invalid(sub(at, "port"), n, portNumErrors(n));
     const proto = str(port["protocol"]) || "TCP";
     if (!["TCP", "UDP", "SCTP"].includes(proto))
       r.add(
-        [...at, "protocol"],
+        sub(at, "protocol"),
         `Unsupported value: ${shown(proto)}: supported values: "SCTP", "TCP", "UDP"`,
       );
     const key = `${String(n)}/${proto}`;
@@ -249,12 +250,12 @@ function validateService(r: Refusals, spec: Obj): void {
     const appProtocol = str(port["appProtocol"]);
     // An empty appProtocol is refused too (it is a pointer in the API: set means validated).
     if (appProtocol !== undefined)
-      r.invalid([...at, "appProtocol"], appProtocol, qualifiedNameErrors(appProtocol));
+      r.invalid(sub(at, "appProtocol"), appProtocol, qualifiedNameErrors(appProtocol));
     if (port["targetPort"] !== undefined && port["targetPort"] !== "" && port["targetPort"] !== 0)
-      validatePortRef(r, port["targetPort"], [...at, "targetPort"]);
+      validatePortRef(r, port["targetPort"], sub(at, "targetPort"));
     const node = num(port["nodePort"]);
     if (node !== undefined && node !== 0 && type !== "NodePort" && type !== "LoadBalancer")
-      r.add([...at, "nodePort"], "Forbidden: may not be used when `type` is 'ClusterIP'");
+      r.add(sub(at, "nodePort"), "Forbidden: may not be used when `type` is 'ClusterIP'");
   }
   const ip = str(spec["clusterIP"]);
   if (ip !== undefined && ip !== "" && ip !== "None" && !isIp(ip))
@@ -285,23 +286,23 @@ function validateData(r: Refusals, o: Obj): void {
   if (o["kind"] === "ConfigMap" && size > 1024 * 1024) r.add([], "Too long: must have at most 1048576 bytes");
 }
 
-function validateClaimSpec(r: Refusals, spec: Obj, path: DocPath): void {
+function validateClaimSpec(r: Refusals, spec: Obj, path: Where): void {
   const cls = str(spec["storageClassName"]);
   if (cls !== undefined && cls !== "")
-    r.invalid([...path, "storageClassName"], cls, dns1123SubdomainErrors(cls));
+    r.invalid(sub(path, "storageClassName"), cls, dns1123SubdomainErrors(cls));
   const modes = arr(spec["accessModes"]);
-  if (modes.length === 0) r.required([...path, "accessModes"], "at least 1 access mode is required");
+  if (modes.length === 0) r.required(sub(path, "accessModes"), "at least 1 access mode is required");
   for (const [i, m] of modes.entries())
     if (!["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"].includes(String(m)))
       r.add(
-        [...path, "accessModes", i],
+        sub(path, "accessModes", i),
         `Unsupported value: ${shown(m)}: supported values: "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"`,
       );
   const storage = rec(rec(spec["resources"])?.["requests"])?.["storage"];
   if (storage === undefined && spec["dataSourceRef"] === undefined)
-    r.required([...path, "resources", "requests", "storage"]);
+    r.required(sub(path, "resources", "requests", "storage"));
   else if (storage !== undefined && quantityValue(storage) <= 0)
-    r.invalid([...path, "resources", "requests", "storage"], storage, ["must be greater than zero"]);
+    r.invalid(sub(path, "resources", "requests", "storage"), storage, ["must be greater than zero"]);
 }
 
 function validatePdb(r: Refusals, spec: Obj): void {
@@ -336,25 +337,25 @@ function validateHpa(r: Refusals, spec: Obj): void {
     const at = ["spec", "behavior", dir];
     const window = num(rules["stabilizationWindowSeconds"]);
     if (window !== undefined && window < 0)
-      r.invalid([...at, "stabilizationWindowSeconds"], window, ["must be greater than or equal to zero"]);
+      r.invalid(sub(at, "stabilizationWindowSeconds"), window, ["must be greater than or equal to zero"]);
     if (window !== undefined && window > 3600)
-      r.invalid([...at, "stabilizationWindowSeconds"], window, ["must be less than or equal to 3600"]);
+      r.invalid(sub(at, "stabilizationWindowSeconds"), window, ["must be less than or equal to 3600"]);
     if (Array.isArray(rules["policies"]) && rules["policies"].length === 0)
-      r.required([...at, "policies"], "must specify at least one Policy");
+      r.required(sub(at, "policies"), "must specify at least one Policy");
     for (const [j, p] of arr(rules["policies"]).entries()) {
       const policy = rec(p) ?? {};
       const period = num(policy["periodSeconds"]);
       if (period !== undefined && period <= 0)
-        r.invalid([...at, "policies", j, "periodSeconds"], period, ["must be greater than zero"]);
+        r.invalid(sub(at, "policies", j, "periodSeconds"), period, ["must be greater than zero"]);
       if (period !== undefined && period > 1800)
-        r.invalid([...at, "policies", j, "periodSeconds"], period, ["must be less than or equal to 1800"]);
+        r.invalid(sub(at, "policies", j, "periodSeconds"), period, ["must be less than or equal to 1800"]);
       const value = num(policy["value"]);
       if (value !== undefined && value <= 0)
-        r.invalid([...at, "policies", j, "value"], value, ["must be greater than zero"]);
+        r.invalid(sub(at, "policies", j, "value"), value, ["must be greater than zero"]);
       const type = str(policy["type"]);
       if (type !== undefined && type !== "Pods" && type !== "Percent")
         r.add(
-          [...at, "policies", j, "type"],
+          sub(at, "policies", j, "type"),
           `Unsupported value: ${shown(type)}: supported values: "Pods", "Percent"`,
         );
     }
@@ -458,36 +459,36 @@ function validateIngress(r: Refusals, spec: Obj): void {
       const at = ["spec", "rules", i, "http", "paths", j];
       const path = rec(p) ?? {};
       const type = str(path["pathType"]);
-      if (type === undefined) r.required([...at, "pathType"], "pathType must be specified");
+      if (type === undefined) r.required(sub(at, "pathType"), "pathType must be specified");
       const value = str(path["path"]);
       if ((type === "Prefix" || type === "Exact") && !(value ?? "").startsWith("/"))
-        r.invalid([...at, "path"], value ?? "", ["must be an absolute path"]);
+        r.invalid(sub(at, "path"), value ?? "", ["must be an absolute path"]);
       const backend = rec(path["backend"]);
       if (backend !== undefined && backend["service"] === undefined && backend["resource"] === undefined)
-        r.invalid([...at, "backend"], "", ["resource or service backend is required"]);
+        r.invalid(sub(at, "backend"), "", ["resource or service backend is required"]);
       const svc = rec(backend?.["service"]);
       if (svc !== undefined) {
         const svcName = str(svc["name"]);
         if (svcName !== undefined && svcName !== "")
-          r.invalid([...at, "backend", "service", "name"], svcName, dns1035LabelErrors(svcName));
+          r.invalid(sub(at, "backend", "service", "name"), svcName, dns1035LabelErrors(svcName));
         const p = rec(svc["port"]);
         if (p === undefined || ((str(p["name"]) ?? "") === "" && (num(p["number"]) ?? 0) === 0))
-          r.required([...at, "backend"], "port name or number is required");
+          r.required(sub(at, "backend"), "port name or number is required");
       }
       const port = rec(svc?.["port"]);
       const portName = str(port?.["name"]);
       if (portName !== undefined && portName !== "")
-        validatePortRef(r, portName, [...at, "backend", "service", "port", "name"]);
+        validatePortRef(r, portName, sub(at, "backend", "service", "port", "name"));
       const portNumber = num(port?.["number"]);
       if (portNumber !== undefined)
-        r.invalid([...at, "backend", "service", "port", "number"], portNumber, portNumErrors(portNumber));
+        r.invalid(sub(at, "backend", "service", "port", "number"), portNumber, portNumErrors(portNumber));
       if (
         svc !== undefined &&
         port !== undefined &&
         port["name"] !== undefined &&
         port["number"] !== undefined
       )
-        r.invalid([...at, "backend", "service", "port"], port, ["cannot set both port name & port number"]);
+        r.invalid(sub(at, "backend", "service", "port"), port, ["cannot set both port name & port number"]);
     }
   }
 }
@@ -538,14 +539,14 @@ function validateBinding(r: Refusals, o: Obj): void {
     const at = ["subjects", i];
     const kindOf = str(subject["kind"]);
     const name = str(subject["name"]) ?? "";
-    if (subject["name"] === "") r.required([...at, "name"]);
+    if (subject["name"] === "") r.required(sub(at, "name"));
     if (kindOf === "ServiceAccount") {
-      if (name !== "") r.invalid([...at, "name"], name, dns1123SubdomainErrors(name));
+      if (name !== "") r.invalid(sub(at, "name"), name, dns1123SubdomainErrors(name));
       if (o["kind"] === "ClusterRoleBinding" && (str(subject["namespace"]) ?? "") === "")
-        r.required([...at, "namespace"]);
+        r.required(sub(at, "namespace"));
     } else if (kindOf !== undefined && kindOf !== "User" && kindOf !== "Group")
       r.add(
-        [...at, "kind"],
+        sub(at, "kind"),
         `Unsupported value: ${shown(kindOf)}: supported values: "ServiceAccount", "User", "Group"`,
       );
   }
@@ -567,14 +568,14 @@ function validateNetworkPolicy(r: Refusals, spec: Obj): void {
         if (block === undefined) continue;
         const at = ["spec", dir, i, dir === "ingress" ? "from" : "to", j, "ipBlock"];
         const cidr = str(block["cidr"]) ?? "";
-        if (cidr === "") r.required([...at, "cidr"]);
+        if (cidr === "") r.required(sub(at, "cidr"));
         else if (!isCidr(cidr))
-          r.invalid([...at, "cidr"], cidr, [
+          r.invalid(sub(at, "cidr"), cidr, [
             "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
           ]);
         for (const [k, e] of arr(block["except"]).entries())
           if (typeof e === "string" && !isCidr(e))
-            r.invalid([...at, "except", k], e, [
+            r.invalid(sub(at, "except", k), e, [
               "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
             ]);
       }

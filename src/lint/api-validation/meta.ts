@@ -9,9 +9,10 @@ import {
   qualifiedNameErrors,
   rec,
   type Refusals,
+  sub,
+  type Where,
   str,
 } from "./support.js";
-import type { DocPath } from "../../spec/diagnostic.js";
 
 /** The total size of an object's annotations the API server allows (TotalAnnotationSizeLimitB). */
 const ANNOTATIONS_LIMIT = 256 * 1024;
@@ -75,7 +76,7 @@ function remember(set: Set<string>, value: string): void {
 }
 
 /** Labels: qualified-name keys, label values. */
-export function validateLabels(r: Refusals, labels: unknown, path: DocPath): void {
+export function validateLabels(r: Refusals, labels: unknown, path: Where): void {
   const map = rec(labels);
   if (map === undefined) return;
   for (const k in map) {
@@ -88,7 +89,7 @@ export function validateLabels(r: Refusals, labels: unknown, path: DocPath): voi
     if (typeof v === "string" && !validValues.has(v)) {
       const problems = labelValueErrors(v);
       if (problems.length === 0) remember(validValues, v);
-      else r.invalid([...path, k], v, problems);
+      else r.invalid(sub(path, k), v, problems);
     }
   }
 }
@@ -116,7 +117,7 @@ export function validateMeta(r: Refusals, o: Obj, kind: string, namespaced: bool
 }
 
 /** Annotations: qualified-name keys (compared in lower case), 256 KiB in all. */
-export function validateAnnotations(r: Refusals, annotations: unknown, path: DocPath): void {
+export function validateAnnotations(r: Refusals, annotations: unknown, path: Where): void {
   let size = 0;
   for (const [k, v] of Object.entries(rec(annotations) ?? {})) {
     if (!validAnnotationKeys.has(k)) {

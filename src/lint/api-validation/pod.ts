@@ -1,4 +1,3 @@
-import type { DocPath } from "../../spec/diagnostic.js";
 import { quantityValue } from "../../spec/quantity.js";
 import { validateAnnotations, validateLabels } from "./meta.js";
 import {
@@ -14,6 +13,8 @@ import {
   QUANTITY,
   rec,
   type Refusals,
+  sub,
+  type Where,
   shown,
   str,
 } from "./support.js";
@@ -54,7 +55,7 @@ const VOLUME_SOURCES = [
 ];
 
 /** A port of a probe or a Service's target: a number 1..65535 or an IANA service name. */
-export function validatePortRef(r: Refusals, v: unknown, path: DocPath): void {
+export function validatePortRef(r: Refusals, v: unknown, path: Where): void {
   if (typeof v === "number") r.invalid(path, v, portNumErrors(v));
   else if (typeof v === "string") {
     if (/^\d+$/.test(v)) r.invalid(path, v, portNumErrors(Number(v)));
@@ -62,13 +63,13 @@ export function validatePortRef(r: Refusals, v: unknown, path: DocPath): void {
   }
 }
 
-function validateProbe(r: Refusals, p: unknown, path: DocPath, mustSucceedOnce: boolean): void {
+function validateProbe(r: Refusals, p: unknown, path: Where, mustSucceedOnce: boolean): void {
   const probe = rec(p);
   if (probe === undefined) return;
   const handlers = HANDLERS.filter((h) => probe[h] !== undefined && probe[h] !== null);
   if (handlers.length === 0) r.required(path, "must specify a handler type");
   else if (handlers.length > 1)
-    r.add([...path, handlers[1] ?? ""], "Forbidden: may not specify more than 1 handler type");
+    r.add(sub(path, handlers[1] ?? ""), "Forbidden: may not specify more than 1 handler type");
   for (const f of [
     "initialDelaySeconds",
     "timeoutSeconds",
@@ -78,24 +79,24 @@ function validateProbe(r: Refusals, p: unknown, path: DocPath, mustSucceedOnce: 
     "terminationGracePeriodSeconds",
   ]) {
     const n = num(probe[f]);
-    if (n !== undefined && n < 0) r.invalid([...path, f], n, ["must be greater than or equal to 0"]);
+    if (n !== undefined && n < 0) r.invalid(sub(path, f), n, ["must be greater than or equal to 0"]);
   }
   const success = num(probe["successThreshold"]);
   // 0 is the zero value, defaulted to 1 before validation.
   if (mustSucceedOnce && success !== undefined && success !== 0 && success !== 1)
-    r.invalid([...path, "successThreshold"], success, ["must be 1"]);
+    r.invalid(sub(path, "successThreshold"), success, ["must be 1"]);
   const exec = rec(probe["exec"]);
-  if (exec !== undefined && arr(exec["command"]).length === 0) r.required([...path, "exec", "command"]);
+  if (exec !== undefined && arr(exec["command"]).length === 0) r.required(sub(path, "exec", "command"));
   const http = rec(probe["httpGet"]);
-  if (http !== undefined) validatePortRef(r, http["port"], [...path, "httpGet", "port"]);
+  if (http !== undefined) validatePortRef(r, http["port"], sub(path, "httpGet", "port"));
   const tcp = rec(probe["tcpSocket"]);
-  if (tcp !== undefined) validatePortRef(r, tcp["port"], [...path, "tcpSocket", "port"]);
+  if (tcp !== undefined) validatePortRef(r, tcp["port"], sub(path, "tcpSocket", "port"));
   const grpc = rec(probe["grpc"]);
   if (grpc !== undefined && num(grpc["port"]) !== undefined)
-    r.invalid([...path, "grpc", "port"], grpc["port"], portNumErrors(num(grpc["port"]) ?? 0));
+    r.invalid(sub(path, "grpc", "port"), grpc["port"], portNumErrors(num(grpc["port"]) ?? 0));
 }
 
-function validateResources(r: Refusals, res: unknown, path: DocPath): void {
+function validateResources(r: Refusals, res: unknown, path: Where): void {
   const requests = rec(rec(res)?.["requests"]) ?? {};
   const limits = rec(rec(res)?.["limits"]) ?? {};
   for (const [key, list] of [
@@ -104,17 +105,17 @@ function validateResources(r: Refusals, res: unknown, path: DocPath): void {
   ] as const)
     for (const [name, q] of Object.entries(list)) {
       if (typeof q === "string" && !QUANTITY.test(q))
-        r.invalid([...path, key, name], q, [
+        r.invalid(sub(path, key, name), q, [
           "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
         ]);
       else if (quantityValue(q) < 0)
-        r.invalid([...path, key, name], q, ["must be greater than or equal to 0"]);
+        r.invalid(sub(path, key, name), q, ["must be greater than or equal to 0"]);
     }
   for (const [name, req] of Object.entries(requests)) {
     const lim = limits[name];
     if (lim === undefined) continue;
     if (quantityValue(req) > quantityValue(lim))
-      r.invalid([...path, "requests"], req, [
+      r.invalid(sub(path, "requests"), req, [
         `must be less than or equal to ${name} limit of ${typeof lim === "string" || typeof lim === "number" ? String(lim) : "?"}`,
       ]);
   }
@@ -130,42 +131,42 @@ function envNameErrors(name: string): string[] {
 function validateContainer(
   r: Refusals,
   c: Obj,
-  path: DocPath,
+  path: Where,
   volumes: ReadonlySet<string>,
   init: boolean,
   regular: boolean,
 ): void {
   const name = str(c["name"]);
-  if (name === "") r.required([...path, "name"]);
-  else if (name !== undefined) r.invalid([...path, "name"], name, dns1123LabelErrors(name));
-  if ((str(c["image"]) ?? "") === "") r.required([...path, "image"]);
+  if (name === "") r.required(sub(path, "name"));
+  else if (name !== undefined) r.invalid(sub(path, "name"), name, dns1123LabelErrors(name));
+  if ((str(c["image"]) ?? "") === "") r.required(sub(path, "image"));
   const portNames = new Set<string>();
   for (const [i, p] of arr(c["ports"]).entries()) {
     const port = rec(p) ?? {};
-    const at = [...path, "ports", i];
+    const at = sub(path, "ports", i);
     const cp = num(port["containerPort"]);
-    if (cp !== undefined) r.invalid([...at, "containerPort"], cp, portNumErrors(cp));
+    if (cp !== undefined) r.invalid(sub(at, "containerPort"), cp, portNumErrors(cp));
     const hp = num(port["hostPort"]);
-    if (hp !== undefined && hp !== 0) r.invalid([...at, "hostPort"], hp, portNumErrors(hp));
+    if (hp !== undefined && hp !== 0) r.invalid(sub(at, "hostPort"), hp, portNumErrors(hp));
     const proto = str(port["protocol"]);
     if (proto !== undefined && proto !== "" && !PROTOCOLS.includes(proto))
       r.add(
-        [...at, "protocol"],
+        sub(at, "protocol"),
         `Unsupported value: ${shown(proto)}: supported values: "SCTP", "TCP", "UDP"`,
       );
     const pn = str(port["name"]);
     if (pn !== undefined && pn !== "") {
-      r.invalid([...at, "name"], pn, portNameErrors(pn));
-      if (portNames.has(pn)) r.add([...at, "name"], `Duplicate value: ${shown(pn)}`);
+      r.invalid(sub(at, "name"), pn, portNameErrors(pn));
+      if (portNames.has(pn)) r.add(sub(at, "name"), `Duplicate value: ${shown(pn)}`);
       portNames.add(pn);
     }
   }
   for (const [i, e] of arr(c["env"]).entries()) {
     const env = rec(e) ?? {};
-    const at = [...path, "env", i];
+    const at = sub(path, "env", i);
     const en = str(env["name"]);
-    if (en === "") r.required([...at, "name"]);
-    else if (en !== undefined) r.invalid([...at, "name"], en, envNameErrors(en));
+    if (en === "") r.required(sub(at, "name"));
+    else if (en !== undefined) r.invalid(sub(at, "name"), en, envNameErrors(en));
     const from = rec(env["valueFrom"]);
     if (from !== undefined) {
       const sources = [
@@ -176,41 +177,42 @@ function validateContainer(
         "fileKeyRef",
       ].filter((k) => from[k] !== undefined && from[k] !== null);
       if (sources.length === 0)
-        r.invalid([...at, "valueFrom"], "", [
+        r.invalid(sub(at, "valueFrom"), "", [
           "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`",
         ]);
       else if (sources.length > 1)
-        r.invalid([...at, "valueFrom"], "", ["may not have more than one field specified at a time"]);
+        r.invalid(sub(at, "valueFrom"), "", ["may not have more than one field specified at a time"]);
       if ((str(env["value"]) ?? "") !== "")
-        r.invalid([...at, "valueFrom"], "", ["may not be specified when `value` is not empty"]);
+        r.invalid(sub(at, "valueFrom"), "", ["may not be specified when `value` is not empty"]);
       for (const k of ["configMapKeyRef", "secretKeyRef"]) {
         const ref = rec(from[k]);
         if (ref === undefined) continue;
         const key = str(ref["key"]);
-        if (key === "") r.required([...at, "valueFrom", k, "key"]);
-        else if (key !== undefined) r.invalid([...at, "valueFrom", k, "key"], key, configMapKeyErrors(key));
-        if ((str(ref["name"]) ?? "") === "") r.required([...at, "valueFrom", k, "name"]);
+        if (key === "") r.required(sub(at, "valueFrom", k, "key"));
+        else if (key !== undefined) r.invalid(sub(at, "valueFrom", k, "key"), key, configMapKeyErrors(key));
+        if ((str(ref["name"]) ?? "") === "") r.required(sub(at, "valueFrom", k, "name"));
       }
     }
   }
-  validateResources(r, c["resources"], [...path, "resources"]);
+  validateResources(r, c["resources"], sub(path, "resources"));
   const paths = new Set<string>();
   for (const [i, m] of arr(c["volumeMounts"]).entries()) {
     const mount = rec(m) ?? {};
-    const at = [...path, "volumeMounts", i];
+    const at = sub(path, "volumeMounts", i);
     const vn = str(mount["name"]);
-    if (vn === "") r.required([...at, "name"]);
-    else if (vn !== undefined && !volumes.has(vn)) r.add([...at, "name"], `Not found: ${shown(vn)}`);
+    if (vn === "") r.required(sub(at, "name"));
+    else if (vn !== undefined && !volumes.has(vn)) r.add(sub(at, "name"), `Not found: ${shown(vn)}`);
     const mp = str(mount["mountPath"]);
-    if (mp === "") r.required([...at, "mountPath"]);
+    if (mp === "") r.required(sub(at, "mountPath"));
     else if (mp !== undefined) {
-      if (paths.has(mp)) r.invalid([...at, "mountPath"], mp, ["must be unique"]);
+      if (paths.has(mp)) r.invalid(sub(at, "mountPath"), mp, ["must be unique"]);
       paths.add(mp);
     }
-    const sub = str(mount["subPath"]);
-    if (sub !== undefined && sub !== "") {
-      if (sub.startsWith("/")) r.invalid([...at, "subPath"], sub, ["must be a relative path"]);
-      if (sub.split("/").includes("..")) r.invalid([...at, "subPath"], sub, ["must not contain '..'"]);
+    const subPath = str(mount["subPath"]);
+    if (subPath !== undefined && subPath !== "") {
+      if (subPath.startsWith("/")) r.invalid(sub(at, "subPath"), subPath, ["must be a relative path"]);
+      if (subPath.split("/").includes(".."))
+        r.invalid(sub(at, "subPath"), subPath, ["must not contain '..'"]);
     }
   }
   // Init containers run to completion: no lifecycle or probes (unless restartable sidecars).
@@ -218,12 +220,12 @@ function validateContainer(
   if (init && !sidecar) {
     for (const f of ["readinessProbe", "livenessProbe", "startupProbe", "lifecycle"])
       if (c[f] !== undefined && c[f] !== null)
-        r.add([...path, f], `Forbidden: may not be set for init containers without restartPolicy=Always`);
+        r.add(sub(path, f), `Forbidden: may not be set for init containers without restartPolicy=Always`);
   }
   if (regular || sidecar) {
-    validateProbe(r, c["livenessProbe"], [...path, "livenessProbe"], true);
-    validateProbe(r, c["startupProbe"], [...path, "startupProbe"], true);
-    validateProbe(r, c["readinessProbe"], [...path, "readinessProbe"], false);
+    validateProbe(r, c["livenessProbe"], sub(path, "livenessProbe"), true);
+    validateProbe(r, c["startupProbe"], sub(path, "startupProbe"), true);
+    validateProbe(r, c["readinessProbe"], sub(path, "readinessProbe"), false);
   }
 }
 
@@ -231,52 +233,52 @@ function validateContainer(
 export function validatePodSpec(
   r: Refusals,
   spec: Obj,
-  path: DocPath,
+  path: Where,
   restartPolicies: readonly string[] | undefined,
   claims: readonly string[] = [],
 ): void {
   const volumes = new Set<string>(claims);
   for (const [i, v] of arr(spec["volumes"]).entries()) {
     const vol = rec(v) ?? {};
-    const at = [...path, "volumes", i];
+    const at = sub(path, "volumes", i);
     const vn = str(vol["name"]);
-    if (vn === "") r.required([...at, "name"]);
+    if (vn === "") r.required(sub(at, "name"));
     else if (vn !== undefined) {
-      r.invalid([...at, "name"], vn, dns1123LabelErrors(vn));
-      if (volumes.has(vn)) r.add([...at, "name"], `Duplicate value: ${shown(vn)}`);
+      r.invalid(sub(at, "name"), vn, dns1123LabelErrors(vn));
+      if (volumes.has(vn)) r.add(sub(at, "name"), `Duplicate value: ${shown(vn)}`);
       volumes.add(vn);
     }
     const sources = VOLUME_SOURCES.filter((s) => vol[s] !== undefined && vol[s] !== null);
     // No source at all is defaulted to an emptyDir (SetDefaults_Volume) before validation.
     if (sources.length > 1)
-      r.add([...at, sources[1] ?? ""], "Forbidden: may not specify more than 1 volume type");
+      r.add(sub(at, sources[1] ?? ""), "Forbidden: may not specify more than 1 volume type");
     // A ConfigMap's or Secret's volume must name it (validateConfigMapVolumeSource, ...SecretVolumeSource).
     const cmVol = rec(vol["configMap"]);
-    if (cmVol !== undefined && (str(cmVol["name"]) ?? "") === "") r.required([...at, "configMap", "name"]);
+    if (cmVol !== undefined && (str(cmVol["name"]) ?? "") === "") r.required(sub(at, "configMap", "name"));
     const secretVol = rec(vol["secret"]);
     if (secretVol !== undefined && (str(secretVol["secretName"]) ?? "") === "")
-      r.required([...at, "secret", "secretName"]);
+      r.required(sub(at, "secret", "secretName"));
     const cm = rec(vol["configMap"]) ?? rec(vol["secret"]);
     for (const [j, item] of arr(cm?.["items"]).entries()) {
       const key = str(rec(item)?.["key"]);
       if (key === undefined || key === "")
-        r.required([...at, vol["configMap"] ? "configMap" : "secret", "items", j, "key"]);
+        r.required(sub(at, vol["configMap"] ? "configMap" : "secret", "items", j, "key"));
     }
   }
-  validateSeccomp(r, rec(spec["securityContext"]), [...path, "securityContext"]);
+  validateSeccomp(r, rec(spec["securityContext"]), sub(path, "securityContext"));
   for (const list of ["initContainers", "containers", "ephemeralContainers"])
     for (const [i, c] of arr(spec[list]).entries())
-      validateSeccomp(r, rec(rec(c)?.["securityContext"]), [...path, list, i, "securityContext"]);
+      validateSeccomp(r, rec(rec(c)?.["securityContext"]), sub(path, list, i, "securityContext"));
   const containers = arr(spec["containers"]);
-  if (Array.isArray(spec["containers"]) && containers.length === 0) r.required([...path, "containers"]);
+  if (Array.isArray(spec["containers"]) && containers.length === 0) r.required(sub(path, "containers"));
   const names = new Set<string>();
   const each = (list: string, init: boolean): void => {
     for (const [i, c] of arr(spec[list]).entries()) {
       const container = rec(c) ?? {};
-      validateContainer(r, container, [...path, list, i], volumes, init, list === "containers");
+      validateContainer(r, container, sub(path, list, i), volumes, init, list === "containers");
       const n = str(container["name"]);
       if (n !== undefined && n !== "") {
-        if (names.has(n)) r.add([...path, list, i, "name"], `Duplicate value: ${shown(n)}`);
+        if (names.has(n)) r.add(sub(path, list, i, "name"), `Duplicate value: ${shown(n)}`);
         names.add(n);
       }
     }
@@ -286,34 +288,34 @@ export function validatePodSpec(
   const policy = str(spec["restartPolicy"]) ?? "Always";
   if (restartPolicies !== undefined && !restartPolicies.includes(policy))
     r.add(
-      [...path, "restartPolicy"],
+      sub(path, "restartPolicy"),
       `Unsupported value: ${shown(policy)}: supported values: ${restartPolicies.map((p) => shown(p)).join(", ")}`,
     );
   const spreads = new Set<string>();
   for (const [i, c] of arr(spec["topologySpreadConstraints"]).entries()) {
     const skew = num(rec(c)?.["maxSkew"]);
     if (skew !== undefined && skew <= 0)
-      r.invalid([...path, "topologySpreadConstraints", i, "maxSkew"], skew, ["must be greater than zero"]);
+      r.invalid(sub(path, "topologySpreadConstraints", i, "maxSkew"), skew, ["must be greater than zero"]);
     const domains = num(rec(c)?.["minDomains"]);
     if (domains !== undefined && domains <= 0)
-      r.invalid([...path, "topologySpreadConstraints", i, "minDomains"], domains, ["must be greater than 0"]);
+      r.invalid(sub(path, "topologySpreadConstraints", i, "minDomains"), domains, ["must be greater than 0"]);
     const key = `${str(rec(c)?.["topologyKey"]) ?? ""}, ${str(rec(c)?.["whenUnsatisfiable"]) ?? ""}`;
     if (spreads.has(key))
       r.add(
-        [...path, "topologySpreadConstraints", i, "{topologyKey, whenUnsatisfiable}"],
+        sub(path, "topologySpreadConstraints", i, "{topologyKey, whenUnsatisfiable}"),
         `Duplicate value: "{${key}}"`,
       );
     spreads.add(key);
   }
   for (const [i, t] of arr(spec["tolerations"]).entries()) {
     const tol = rec(t) ?? {};
-    const at = [...path, "tolerations", i];
+    const at = sub(path, "tolerations", i);
     const key = str(tol["key"]) ?? "";
     const operator = str(tol["operator"]) ?? "";
     const value = str(tol["value"]) ?? "";
-    if (key !== "") r.invalid([...at, "key"], key, qualifiedNameErrors(key));
+    if (key !== "") r.invalid(sub(at, "key"), key, qualifiedNameErrors(key));
     if (key === "" && operator !== "Exists")
-      r.invalid([...at, "operator"], operator, [
+      r.invalid(sub(at, "operator"), operator, [
         'operator must be Exists when `key` is empty, which means "match all values and all keys"',
       ]);
     if (
@@ -321,13 +323,13 @@ export function validatePodSpec(
       tol["tolerationSeconds"] !== null &&
       str(tol["effect"]) !== "NoExecute"
     )
-      r.invalid([...at, "effect"], str(tol["effect"]) ?? "", [
+      r.invalid(sub(at, "effect"), str(tol["effect"]) ?? "", [
         "effect must be 'NoExecute' when `tolerationSeconds` is set",
       ]);
     if (operator === "Exists" && value !== "")
-      r.invalid([...at, "operator"], value, ["value must be empty when `operator` is 'Exists'"]);
+      r.invalid(sub(at, "operator"), value, ["value must be empty when `operator` is 'Exists'"]);
     if ((operator === "Equal" || operator === "") && value !== "")
-      r.invalid([...at, "value"], value, labelValueErrors(value));
+      r.invalid(sub(at, "value"), value, labelValueErrors(value));
   }
   // A negative terminationGracePeriodSeconds is accepted with a warning and treated as 1 (a Pod's is
   // set to 1): not a refusal.
@@ -339,17 +341,17 @@ export function validatePodSpec(
       const weight = num(rec(term)?.["weight"]);
       if (weight !== undefined && (weight < 1 || weight > 100))
         r.invalid(
-          [...path, "affinity", kind, "preferredDuringSchedulingIgnoredDuringExecution", i, "weight"],
+          sub(path, "affinity", kind, "preferredDuringSchedulingIgnoredDuringExecution", i, "weight"),
           weight,
           ["must be in the range 1-100"],
         );
     }
   const deadline = num(spec["activeDeadlineSeconds"]);
   if (deadline !== undefined && deadline <= 0)
-    r.invalid([...path, "activeDeadlineSeconds"], deadline, ["must be between 1 and 2147483647, inclusive"]);
+    r.invalid(sub(path, "activeDeadlineSeconds"), deadline, ["must be between 1 and 2147483647, inclusive"]);
   const sa = str(spec["serviceAccountName"]);
   if (sa !== undefined && sa !== "")
-    r.invalid([...path, "serviceAccountName"], sa, dns1123SubdomainOrEmpty(sa));
+    r.invalid(sub(path, "serviceAccountName"), sa, dns1123SubdomainOrEmpty(sa));
 }
 
 function dns1123SubdomainOrEmpty(name: string): string[] {
@@ -364,26 +366,26 @@ function dns1123SubdomainOrEmpty(name: string): string[] {
 export function validatePodTemplate(
   r: Refusals,
   t: unknown,
-  path: DocPath,
+  path: Where,
   restartPolicies: readonly string[],
   claims: readonly string[] = [],
 ): void {
   const template = rec(t);
   if (template === undefined) return;
   const meta = rec(template["metadata"]) ?? {};
-  validateLabels(r, meta["labels"], [...path, "metadata", "labels"]);
-  validateAnnotations(r, meta["annotations"], [...path, "metadata", "annotations"]);
+  validateLabels(r, meta["labels"], sub(path, "metadata", "labels"));
+  validateAnnotations(r, meta["annotations"], sub(path, "metadata", "annotations"));
   const spec = rec(template["spec"]);
-  if (spec === undefined) r.required([...path, "spec", "containers"]);
-  else validatePodSpec(r, spec, [...path, "spec"], restartPolicies, claims);
+  if (spec === undefined) r.required(sub(path, "spec", "containers"));
+  else validatePodSpec(r, spec, sub(path, "spec"), restartPolicies, claims);
 }
 
 /** A seccomp profile, where one is set: its type is required and one of three (validateSeccompProfileField). */
-function validateSeccomp(r: Refusals, context: Obj | undefined, path: DocPath): void {
+function validateSeccomp(r: Refusals, context: Obj | undefined, path: Where): void {
   const profile = rec(context?.["seccompProfile"]);
   if (profile === undefined) return;
   const type = str(profile["type"]) ?? "";
-  const at = [...path, "seccompProfile", "type"];
+  const at = sub(path, "seccompProfile", "type");
   if (type === "") r.add(at, "Required value: type is required when seccompProfile is set");
   else if (!["RuntimeDefault", "Unconfined", "Localhost"].includes(type))
     r.add(

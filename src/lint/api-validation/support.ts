@@ -13,21 +13,62 @@ export interface Refusal {
   readonly message: string;
 }
 
+/**
+ * A place in the object, as the validators pass it down: a path, or a step below one. Most checks
+ * pass, and the validators see every object lint reads: a step costs one small object where a path
+ * array would be copied at each level; the path is made only when something is refused there.
+ */
+export type Where = DocPath | Step;
+
+/** One key below a place. */
+export class Step {
+  constructor(
+    readonly up: Where,
+    readonly key: string | number,
+  ) {}
+}
+
+/** The place `keys` below `up` (up to five keys: no array for the rest of them). */
+export function sub(
+  up: Where,
+  a: string | number,
+  b?: string | number,
+  c?: string | number,
+  d?: string | number,
+  e?: string | number,
+): Where {
+  let w = new Step(up, a);
+  if (b !== undefined) w = new Step(w, b);
+  if (c !== undefined) w = new Step(w, c);
+  if (d !== undefined) w = new Step(w, d);
+  if (e !== undefined) w = new Step(w, e);
+  return w;
+}
+
+/** The path of a place. */
+export function pathAt(w: Where): DocPath {
+  if (!(w instanceof Step)) return w;
+  const keys: (string | number)[] = [];
+  let p: Where = w;
+  for (; p instanceof Step; p = p.up) keys.push(p.key);
+  return [...p, ...keys.reverse()];
+}
+
 /** Collects refusals while the validators walk an object. */
 export class Refusals {
   readonly list: Refusal[] = [];
 
-  add(path: DocPath, message: string): void {
-    this.list.push({ path, message });
+  add(where: Where, message: string): void {
+    this.list.push({ path: pathAt(where), message });
   }
 
   /** `Invalid value: "x": <why>` for each problem, as field.Invalid prints it. */
-  invalid(path: DocPath, value: unknown, problems: readonly string[]): void {
-    for (const p of problems) this.add(path, `Invalid value: ${shown(value)}: ${p}`);
+  invalid(where: Where, value: unknown, problems: readonly string[]): void {
+    for (const p of problems) this.add(where, `Invalid value: ${shown(value)}: ${p}`);
   }
 
-  required(path: DocPath, what = ""): void {
-    this.add(path, `Required value${what === "" ? "" : `: ${what}`}`);
+  required(where: Where, what = ""): void {
+    this.add(where, `Required value${what === "" ? "" : `: ${what}`}`);
   }
 }
 

@@ -119,7 +119,9 @@ export function validateMeta(r: Refusals, o: Obj, kind: string, namespaced: bool
 /** Annotations: qualified-name keys (compared in lower case), 256 KiB in all. */
 export function validateAnnotations(r: Refusals, annotations: unknown, path: Where): void {
   let size = 0;
-  for (const [k, v] of Object.entries(rec(annotations) ?? {})) {
+  const map = rec(annotations) ?? {};
+  for (const k in map) {
+    const v = map[k];
     if (!validAnnotationKeys.has(k)) {
       const problems = qualifiedNameErrors(k.toLowerCase());
       if (problems.length === 0) remember(validAnnotationKeys, k);

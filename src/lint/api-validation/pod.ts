@@ -21,6 +21,14 @@ import {
 
 const PROTOCOLS = ["TCP", "UDP", "SCTP"];
 const HANDLERS = ["exec", "httpGet", "tcpSocket", "grpc"];
+const PROBE_COUNTS = [
+  "initialDelaySeconds",
+  "timeoutSeconds",
+  "periodSeconds",
+  "successThreshold",
+  "failureThreshold",
+  "terminationGracePeriodSeconds",
+];
 const VOLUME_SOURCES = [
   "hostPath",
   "emptyDir",
@@ -66,18 +74,12 @@ export function validatePortRef(r: Refusals, v: unknown, path: Where): void {
 function validateProbe(r: Refusals, p: unknown, path: Where, mustSucceedOnce: boolean): void {
   const probe = rec(p);
   if (probe === undefined) return;
-  const handlers = HANDLERS.filter((h) => probe[h] !== undefined && probe[h] !== null);
+  const handlers: string[] = [];
+  for (const h of HANDLERS) if (probe[h] !== undefined && probe[h] !== null) handlers.push(h);
   if (handlers.length === 0) r.required(path, "must specify a handler type");
   else if (handlers.length > 1)
     r.add(sub(path, handlers[1] ?? ""), "Forbidden: may not specify more than 1 handler type");
-  for (const f of [
-    "initialDelaySeconds",
-    "timeoutSeconds",
-    "periodSeconds",
-    "successThreshold",
-    "failureThreshold",
-    "terminationGracePeriodSeconds",
-  ]) {
+  for (const f of PROBE_COUNTS) {
     const n = num(probe[f]);
     if (n !== undefined && n < 0) r.invalid(sub(path, f), n, ["must be greater than or equal to 0"]);
   }
@@ -141,7 +143,9 @@ function validateContainer(
   else if (name !== undefined) r.invalid(sub(path, "name"), name, dns1123LabelErrors(name));
   if ((str(c["image"]) ?? "") === "") r.required(sub(path, "image"));
   const portNames = new Set<string>();
-  for (const [i, p] of arr(c["ports"]).entries()) {
+  const ps = arr(c["ports"]);
+  for (let i = 0; i < ps.length; i++) {
+    const p = ps[i];
     const port = rec(p) ?? {};
     const at = sub(path, "ports", i);
     const cp = num(port["containerPort"]);
@@ -161,7 +165,9 @@ function validateContainer(
       portNames.add(pn);
     }
   }
-  for (const [i, e] of arr(c["env"]).entries()) {
+  const es = arr(c["env"]);
+  for (let i = 0; i < es.length; i++) {
+    const e = es[i];
     const env = rec(e) ?? {};
     const at = sub(path, "env", i);
     const en = str(env["name"]);
@@ -196,7 +202,9 @@ function validateContainer(
   }
   validateResources(r, c["resources"], sub(path, "resources"));
   const paths = new Set<string>();
-  for (const [i, m] of arr(c["volumeMounts"]).entries()) {
+  const ms = arr(c["volumeMounts"]);
+  for (let i = 0; i < ms.length; i++) {
+    const m = ms[i];
     const mount = rec(m) ?? {};
     const at = sub(path, "volumeMounts", i);
     const vn = str(mount["name"]);
@@ -238,7 +246,9 @@ export function validatePodSpec(
   claims: readonly string[] = [],
 ): void {
   const volumes = new Set<string>(claims);
-  for (const [i, v] of arr(spec["volumes"]).entries()) {
+  const vs = arr(spec["volumes"]);
+  for (let i = 0; i < vs.length; i++) {
+    const v = vs[i];
     const vol = rec(v) ?? {};
     const at = sub(path, "volumes", i);
     const vn = str(vol["name"]);
@@ -259,7 +269,9 @@ export function validatePodSpec(
     if (secretVol !== undefined && (str(secretVol["secretName"]) ?? "") === "")
       r.required(sub(at, "secret", "secretName"));
     const cm = rec(vol["configMap"]) ?? rec(vol["secret"]);
-    for (const [j, item] of arr(cm?.["items"]).entries()) {
+    const items = arr(cm?.["items"]);
+    for (let j = 0; j < items.length; j++) {
+      const item = items[j];
       const key = str(rec(item)?.["key"]);
       if (key === undefined || key === "")
         r.required(sub(at, vol["configMap"] ? "configMap" : "secret", "items", j, "key"));
@@ -273,7 +285,9 @@ export function validatePodSpec(
   if (Array.isArray(spec["containers"]) && containers.length === 0) r.required(sub(path, "containers"));
   const names = new Set<string>();
   const each = (list: string, init: boolean): void => {
-    for (const [i, c] of arr(spec[list]).entries()) {
+    const cs = arr(spec[list]);
+    for (let i = 0; i < cs.length; i++) {
+      const c = cs[i];
       const container = rec(c) ?? {};
       validateContainer(r, container, sub(path, list, i), volumes, init, list === "containers");
       const n = str(container["name"]);
@@ -292,7 +306,9 @@ export function validatePodSpec(
       `Unsupported value: ${shown(policy)}: supported values: ${restartPolicies.map((p) => shown(p)).join(", ")}`,
     );
   const spreads = new Set<string>();
-  for (const [i, c] of arr(spec["topologySpreadConstraints"]).entries()) {
+  const cs = arr(spec["topologySpreadConstraints"]);
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i];
     const skew = num(rec(c)?.["maxSkew"]);
     if (skew !== undefined && skew <= 0)
       r.invalid(sub(path, "topologySpreadConstraints", i, "maxSkew"), skew, ["must be greater than zero"]);
@@ -307,7 +323,9 @@ export function validatePodSpec(
       );
     spreads.add(key);
   }
-  for (const [i, t] of arr(spec["tolerations"]).entries()) {
+  const ts = arr(spec["tolerations"]);
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i];
     const tol = rec(t) ?? {};
     const at = sub(path, "tolerations", i);
     const key = str(tol["key"]) ?? "";

@@ -131,10 +131,20 @@ function unvalidatedKinds(
   reported: ((o: ManifestObject) => boolean) | undefined,
 ): { apiVersion: string; kind: string; count: number }[] {
   const counts = new Map<string, { apiVersion: string; kind: string; count: number }>();
+  // Whether a kind (by kind, then API version) has a schema: asked once per kind, not per object.
+  const validated = new Map<string, Map<string, boolean>>();
   for (const o of objects) {
-    if (reported?.(o) === false || o.kind === "" || o.apiVersion === "") continue;
+    if (o.kind === "" || o.apiVersion === "") continue;
+    let versions = validated.get(o.kind);
+    if (versions === undefined) validated.set(o.kind, (versions = new Map<string, boolean>()));
+    let known = versions.get(o.apiVersion);
+    if (known === undefined) {
+      const key = `${o.apiVersion} ${o.kind}`;
+      known = schemas.some((s) => key in s.kinds) || hasModelValidator(o.apiVersion, o.kind);
+      versions.set(o.apiVersion, known);
+    }
+    if (known || reported?.(o) === false) continue;
     const key = `${o.apiVersion} ${o.kind}`;
-    if (schemas.some((s) => key in s.kinds) || hasModelValidator(o.apiVersion, o.kind)) continue;
     const c = counts.get(key) ?? { apiVersion: o.apiVersion, kind: o.kind, count: 0 };
     c.count++;
     counts.set(key, c);

@@ -7,6 +7,9 @@ import {
   type Obj,
   rec,
   type Refusals,
+  keyAbove,
+  pathAt,
+  Step,
   sub,
   type Where,
   shown,
@@ -34,16 +37,17 @@ const ENUMS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Enums whose field name also means other things: only where their parent says so. */
-function enumAt(path: DocPath, key: string): readonly string[] | undefined {
-  const parent = String(path[path.length - 1] ?? "");
+function enumAt(at: Where, key: string): readonly string[] | undefined {
+  const parentKey = keyAbove(at, 1);
+  const parent = String(parentKey ?? "");
   if (key === "type" && parent === "seccompProfile") return ["Localhost", "RuntimeDefault", "Unconfined"];
   if (key === "type" && parent === "appArmorProfile") return ["Localhost", "RuntimeDefault", "Unconfined"];
-  if (key === "protocol") return ["TCP", "UDP", "SCTP"];
-  if (key === "operator" && (parent === "matchExpressions" || typeof path[path.length - 1] === "number")) {
-    const grand = String(path[path.length - 2] ?? "");
+  if (key === "protocol") return PROTOCOLS;
+  if (key === "operator" && (parent === "matchExpressions" || typeof parentKey === "number")) {
+    const grand = String(keyAbove(at, 2) ?? "");
     if (grand === "tolerations") return ["Exists", "Equal"];
     if (grand === "matchExpressions") {
-      const owner = String(path[path.length - 4] ?? "");
+      const owner = String(keyAbove(at, 4) ?? "");
       return owner === "nodeSelectorTerms" || owner === "preference"
         ? ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]
         : ["In", "NotIn", "Exists", "DoesNotExist"];
@@ -53,6 +57,8 @@ function enumAt(path: DocPath, key: string): readonly string[] | undefined {
   if (key === "operator" || key === "effect") return undefined;
   return ENUMS[key];
 }
+
+const PROTOCOLS = ["TCP", "UDP", "SCTP"];
 
 /** Integer fields of 64 bits; every other integer of a built-in kind is an int32. */
 const INT64_FIELDS = new Set([
@@ -100,39 +106,38 @@ function checkPeer(r: Refusals, peer: unknown, path: Where): void {
  * The checks that apply wherever a field appears: enums, label selectors (`matchLabels`, a Service's
  * `selector`, `nodeSelector`), references by name to Secrets and ConfigMaps, topology keys.
  */
-export function validateEverywhere(r: Refusals, root: unknown, rootPath: DocPath, kind: string): void {
+export function validateEverywhere(r: Refusals, root: unknown, rootKey: string, kind: string): void {
   // A stack, not recursion: a hostile manifest may nest thousands of levels deep.
-  const stack: Place[] = [{ value: root, parent: undefined, key: "" }];
+  const stack: Place[] = [new Place(ROOT, rootKey, root)];
   for (let place = stack.pop(); place !== undefined; place = stack.pop()) {
     const value = place.value;
     if (Array.isArray(value)) {
       // Only objects and arrays hold what the checks look at: a list of strings is passed by.
       for (let i = value.length - 1; i >= 0; i--) {
         const item: unknown = value[i];
-        if (item !== null && typeof item === "object") stack.push({ value: item, parent: place, key: i });
+        if (item !== null && typeof item === "object") stack.push(new Place(place, i, item));
       }
       continue;
     }
     const o = rec(value);
-    if (o !== undefined) visit(r, o, place, rootPath, kind, stack);
+    if (o !== undefined) visit(r, o, place, kind, stack);
   }
 }
 
-/**
- * Where the walk is: the value, and the way back to the root. The path of a field is made only when
- * something is reported or looks at it: most fields are leaves that pass, and this walk sees every
- * field of every object lint reads.
- */
-interface Place {
-  readonly value: unknown;
-  readonly parent: Place | undefined;
-  readonly key: string | number;
-}
+const ROOT: DocPath = [];
 
-function pathOf(place: Place, rootPath: DocPath): DocPath {
-  const keys: (string | number)[] = [];
-  for (let p = place; p.parent !== undefined; p = p.parent) keys.push(p.key);
-  return [...rootPath, ...keys.reverse()];
+/**
+ * Where the walk is: a step below the object's root (its path, made only when something is
+ * reported: this walk sees every field of every object lint reads), and the value there.
+ */
+class Place extends Step {
+  constructor(
+    up: Where,
+    key: string | number,
+    readonly value: unknown,
+  ) {
+    super(up, key);
+  }
 }
 
 /** String fields some check looks at; every other string is passed by. */
@@ -168,16 +173,16 @@ const UNSIGNED_IDS: ReadonlySet<string> = new Set([
   "supplementalGroups",
 ]);
 
-function visit(r: Refusals, o: Obj, place: Place, rootPath: DocPath, kind: string, stack: Place[]): void {
+function visit(r: Refusals, o: Obj, place: Place, kind: string, stack: Place[]): void {
   for (const k in o) {
     const v = o[k];
     if (typeof v === "number") {
-      if (numberRefused(k, v)) checkNumber(r, pathOf(place, rootPath), k, v);
+      if (numberRefused(k, v)) checkNumber(r, place, k, v);
     } else if (typeof v === "string") {
-      if (STRING_KEYS.has(k)) checkString(r, pathOf(place, rootPath), k, v, kind);
+      if (STRING_KEYS.has(k)) checkString(r, place, k, v, kind);
     } else if (v !== null && typeof v === "object") {
-      if (OBJECT_KEYS.has(k)) checkObject(r, pathOf(place, rootPath), k, v, kind);
-      stack.push({ value: v, parent: place, key: k });
+      if (OBJECT_KEYS.has(k)) checkObject(r, place, k, v, kind);
+      stack.push(new Place(place, k, v));
     }
   }
 }
@@ -190,22 +195,22 @@ function numberRefused(k: string, n: number): boolean {
   );
 }
 
-function checkNumber(r: Refusals, path: DocPath, k: string, n: number): void {
+function checkNumber(r: Refusals, path: Where, k: string, n: number): void {
   if (Number.isInteger(n) && !INT64_FIELDS.has(k) && (n > INT32_MAX || n < -INT32_MAX - 1))
     r.add(sub(path, k), `cannot unmarshal number ${String(n)} into Go struct field ${k} of type int32`);
   else if (UNSIGNED_IDS.has(k) && (n < 0 || n > INT32_MAX))
     r.invalid(sub(path, k), n, ["must be between 0 and 2147483647, inclusive"]);
 }
 
-function checkString(r: Refusals, path: DocPath, k: string, v: string, kind: string): void {
-  if (k === "fieldPath" && path[path.length - 1] === "fieldRef" && path[path.length - 2] === "valueFrom") {
+function checkString(r: Refusals, path: Where, k: string, v: string, kind: string): void {
+  if (k === "fieldPath" && keyAbove(path, 1) === "fieldRef" && keyAbove(path, 2) === "valueFrom") {
     const subscripted = /^metadata\.(labels|annotations)\['[^']+'\]$/.test(v);
     if (!ENV_FIELD_PATHS.has(v) && !subscripted)
       r.invalid(sub(path, k), v, [`error converting fieldPath: field label not supported: ${v}`]);
     return;
   }
   if (k === "topologyKey") {
-    if (String(path[path.length - 2]) === "topologySpreadConstraints") return;
+    if (String(keyAbove(path, 2)) === "topologySpreadConstraints") return;
     if (v === "") r.required(sub(path, k), "can not be empty");
     else r.invalid(sub(path, k), v, qualifiedNameErrors(v));
     return;
@@ -221,7 +226,7 @@ function checkString(r: Refusals, path: DocPath, k: string, v: string, kind: str
     );
 }
 
-function checkObject(r: Refusals, path: DocPath, k: string, v: object, kind: string): void {
+function checkObject(r: Refusals, path: Where, k: string, v: object, kind: string): void {
   const at = sub(path, k);
   if (k === "supplementalGroups") {
     for (const n of arr(v)) if (typeof n === "number") checkNumber(r, path, k, n);
@@ -233,7 +238,7 @@ function checkObject(r: Refusals, path: DocPath, k: string, v: object, kind: str
       for (const ref of refs)
         if ((str(rec(src[ref])?.["name"]) ?? "") === "") r.required(sub(at, i, ref, "name"));
     }
-  else if (k === "securityContext" && path[path.length - 2] !== "template") {
+  else if (k === "securityContext" && keyAbove(path, 2) !== "template") {
     const sc = rec(v) ?? {};
     if (sc["allowPrivilegeEscalation"] === false && sc["privileged"] === true)
       r.invalid(at, v, ["cannot set `allowPrivilegeEscalation` to false and `privileged` to true"]);
@@ -248,7 +253,7 @@ function checkObject(r: Refusals, path: DocPath, k: string, v: object, kind: str
   } else if (
     k === "matchLabels" ||
     k === "nodeSelector" ||
-    (k === "selector" && kind === "Service" && path.length === 1)
+    (k === "selector" && kind === "Service" && pathAt(path).length === 1)
   )
     validateLabels(r, v, at);
   else if (k === "matchExpressions")

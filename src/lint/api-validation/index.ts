@@ -37,7 +37,7 @@ export function apiValidation(o: Obj): readonly Refusal[] {
   validateMeta(r, o, kind, !CLUSTER_SCOPED.has(kind));
   validateKind(r, o, kind, apiVersion);
   if (BUILT_IN.test(apiVersion)) {
-    for (const [k, v] of Object.entries(o)) if (k !== "metadata") validateEverywhere(r, v, [k], kind);
+    for (const [k, v] of Object.entries(o)) if (k !== "metadata") validateEverywhere(r, v, k, kind);
   }
   return r.list;
 }

@@ -54,6 +54,18 @@ export function pathAt(w: Where): DocPath {
   return [...p, ...keys.reverse()];
 }
 
+/** The key `n` levels up from a place (1: its own last key), as `path[path.length - n]` would be. */
+export function keyAbove(w: Where, n: number): string | number | undefined {
+  let p: Where = w;
+  let k = n;
+  while (p instanceof Step) {
+    if (k === 1) return p.key;
+    k--;
+    p = p.up;
+  }
+  return p[p.length - k];
+}
+
 /** Collects refusals while the validators walk an object. */
 export class Refusals {
   readonly list: Refusal[] = [];

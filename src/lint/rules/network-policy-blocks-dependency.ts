@@ -39,10 +39,12 @@ export const networkPolicyBlocksDependency: Rule = {
       let dnsReported = false;
       const seen = new Set<string>();
       for (const c of containersOf(client, { init: true, ephemeral: false })) {
-        for (const { value, path } of envValues(c, index)) {
+        for (const env of envValues(c, index)) {
+          const value = env.value;
           // Numbers, flags and booleans name no host.
           if (!/[a-z]/i.test(value)) continue;
           for (const t of targetsIn(value, client, index)) {
+            const path = pathOfEnv(c, env);
             if (egressPolicies.length > 0 && !dnsReported && !net.allowsDns(egressPolicies)) {
               dnsReported = true;
               yield finding(
@@ -65,12 +67,27 @@ export const networkPolicyBlocksDependency: Rule = {
 };
 
 /**
- * The environment values a container gets, with the place to report each at: its own `env` values,
- * and the ConfigMap entries it reads through `valueFrom.configMapKeyRef` and `envFrom.configMapRef`
- * (ConfigMaps of the input, in the pod's namespace). Secrets are not read: their values are not
- * for lint to look into.
+ * An environment value a container gets, and where it is set: its own `env` entry (its `value`, or
+ * its `valueFrom` when read from a ConfigMap), or an `envFrom` entry. The path is made only for a
+ * finding: every value of every container is looked at.
  */
-function* envValues(c: ContainerRef, index: ObjectIndex): Generator<{ value: string; path: DocPath }> {
+interface EnvValue {
+  readonly value: string;
+  readonly list: "env" | "envFrom";
+  readonly i: number;
+  readonly leaf: "value" | "valueFrom" | undefined;
+}
+
+function pathOfEnv(c: ContainerRef, e: EnvValue): DocPath {
+  return e.leaf === undefined ? [...c.path, e.list, e.i] : [...c.path, e.list, e.i, e.leaf];
+}
+
+/**
+ * The environment values a container gets: its own `env` values, and the ConfigMap entries it reads
+ * through `valueFrom.configMapKeyRef` and `envFrom.configMapRef` (ConfigMaps of the input, in the
+ * pod's namespace). Secrets are not read: their values are not for lint to look into.
+ */
+function* envValues(c: ContainerRef, index: ObjectIndex): Generator<EnvValue> {
   const ns = c.pod.target.namespace;
   const dataOf = (name: unknown): Readonly<Record<string, string>> => {
     if (typeof name !== "string") return {};
@@ -81,18 +98,18 @@ function* envValues(c: ContainerRef, index: ObjectIndex): Generator<{ value: str
   for (let i = 0; i < env.length; i++) {
     const value = asString(field(env[i], "value"));
     if (value !== undefined) {
-      yield { value, path: [...c.path, "env", i, "value"] };
+      yield { value, list: "env", i, leaf: "value" };
       continue;
     }
     const ref = field(env[i], "valueFrom", "configMapKeyRef");
     const key = field(ref, "key");
     const fromMap = typeof key === "string" ? dataOf(field(ref, "name"))[key] : undefined;
-    if (fromMap !== undefined) yield { value: fromMap, path: [...c.path, "env", i, "valueFrom"] };
+    if (fromMap !== undefined) yield { value: fromMap, list: "env", i, leaf: "valueFrom" };
   }
   const envFrom = asArray(c.container.envFrom);
   for (let i = 0; i < envFrom.length; i++)
     for (const value of Object.values(dataOf(field(envFrom[i], "configMapRef", "name"))))
-      yield { value, path: [...c.path, "envFrom", i] };
+      yield { value, list: "envFrom", i, leaf: undefined };
 }
 
 /** The names of some policies for a message: the first five, and how many more. */
@@ -205,23 +222,31 @@ class Net {
    * workloads made this rule cubic.
    */
   blocked(client: PodTemplate, t: Target, egressPolicies: readonly ManifestObject[]): readonly Blocked[] {
-    const byClass = cached(
-      this.blockedCache,
-      t.service,
-      () => new Map<number | string, readonly Blocked[]>(),
-    );
+    // (Looked up without a closure for the value: every client's every connection asks.)
+    let byClass = this.blockedCache.get(t.service);
+    if (byClass === undefined) {
+      byClass = new Map<number | string, readonly Blocked[]>();
+      this.blockedCache.set(t.service, byClass);
+    }
     const key = t.ports.length === 0 ? this.classOf(client) : `${this.classOf(client)}:${t.ports.join(",")}`;
-    return cached(byClass, key, () => this.computeBlocked(client, t, egressPolicies));
+    let found = byClass.get(key);
+    if (found === undefined) {
+      found = this.computeBlocked(client, t, egressPolicies);
+      byClass.set(key, found);
+    }
+    return found;
   }
 
   /** A number for the pod's namespace and labels: pods with the same number are alike to policies. */
   private classOf(pod: PodTemplate): number {
-    return cached(this.classes, pod, () => {
-      // Labels in their written order: pods of one template list them alike (others merely share less).
-      let key = pod.target.namespace ?? "\u0002";
-      for (const k in pod.labels) key += `\u0000${k}\u0001${pod.labels[k] ?? ""}`;
-      return cached(this.classIds, key, () => this.classIds.size);
-    });
+    const known = this.classes.get(pod);
+    if (known !== undefined) return known;
+    // Labels in their written order: pods of one template list them alike (others merely share less).
+    let key = pod.target.namespace ?? "\u0002";
+    for (const k in pod.labels) key += `\u0000${k}\u0001${pod.labels[k] ?? ""}`;
+    const id = cached(this.classIds, key, () => this.classIds.size);
+    this.classes.set(pod, id);
+    return id;
   }
 
   private computeBlocked(
@@ -278,7 +303,12 @@ class Net {
     // By namespace and labels, all a policy sees of a pod: alike pods share the answer.
     // Egress under even numbers, Ingress under odd ones.
     const key = this.classOf(pod) * 2 + (type === "Ingress" ? 1 : 0);
-    return cached(this.selected, key, () => this.select(pod, type));
+    let found = this.selected.get(key);
+    if (found === undefined) {
+      found = this.select(pod, type);
+      this.selected.set(key, found);
+    }
+    return found;
   }
 
   private select(pod: PodTemplate, type: "Ingress" | "Egress"): ManifestObject[] {

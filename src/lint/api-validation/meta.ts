@@ -60,12 +60,11 @@ const SUBDOMAIN_KINDS = new Set([
 ]);
 
 /**
- * Keys and values already found valid. The same few label keys and values come back in every
- * object, and in several places of each (metadata, template, selectors, spreading): remembering
- * them makes the checks of a large input cost a set look-up each. Bounded: cleared when full.
+ * Keys already found valid. The same few label keys come back in every object, and in several
+ * places of each (metadata, template, selectors, spreading): remembering them makes the checks of a
+ * large input cost a set look-up each. Bounded: cleared when full.
  */
 const validKeys = new Set<string>();
-const validValues = new Set<string>();
 /** Annotation keys are compared in lower case: a set of their own. */
 const validAnnotationKeys = new Set<string>();
 const REMEMBERED = 20_000;
@@ -73,6 +72,22 @@ const REMEMBERED = 20_000;
 function remember(set: Set<string>, value: string): void {
   if (set.size >= REMEMBERED) set.clear();
   set.add(value);
+}
+
+/**
+ * Whether a label value is valid (what `labelValueErrors` finds nothing in), character by character:
+ * values are new strings each (keys are property names the engine has already hashed), and a loop
+ * over a few characters costs less than hashing them to look them up.
+ */
+function isLabelValue(v: string): boolean {
+  const n = v.length;
+  if (n > 63) return false;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90)) continue;
+    if (i === 0 || i === n - 1 || !(c === 45 || c === 95 || c === 46)) return false;
+  }
+  return true;
 }
 
 /** Labels: qualified-name keys, label values. */
@@ -86,11 +101,7 @@ export function validateLabels(r: Refusals, labels: unknown, path: Where): void 
       if (problems.length === 0) remember(validKeys, k);
       else r.invalid(path, k, problems);
     }
-    if (typeof v === "string" && !validValues.has(v)) {
-      const problems = labelValueErrors(v);
-      if (problems.length === 0) remember(validValues, v);
-      else r.invalid(sub(path, k), v, problems);
-    }
+    if (typeof v === "string" && !isLabelValue(v)) r.invalid(sub(path, k), v, labelValueErrors(v));
   }
 }
 

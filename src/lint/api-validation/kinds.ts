@@ -638,76 +638,89 @@ const NEEDS_SPEC = new Set([
   "networking.k8s.io/v1 Ingress",
 ]);
 
+type KindValidator = (r: Refusals, o: Obj, spec: Obj) => void;
+
+/** The validation of each built-in kind, by API version and kind. */
+const BY_KIND: Readonly<Record<string, KindValidator>> = {
+  "apps/v1 Deployment": (r, _o, spec) => {
+    validateDeployment(r, spec);
+  },
+  "apps/v1 StatefulSet": (r, _o, spec) => {
+    validateStatefulSet(r, spec);
+  },
+  "apps/v1 DaemonSet": (r, _o, spec) => {
+    validateSelectedTemplate(r, spec, ["spec"]);
+    validatePodTemplate(r, spec["template"], ["spec", "template"], ALWAYS);
+  },
+  "apps/v1 ReplicaSet": (r, _o, spec) => {
+    validateSelectedTemplate(r, spec, ["spec"]);
+    validatePodTemplate(r, spec["template"], ["spec", "template"], ALWAYS);
+  },
+  "batch/v1 Job": (r, _o, spec) => {
+    validateJobSpec(r, spec, ["spec"]);
+  },
+  "batch/v1 CronJob": (r, _o, spec) => {
+    validateCronJob(r, spec);
+  },
+  "v1 Service": (r, _o, spec) => {
+    validateService(r, spec);
+  },
+  "v1 ConfigMap": (r, o) => {
+    validateData(r, o);
+  },
+  "v1 Secret": (r, o) => {
+    validateData(r, o);
+  },
+  "v1 PersistentVolumeClaim": (r, _o, spec) => {
+    validateClaimSpec(r, spec, ["spec"]);
+  },
+  "policy/v1 PodDisruptionBudget": (r, _o, spec) => {
+    validatePdb(r, spec);
+  },
+  "autoscaling/v2 HorizontalPodAutoscaler": (r, _o, spec) => {
+    validateHpa(r, spec);
+  },
+  "networking.k8s.io/v1 Ingress": (r, _o, spec) => {
+    validateIngress(r, spec);
+  },
+  "networking.k8s.io/v1 NetworkPolicy": (r, _o, spec) => {
+    validateNetworkPolicy(r, spec);
+  },
+  "rbac.authorization.k8s.io/v1 Role": (r, o) => {
+    validateRules(r, o);
+  },
+  "rbac.authorization.k8s.io/v1 ClusterRole": (r, o) => {
+    validateRules(r, o);
+  },
+  "rbac.authorization.k8s.io/v1 RoleBinding": (r, o) => {
+    validateBinding(r, o);
+  },
+  "rbac.authorization.k8s.io/v1 ClusterRoleBinding": (r, o) => {
+    validateBinding(r, o);
+  },
+};
+
+/**
+ * The same, by kind and then API version: looked up for every object, where joining the two into one
+ * string (and comparing it) cost more than two look-ups.
+ */
+const VALIDATORS = new Map<
+  string,
+  Map<string, { readonly validate: KindValidator; readonly needsSpec: boolean }>
+>();
+for (const [key, validate] of Object.entries(BY_KIND)) {
+  const [apiVersion = "", kind = ""] = key.split(" ");
+  const versions = VALIDATORS.get(kind) ?? new Map<string, { validate: KindValidator; needsSpec: boolean }>();
+  versions.set(apiVersion, { validate, needsSpec: NEEDS_SPEC.has(key) });
+  VALIDATORS.set(kind, versions);
+}
+
 export function validateKind(r: Refusals, o: Obj, kind: string, apiVersion: string): void {
-  if (o["spec"] === undefined && NEEDS_SPEC.has(`${apiVersion} ${kind}`)) {
+  const v = VALIDATORS.get(kind)?.get(apiVersion);
+  if (v === undefined) return;
+  if (o["spec"] === undefined && v.needsSpec) {
     r.required(["spec"]);
     return;
   }
-  const spec = rec(o["spec"]) ?? {};
-  switch (`${apiVersion} ${kind}`) {
-    case "apps/v1 Deployment": {
-      validateDeployment(r, spec);
-      return;
-    }
-    case "apps/v1 StatefulSet": {
-      validateStatefulSet(r, spec);
-      return;
-    }
-    case "apps/v1 DaemonSet":
-    case "apps/v1 ReplicaSet":
-      validateSelectedTemplate(r, spec, ["spec"]);
-      {
-        validatePodTemplate(r, spec["template"], ["spec", "template"], ALWAYS);
-        return;
-      }
-    case "batch/v1 Job": {
-      validateJobSpec(r, spec, ["spec"]);
-      return;
-    }
-    case "batch/v1 CronJob": {
-      validateCronJob(r, spec);
-      return;
-    }
-    case "v1 Service": {
-      validateService(r, spec);
-      return;
-    }
-    case "v1 ConfigMap":
-    case "v1 Secret": {
-      validateData(r, o);
-      return;
-    }
-    case "v1 PersistentVolumeClaim": {
-      validateClaimSpec(r, spec, ["spec"]);
-      return;
-    }
-    case "policy/v1 PodDisruptionBudget": {
-      validatePdb(r, spec);
-      return;
-    }
-    case "autoscaling/v2 HorizontalPodAutoscaler": {
-      validateHpa(r, spec);
-      return;
-    }
-    case "networking.k8s.io/v1 Ingress": {
-      validateIngress(r, spec);
-      return;
-    }
-    case "networking.k8s.io/v1 NetworkPolicy": {
-      validateNetworkPolicy(r, spec);
-      return;
-    }
-    case "rbac.authorization.k8s.io/v1 Role":
-    case "rbac.authorization.k8s.io/v1 ClusterRole": {
-      validateRules(r, o);
-      return;
-    }
-    case "rbac.authorization.k8s.io/v1 RoleBinding":
-    case "rbac.authorization.k8s.io/v1 ClusterRoleBinding": {
-      validateBinding(r, o);
-      return;
-    }
-    default:
-      return undefined;
-  }
+  v.validate(r, o, rec(o["spec"]) ?? {});
 }

@@ -41,7 +41,21 @@ const BAD_STRINGS = [
   "ok-value",
 ];
 const BAD_NUMBERS = [0, -1, 1, 65535, 65536, 70000, 2147483648, 1.5];
-const BAD_KEYS = ["bad key", "-x", "a/b/c", "example.com/", "/x", "k".repeat(64), "ok.example.com/x", "UP/x"];
+// Keys added to maps: invalid ones, and valid ones named like fields (`protocol` in labels or a
+// ConfigMap's data is the user's key, no enum: lint once refused `protocol: v` there).
+const BAD_KEYS = [
+  "bad key",
+  "-x",
+  "a/b/c",
+  "example.com/",
+  "/x",
+  "k".repeat(64),
+  "ok.example.com/x",
+  "UP/x",
+  "protocol",
+  "type",
+  "operator",
+];
 
 function leaves(v: Json, path: (string | number)[], out: (string | number)[][]): void {
   out.push(path);

@@ -42,7 +42,6 @@ function enumAt(at: Where, key: string): readonly string[] | undefined {
   const parent = String(parentKey ?? "");
   if (key === "type" && parent === "seccompProfile") return ["Localhost", "RuntimeDefault", "Unconfined"];
   if (key === "type" && parent === "appArmorProfile") return ["Localhost", "RuntimeDefault", "Unconfined"];
-  if (key === "protocol") return PROTOCOLS;
   if (key === "operator" && (parent === "matchExpressions" || typeof parentKey === "number")) {
     const grand = String(keyAbove(at, 2) ?? "");
     if (grand === "tolerations") return ["Exists", "Equal"];
@@ -58,7 +57,12 @@ function enumAt(at: Where, key: string): readonly string[] | undefined {
   return ENUMS[key];
 }
 
-const PROTOCOLS = ["TCP", "UDP", "SCTP"];
+/**
+ * Protocols, in the order the server lists them: sorted (sets.List) for pods and Services, as written
+ * for a NetworkPolicy's ports. (The same words as the pod and Service checks give: reported once.)
+ */
+const PROTOCOLS = ["SCTP", "TCP", "UDP"];
+const POLICY_PROTOCOLS = ["TCP", "UDP", "SCTP"];
 
 /** Integer fields of 64 bits; every other integer of a built-in kind is an int32. */
 const INT64_FIELDS = new Set([
@@ -173,6 +177,24 @@ const UNSIGNED_IDS: ReadonlySet<string> = new Set([
   "supplementalGroups",
 ]);
 
+/**
+ * Maps whose keys are the user's, not field names (labels, annotations, a ConfigMap's data, resource
+ * quantities): a key `protocol` or `type` there is no enum, and a number no int32. Their own checks
+ * (label maps, quantities) are made where they are named; the walk does not go into them.
+ */
+export const FREE_FORM: ReadonlySet<string> = new Set([
+  "labels",
+  "annotations",
+  "matchLabels",
+  "nodeSelector",
+  "data",
+  "stringData",
+  "binaryData",
+  "requests",
+  "limits",
+  "volumeAttributes",
+]);
+
 function visit(r: Refusals, o: Obj, place: Place, kind: string, stack: Place[]): void {
   for (const k in o) {
     const v = o[k];
@@ -182,7 +204,8 @@ function visit(r: Refusals, o: Obj, place: Place, kind: string, stack: Place[]):
       if (STRING_KEYS.has(k)) checkString(r, place, k, v, kind);
     } else if (v !== null && typeof v === "object") {
       if (OBJECT_KEYS.has(k)) checkObject(r, place, k, v, kind);
-      stack.push(new Place(place, k, v));
+      if (!FREE_FORM.has(k) && !(k === "selector" && kind === "Service" && place.up === ROOT))
+        stack.push(new Place(place, k, v));
     }
   }
 }
@@ -218,7 +241,8 @@ function checkString(r: Refusals, path: Where, k: string, v: string, kind: strin
   // An empty string is Go's zero value: the server defaults it before it validates.
   // (NetworkPolicy ports keep a pointer: there "" stays "" and is refused.)
   if (v === "" && !(kind === "NetworkPolicy" && k === "protocol") && !POINTER_ENUMS.has(k)) return;
-  const allowed = enumAt(path, k);
+  const allowed =
+    k === "protocol" ? (kind === "NetworkPolicy" ? POLICY_PROTOCOLS : PROTOCOLS) : enumAt(path, k);
   if (allowed !== undefined && !allowed.includes(v))
     r.add(
       sub(path, k),

@@ -1,4 +1,4 @@
-import { validateEverywhere } from "./generic.js";
+import { FREE_FORM, validateEverywhere } from "./generic.js";
 import { validateKind } from "./kinds.js";
 import { validateMeta } from "./meta.js";
 import { type Obj, type Refusal, Refusals } from "./support.js";
@@ -37,7 +37,7 @@ export function apiValidation(o: Obj): readonly Refusal[] {
   validateMeta(r, o, kind, !CLUSTER_SCOPED.has(kind));
   validateKind(r, o, kind, apiVersion);
   if (BUILT_IN.test(apiVersion)) {
-    for (const [k, v] of Object.entries(o)) if (k !== "metadata") validateEverywhere(r, v, k, kind);
+    for (const k in o) if (k !== "metadata" && !FREE_FORM.has(k)) validateEverywhere(r, o[k], k, kind);
   }
   return r.list;
 }

@@ -166,9 +166,13 @@ function mergeUnvalidated(
 }
 
 function sortWaivers(waived: Waiver[]): Waiver[] {
-  const key = (w: Waiver): string =>
-    `${w.rule}|${w.object.namespace ?? ""}|${w.object.kind}|${w.object.name}`;
-  return waived.sort((a, b) => cmp(key(a), key(b)));
+  // Each key made once, not at every comparison.
+  const keyed = waived.map((w) => ({
+    w,
+    key: `${w.rule}|${w.object.namespace ?? ""}|${w.object.kind}|${w.object.name}`,
+  }));
+  keyed.sort((a, b) => cmp(a.key, b.key));
+  return keyed.map((k) => k.w);
 }
 
 /** Findings in report order (file, line, column, rule, message), each once. */

@@ -153,6 +153,60 @@ describe("the API server's validation, as lint reproduces it", () => {
     ]);
   });
 
+  it("refuses what the differential runs of 2026-12-04 found: file modes, empty lifecycle hooks; takes envFrom names as prefixes", () => {
+    const podSpec = (d: D): Record<string, unknown> => d.spec.template.spec;
+    expect(
+      deployment((d) => {
+        podSpec(d)["volumes"] = [
+          {
+            name: "tmp",
+            configMap: { name: "cfg", defaultMode: 65536, items: [{ key: "a", path: "a", mode: -1 }] },
+          },
+        ];
+      }),
+    ).toEqual([
+      "spec.template.spec.volumes.0.configMap.defaultMode: Invalid value: 65536: must be a number between 0 and 0777 (octal), both inclusive",
+      "spec.template.spec.volumes.0.configMap.items.0.mode: Invalid value: -1: must be a number between 0 and 0777 (octal), both inclusive",
+    ]);
+    expect(
+      deployment((d) => {
+        podSpec(d)["volumes"] = [{ name: "tmp", secret: { secretName: "s", defaultMode: 0o644 } }];
+      }),
+    ).toEqual([]);
+    expect(
+      deployment((d) => ((first(d) as unknown as Record<string, unknown>)["lifecycle"] = { preStop: {} })),
+    ).toEqual([
+      "spec.template.spec.containers.0.lifecycle.preStop: Required value: must specify a handler type",
+    ]);
+    expect(
+      deployment(
+        (d) =>
+          ((first(d) as unknown as Record<string, unknown>)["lifecycle"] = {
+            preStop: { sleep: { seconds: 5 }, exec: { command: ["true"] } },
+          }),
+      ),
+    ).toEqual([
+      "spec.template.spec.containers.0.lifecycle.preStop.sleep: Forbidden: may not specify more than 1 handler type",
+    ]);
+    // envFrom names are checked as prefixes (a trailing dash passes); a key selector's name is not.
+    expect(
+      deployment(
+        (d) =>
+          ((first(d) as unknown as Record<string, unknown>)["envFrom"] = [
+            { configMapRef: { name: "trail-" } },
+          ]),
+      ),
+    ).toEqual([]);
+    expect(
+      deployment(
+        (d) =>
+          ((first(d) as unknown as Record<string, unknown>)["env"] = [
+            { name: "A", valueFrom: { configMapKeyRef: { name: "trail-", key: "a" } } },
+          ]),
+      )[0],
+    ).toContain('configMapKeyRef.name: Invalid value: "trail-": a lowercase RFC 1123 subdomain');
+  });
+
   it("refuses what later differential runs found (each miss becomes a case here)", () => {
     const spec = (d: D): Record<string, unknown> => {
       const podSpec: Record<string, unknown> = d.spec.template.spec;

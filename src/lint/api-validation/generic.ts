@@ -285,12 +285,26 @@ function checkObject(r: Refusals, path: Where, k: string, v: object, kind: strin
       const key = str(rec(e)?.["key"]);
       if (key !== undefined) r.invalid(sub(at, i, "key"), key, qualifiedNameErrors(key));
     }
-  else if (k === "secretKeyRef" || k === "configMapKeyRef" || k === "secretRef" || k === "configMapRef") {
+  else if (k === "secretKeyRef" || k === "configMapKeyRef") {
     // (Volumes' secretName and configMap name are not checked for a format by the server.)
     const name = str(rec(v)?.["name"]);
     if (name !== undefined && name !== "") r.invalid(sub(at, "name"), name, dns1123SubdomainErrors(name));
+  } else if ((k === "secretRef" || k === "configMapRef") && keyAbove(path, 2) === "envFrom") {
+    // An envFrom source's name is checked as a prefix (ValidateConfigMapName(name, true)): a
+    // trailing dash passes, since something may follow it (apimachinery's maskTrailingDash).
+    const name = str(rec(v)?.["name"]);
+    if (name !== undefined && name !== "")
+      r.invalid(sub(at, "name"), name, dns1123SubdomainErrors(maskTrailingDash(name)));
   } else if (kind === "NetworkPolicy" && (k === "from" || k === "to") && Array.isArray(v))
     v.forEach((peer, i) => {
       checkPeer(r, peer, sub(at, i));
     });
+}
+
+/**
+ * A name checked as a prefix (apimachinery's maskTrailingDash, to the letter: a trailing dash and the
+ * character before it become one `a`).
+ */
+function maskTrailingDash(name: string): string {
+  return name.length > 1 && name.endsWith("-") ? `${name.slice(0, -2)}a` : name;
 }

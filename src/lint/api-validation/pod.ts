@@ -234,7 +234,65 @@ function validateContainer(
     validateProbe(r, c["livenessProbe"], sub(path, "livenessProbe"), true);
     validateProbe(r, c["startupProbe"], sub(path, "startupProbe"), true);
     validateProbe(r, c["readinessProbe"], sub(path, "readinessProbe"), false);
+    const lifecycle = rec(c["lifecycle"]);
+    if (lifecycle !== undefined)
+      for (const hook of ["postStart", "preStop"]) {
+        const handler = rec(lifecycle[hook]);
+        if (handler !== undefined) validateLifecycleHandler(r, handler, sub(path, "lifecycle", hook));
+      }
   }
+}
+
+/** The handlers a lifecycle hook may have (validateHandler: exactly one). */
+const LIFECYCLE_HANDLERS = ["exec", "httpGet", "tcpSocket", "sleep"];
+
+/** A postStart or preStop hook (validateHandler): one handler, its command or port. */
+function validateLifecycleHandler(r: Refusals, handler: Obj, path: Where): void {
+  let handlers = 0;
+  for (const h of LIFECYCLE_HANDLERS) {
+    if (handler[h] === undefined || handler[h] === null) continue;
+    if (handlers++ > 0) r.add(sub(path, h), "Forbidden: may not specify more than 1 handler type");
+  }
+  if (handlers === 0) r.required(path, "must specify a handler type");
+  const exec = rec(handler["exec"]);
+  if (exec !== undefined && arr(exec["command"]).length === 0) r.required(sub(path, "exec", "command"));
+  const http = rec(handler["httpGet"]);
+  if (http !== undefined) validatePortRef(r, http["port"], sub(path, "httpGet", "port"));
+  const tcp = rec(handler["tcpSocket"]);
+  if (tcp !== undefined) validatePortRef(r, tcp["port"], sub(path, "tcpSocket", "port"));
+}
+
+/** File modes of Secret, ConfigMap, downward API and projected volumes: 0 to 0777 (fileModeErrorMsg). */
+function validateFileMode(r: Refusals, mode: unknown, path: Where): void {
+  if (typeof mode === "number" && (mode < 0 || mode > 0o777))
+    r.invalid(path, mode, ["must be a number between 0 and 0777 (octal), both inclusive"]);
+}
+
+/** A volume source's defaultMode and its items' modes (secret, configMap, downwardAPI, projected). */
+function validateVolumeModes(r: Refusals, vol: Obj, at: Where): void {
+  for (const source of ["secret", "configMap", "downwardAPI", "projected"]) {
+    const src = rec(vol[source]);
+    if (src === undefined) continue;
+    validateFileMode(r, src["defaultMode"], sub(at, source, "defaultMode"));
+    validateItemModes(r, src, sub(at, source));
+    if (source === "projected") {
+      const sources = arr(src["sources"]);
+      for (let i = 0; i < sources.length; i++) {
+        const projection = rec(sources[i]);
+        if (projection === undefined) continue;
+        for (const kind of ["secret", "configMap", "downwardAPI"]) {
+          const p = rec(projection[kind]);
+          if (p !== undefined) validateItemModes(r, p, sub(at, source, "sources", i, kind));
+        }
+      }
+    }
+  }
+}
+
+function validateItemModes(r: Refusals, src: Obj, at: Where): void {
+  const items = arr(src["items"]);
+  for (let j = 0; j < items.length; j++)
+    validateFileMode(r, rec(items[j])?.["mode"], sub(at, "items", j, "mode"));
 }
 
 /** A pod spec (validatePodSpec): containers, volumes and mounts, restart policy for its owner. */
@@ -268,6 +326,7 @@ export function validatePodSpec(
     const secretVol = rec(vol["secret"]);
     if (secretVol !== undefined && (str(secretVol["secretName"]) ?? "") === "")
       r.required(sub(at, "secret", "secretName"));
+    validateVolumeModes(r, vol, at);
     const cm = rec(vol["configMap"]) ?? rec(vol["secret"]);
     const items = arr(cm?.["items"]);
     for (let j = 0; j < items.length; j++) {

@@ -640,64 +640,46 @@ const NEEDS_SPEC = new Set([
 
 type KindValidator = (r: Refusals, o: Obj, spec: Obj) => void;
 
+/** A validation of a kind's spec, or of the whole object. */
+const onSpec =
+  (f: (r: Refusals, spec: Obj) => void): KindValidator =>
+  (r, _o, spec) => {
+    f(r, spec);
+  };
+const onObject =
+  (f: (r: Refusals, o: Obj) => void): KindValidator =>
+  (r, o) => {
+    f(r, o);
+  };
+const workloadSpec = (r: Refusals, spec: Obj): void => {
+  validateSelectedTemplate(r, spec, ["spec"]);
+  validatePodTemplate(r, spec["template"], ["spec", "template"], ALWAYS);
+};
+
 /** The validation of each built-in kind, by API version and kind. */
 const BY_KIND: Readonly<Record<string, KindValidator>> = {
-  "apps/v1 Deployment": (r, _o, spec) => {
-    validateDeployment(r, spec);
-  },
-  "apps/v1 StatefulSet": (r, _o, spec) => {
-    validateStatefulSet(r, spec);
-  },
-  "apps/v1 DaemonSet": (r, _o, spec) => {
-    validateSelectedTemplate(r, spec, ["spec"]);
-    validatePodTemplate(r, spec["template"], ["spec", "template"], ALWAYS);
-  },
-  "apps/v1 ReplicaSet": (r, _o, spec) => {
-    validateSelectedTemplate(r, spec, ["spec"]);
-    validatePodTemplate(r, spec["template"], ["spec", "template"], ALWAYS);
-  },
-  "batch/v1 Job": (r, _o, spec) => {
+  "apps/v1 Deployment": onSpec(validateDeployment),
+  "apps/v1 StatefulSet": onSpec(validateStatefulSet),
+  "apps/v1 DaemonSet": onSpec(workloadSpec),
+  "apps/v1 ReplicaSet": onSpec(workloadSpec),
+  "batch/v1 Job": onSpec((r, spec) => {
     validateJobSpec(r, spec, ["spec"]);
-  },
-  "batch/v1 CronJob": (r, _o, spec) => {
-    validateCronJob(r, spec);
-  },
-  "v1 Service": (r, _o, spec) => {
-    validateService(r, spec);
-  },
-  "v1 ConfigMap": (r, o) => {
-    validateData(r, o);
-  },
-  "v1 Secret": (r, o) => {
-    validateData(r, o);
-  },
-  "v1 PersistentVolumeClaim": (r, _o, spec) => {
+  }),
+  "batch/v1 CronJob": onSpec(validateCronJob),
+  "v1 Service": onSpec(validateService),
+  "v1 ConfigMap": onObject(validateData),
+  "v1 Secret": onObject(validateData),
+  "v1 PersistentVolumeClaim": onSpec((r, spec) => {
     validateClaimSpec(r, spec, ["spec"]);
-  },
-  "policy/v1 PodDisruptionBudget": (r, _o, spec) => {
-    validatePdb(r, spec);
-  },
-  "autoscaling/v2 HorizontalPodAutoscaler": (r, _o, spec) => {
-    validateHpa(r, spec);
-  },
-  "networking.k8s.io/v1 Ingress": (r, _o, spec) => {
-    validateIngress(r, spec);
-  },
-  "networking.k8s.io/v1 NetworkPolicy": (r, _o, spec) => {
-    validateNetworkPolicy(r, spec);
-  },
-  "rbac.authorization.k8s.io/v1 Role": (r, o) => {
-    validateRules(r, o);
-  },
-  "rbac.authorization.k8s.io/v1 ClusterRole": (r, o) => {
-    validateRules(r, o);
-  },
-  "rbac.authorization.k8s.io/v1 RoleBinding": (r, o) => {
-    validateBinding(r, o);
-  },
-  "rbac.authorization.k8s.io/v1 ClusterRoleBinding": (r, o) => {
-    validateBinding(r, o);
-  },
+  }),
+  "policy/v1 PodDisruptionBudget": onSpec(validatePdb),
+  "autoscaling/v2 HorizontalPodAutoscaler": onSpec(validateHpa),
+  "networking.k8s.io/v1 Ingress": onSpec(validateIngress),
+  "networking.k8s.io/v1 NetworkPolicy": onSpec(validateNetworkPolicy),
+  "rbac.authorization.k8s.io/v1 Role": onObject(validateRules),
+  "rbac.authorization.k8s.io/v1 ClusterRole": onObject(validateRules),
+  "rbac.authorization.k8s.io/v1 RoleBinding": onObject(validateBinding),
+  "rbac.authorization.k8s.io/v1 ClusterRoleBinding": onObject(validateBinding),
 };
 
 /**

@@ -74,11 +74,7 @@ export function validatePortRef(r: Refusals, v: unknown, path: Where): void {
 function validateProbe(r: Refusals, p: unknown, path: Where, mustSucceedOnce: boolean): void {
   const probe = rec(p);
   if (probe === undefined) return;
-  const handlers: string[] = [];
-  for (const h of HANDLERS) if (probe[h] !== undefined && probe[h] !== null) handlers.push(h);
-  if (handlers.length === 0) r.required(path, "must specify a handler type");
-  else if (handlers.length > 1)
-    r.add(sub(path, handlers[1] ?? ""), "Forbidden: may not specify more than 1 handler type");
+  validateHandler(r, probe, path, HANDLERS);
   for (const f of PROBE_COUNTS) {
     const n = num(probe[f]);
     if (n !== undefined && n < 0) r.invalid(sub(path, f), n, ["must be greater than or equal to 0"]);
@@ -87,12 +83,6 @@ function validateProbe(r: Refusals, p: unknown, path: Where, mustSucceedOnce: bo
   // 0 is the zero value, defaulted to 1 before validation.
   if (mustSucceedOnce && success !== undefined && success !== 0 && success !== 1)
     r.invalid(sub(path, "successThreshold"), success, ["must be 1"]);
-  const exec = rec(probe["exec"]);
-  if (exec !== undefined && arr(exec["command"]).length === 0) r.required(sub(path, "exec", "command"));
-  const http = rec(probe["httpGet"]);
-  if (http !== undefined) validatePortRef(r, http["port"], sub(path, "httpGet", "port"));
-  const tcp = rec(probe["tcpSocket"]);
-  if (tcp !== undefined) validatePortRef(r, tcp["port"], sub(path, "tcpSocket", "port"));
   const grpc = rec(probe["grpc"]);
   if (grpc !== undefined && num(grpc["port"]) !== undefined)
     r.invalid(sub(path, "grpc", "port"), grpc["port"], portNumErrors(num(grpc["port"]) ?? 0));
@@ -238,7 +228,8 @@ function validateContainer(
     if (lifecycle !== undefined)
       for (const hook of ["postStart", "preStop"]) {
         const handler = rec(lifecycle[hook]);
-        if (handler !== undefined) validateLifecycleHandler(r, handler, sub(path, "lifecycle", hook));
+        if (handler !== undefined)
+          validateHandler(r, handler, sub(path, "lifecycle", hook), LIFECYCLE_HANDLERS);
       }
   }
 }
@@ -246,10 +237,13 @@ function validateContainer(
 /** The handlers a lifecycle hook may have (validateHandler: exactly one). */
 const LIFECYCLE_HANDLERS = ["exec", "httpGet", "tcpSocket", "sleep"];
 
-/** A postStart or preStop hook (validateHandler): one handler, its command or port. */
-function validateLifecycleHandler(r: Refusals, handler: Obj, path: Where): void {
+/**
+ * A probe's or a lifecycle hook's handler (validateHandler): exactly one of `kinds`, each extra one
+ * refused where it is; an exec command, an HTTP or TCP port.
+ */
+function validateHandler(r: Refusals, handler: Obj, path: Where, kinds: readonly string[]): void {
   let handlers = 0;
-  for (const h of LIFECYCLE_HANDLERS) {
+  for (const h of kinds) {
     if (handler[h] === undefined || handler[h] === null) continue;
     if (handlers++ > 0) r.add(sub(path, h), "Forbidden: may not specify more than 1 handler type");
   }

@@ -54,7 +54,24 @@ function resolvePlain(s: string): unknown {
   return s;
 }
 
+/**
+ * Letters a number of the core schema can hold (hex digits, the 0x/0o/0b prefixes, exponents, .inf
+ * and .nan): a plain scalar with any other letter (`500m`, `1Gi`, `30s`) is a string at once.
+ */
+const NUMBER_LETTERS = new Uint8Array(128);
+for (const ch of "abcdefABCDEFxXoObBiInN") NUMBER_LETTERS[ch.charCodeAt(0)] = 1;
+
 function resolveNumeric(s: string): unknown {
+  // Quick answers for the common scalars: a decimal integer of up to 15 digits (always safe) without
+  // a leading zero, and a quantity or duration with a unit letter.
+  let digits = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) continue;
+    digits = false;
+    if (((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) && NUMBER_LETTERS[c] !== 1) return s;
+  }
+  if (digits && s.length <= 15 && (s.length === 1 || s.charCodeAt(0) !== 48)) return Number(s);
   if (!NUMBER_LIKE.test(s) && !/^[-+]?0[box]/.test(s)) return s;
   // Signed zeros and explicit plus signs: js-yaml's conversions are the reference, so leave them to it.
   if (s.startsWith("+") || /^-0(\.0*)?$/.test(s)) bail();

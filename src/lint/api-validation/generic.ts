@@ -58,8 +58,8 @@ function enumAt(at: Where, key: string): readonly string[] | undefined {
 }
 
 /**
- * Protocols, in the order the server lists them: sorted (sets.List) for pods and Services, as written
- * for a NetworkPolicy's ports. (The same words as the pod and Service checks give: reported once.)
+ * Protocols, in the order the server lists them: sorted (sets.List) for pods' and Services' ports, as
+ * written for a NetworkPolicy's. Checked here only, wherever a port has one.
  */
 const PROTOCOLS = ["SCTP", "TCP", "UDP"];
 const POLICY_PROTOCOLS = ["TCP", "UDP", "SCTP"];

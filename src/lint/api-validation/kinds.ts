@@ -236,12 +236,8 @@ function validateService(r: Refusals, spec: Obj): void {
     }
     const n = num(port["port"]);
     if (n !== undefined) r.invalid(sub(at, "port"), n, portNumErrors(n));
+    // (An unknown protocol is refused where every protocol is: generic.ts.)
     const proto = str(port["protocol"]) || "TCP";
-    if (!["TCP", "UDP", "SCTP"].includes(proto))
-      r.add(
-        sub(at, "protocol"),
-        `Unsupported value: ${shown(proto)}: supported values: "SCTP", "TCP", "UDP"`,
-      );
     const key = `${String(n)}/${proto}`;
     if (seen.has(key)) r.add(at, `Duplicate value: ${shown({ port: n, protocol: proto })}`);
     seen.add(key);

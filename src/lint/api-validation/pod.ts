@@ -19,7 +19,6 @@ import {
   str,
 } from "./support.js";
 
-const PROTOCOLS = ["TCP", "UDP", "SCTP"];
 const HANDLERS = ["exec", "httpGet", "tcpSocket", "grpc"];
 const PROBE_COUNTS = [
   "initialDelaySeconds",
@@ -142,12 +141,7 @@ function validateContainer(
     if (cp !== undefined) r.invalid(sub(at, "containerPort"), cp, portNumErrors(cp));
     const hp = num(port["hostPort"]);
     if (hp !== undefined && hp !== 0) r.invalid(sub(at, "hostPort"), hp, portNumErrors(hp));
-    const proto = str(port["protocol"]);
-    if (proto !== undefined && proto !== "" && !PROTOCOLS.includes(proto))
-      r.add(
-        sub(at, "protocol"),
-        `Unsupported value: ${shown(proto)}: supported values: "SCTP", "TCP", "UDP"`,
-      );
+    // (Its protocol is checked where every protocol is: generic.ts.)
     const pn = str(port["name"]);
     if (pn !== undefined && pn !== "") {
       r.invalid(sub(at, "name"), pn, portNameErrors(pn));
